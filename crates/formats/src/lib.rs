@@ -1,0 +1,1 @@
+//! credbridge-formats (being written).

@@ -1,0 +1,1 @@
+//! credbridge-jsonld (being written).

@@ -1,0 +1,1 @@
+//! credbridge-keys (being written).

@@ -1,0 +1,1 @@
+//! credbridge-model (being written).

@@ -1,0 +1,1 @@
+//! credbridge-proofs (being written).
