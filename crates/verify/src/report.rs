@@ -1,0 +1,200 @@
+//! The verification report: one verdict that people and programs can act on.
+//!
+//! A report is a list of [`Check`]s, each with a tri-state-plus-one [`Outcome`] and a
+//! [`Severity`]. The overall [`Verdict`] is derived from the checks and never stored separately,
+//! so it cannot disagree with them. The serialized form is versioned ([`REPORT_VERSION`]) and
+//! described by `docs/verification-report.schema.json`.
+
+use serde::Serialize;
+
+/// The version tag written into every serialized report; bump on incompatible changes.
+pub const REPORT_VERSION: &str = "credbridge/verification-report/v1";
+
+/// How much a check matters to the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// A failure makes the credential invalid; could-not-check makes it indeterminate.
+    Fatal,
+    /// A failure or could-not-check is a warning: the verdict becomes valid-with-warnings.
+    Advisory,
+}
+
+/// What happened when a check ran.
+///
+/// `CouldNotCheck` is deliberately distinct from `Passed`: a status list that could not be
+/// fetched is not a credential that is "not revoked".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", content = "reason", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The check ran and the credential satisfied it.
+    Passed,
+    /// The check ran and the credential does not satisfy it; the reason says why.
+    Failed(String),
+    /// The check could not run to a conclusion (unsupported suite, unreachable host, missing key).
+    CouldNotCheck(String),
+    /// The check does not apply to this credential (e.g. no `credentialStatus`).
+    NotApplicable,
+}
+
+/// One check and its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// A stable machine name, dotted by area: `decode`, `schema`, `proof`, `validity.not-before`,
+    /// `validity.expiration`, `status.revocation`, `issuer.trust`.
+    pub id: String,
+    /// How much the check matters.
+    pub severity: Severity,
+    /// What happened.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// A plain sentence for a person (a recruiter, not a cryptographer).
+    pub message: String,
+    /// Facts behind the outcome: which key and where it came from, which list, which field.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub evidence: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Check {
+    /// A check with no evidence yet.
+    pub fn new(
+        id: impl Into<String>,
+        severity: Severity,
+        outcome: Outcome,
+        message: impl Into<String>,
+    ) -> Check {
+        Check {
+            id: id.into(),
+            severity,
+            outcome,
+            message: message.into(),
+            evidence: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds one evidence entry.
+    pub fn with_evidence(mut self, key: &str, value: impl Into<serde_json::Value>) -> Check {
+        self.evidence.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+/// The overall verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every fatal check passed and no advisory check raised a warning.
+    Valid,
+    /// Every fatal check passed; some advisory check failed or could not run.
+    ValidWithWarnings,
+    /// No fatal check failed, but at least one fatal check could not run.
+    Indeterminate,
+    /// At least one fatal check failed.
+    Invalid,
+}
+
+impl Verdict {
+    /// Derives the verdict from checks. Failures outrank could-not-check, which outranks warnings.
+    pub fn from_checks(checks: &[Check]) -> Verdict {
+        let mut verdict = Verdict::Valid;
+        for check in checks {
+            let this = match (&check.outcome, check.severity) {
+                (Outcome::Passed | Outcome::NotApplicable, _) => Verdict::Valid,
+                (Outcome::Failed(_), Severity::Fatal) => Verdict::Invalid,
+                (Outcome::CouldNotCheck(_), Severity::Fatal) => Verdict::Indeterminate,
+                (Outcome::Failed(_) | Outcome::CouldNotCheck(_), Severity::Advisory) => {
+                    Verdict::ValidWithWarnings
+                }
+            };
+            verdict = verdict.max(this);
+        }
+        verdict
+    }
+}
+
+/// The report for one credential or presentation, with reports for what it contains.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerificationReport {
+    /// Always [`REPORT_VERSION`].
+    pub report_version: &'static str,
+    /// Where the item came from (file → zip entry → inner credential).
+    pub item: String,
+    /// The detected format (e.g. `OpenBadges3`, `Clr2`, `VerifiableCredential`).
+    pub format: String,
+    /// The credential's `id`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential_id: Option<String>,
+    /// The issuer's id, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The time the checks were made against (RFC 3339).
+    pub checked_at: String,
+    /// Derived from `checks`; serialized for readers that want one word.
+    pub verdict: Verdict,
+    /// Every check, in the order it ran.
+    pub checks: Vec<Check>,
+}
+
+impl VerificationReport {
+    /// Builds a report and derives its verdict from the checks.
+    pub fn new(
+        item: String,
+        format: String,
+        credential_id: Option<String>,
+        issuer: Option<String>,
+        checked_at: String,
+        checks: Vec<Check>,
+    ) -> VerificationReport {
+        VerificationReport {
+            report_version: REPORT_VERSION,
+            item,
+            format,
+            credential_id,
+            issuer,
+            checked_at,
+            verdict: Verdict::from_checks(&checks),
+            checks,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(severity: Severity, outcome: Outcome) -> Check {
+        Check::new("x", severity, outcome, "m")
+    }
+
+    #[test]
+    fn verdict_ranks_failure_over_could_not_check_over_warning() {
+        use Outcome::*;
+        use Severity::*;
+        let passed = check(Fatal, Passed);
+        let warn = check(Advisory, Failed("w".into()));
+        let unknown = check(Fatal, CouldNotCheck("offline".into()));
+        let failed = check(Fatal, Failed("tampered".into()));
+        assert_eq!(Verdict::from_checks(&[]), Verdict::Valid);
+        assert_eq!(Verdict::from_checks(&[passed.clone()]), Verdict::Valid);
+        assert_eq!(
+            Verdict::from_checks(&[passed.clone(), warn.clone()]),
+            Verdict::ValidWithWarnings
+        );
+        assert_eq!(
+            Verdict::from_checks(&[warn.clone(), unknown.clone()]),
+            Verdict::Indeterminate
+        );
+        assert_eq!(
+            Verdict::from_checks(&[failed, unknown, warn, passed]),
+            Verdict::Invalid
+        );
+    }
+
+    #[test]
+    fn could_not_check_never_serializes_as_passed() {
+        let c = check(Severity::Fatal, Outcome::CouldNotCheck("host down".into()));
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["outcome"], "could-not-check");
+        assert_eq!(json["reason"], "host down");
+    }
+}

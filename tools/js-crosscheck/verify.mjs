@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+// Verifies signed credentials with the Digital Bazaar stack, offline.
+//
+//   node verify.mjs [--expect-fail] [--proof-only] [--previous-proof]
+//                   [--now ISO] [--trust-key VM_ID=PUBLIC_KEY_MULTIBASE]...
+//                   FILE...
+//
+// Prints one JSON line per file:
+//   {"file":..., "verified":true|false, "error":null|"...", "mode":...,
+//    "library_verified":true|false|null,
+//    "proofs":[{"type","cryptosuite","verificationMethod","verified","error"}]}
+// "verified" is true only when the library said so AND every proof in the
+// file verified ("library_verified" is the library's own answer, which is
+// true as soon as one proof verifies). Exit 0 when every file verified (with
+// --expect-fail: when every file failed), 1 otherwise, 2 on usage errors.
+//
+// --trust-key registers a fixture key named by a non-did:key URL (e.g. the
+// OB 3.0 spec vector's https://example.edu/issuers/565049#z6Mk...): a
+// Multikey verification method plus a controller document listing it under
+// assertionMethod.
+// --previous-proof verifies proof chains (proofs with previousProof) by the
+// VC Data Integrity rule, which the DB stack does not implement itself.
+//
+// Modes:
+//   credential (default) - @digitalbazaar/vc verifyCredential: VC data model
+//     checks (validFrom/validUntil against --now), every proof, and the
+//     issuer must be the controller of the verification method.
+//   proof-only (--proof-only) - jsonld-signatures verify with the
+//     assertionMethod purpose: every proof must verify and its key must be
+//     listed under assertionMethod of its controller; the issuer is not
+//     compared (the W3C vectors use an https issuer with did:key proofs).
+import fs from 'node:fs';
+import {parseArgs} from 'node:util';
+import * as vc from '@digitalbazaar/vc';
+import jsigs from 'jsonld-signatures';
+import {
+  createDocumentLoader, describeError, fixtureKeyDocuments
+} from './lib/loader.mjs';
+import {createVerifyingSuites} from './lib/suites.mjs';
+
+const {purposes: {AssertionProofPurpose}} = jsigs;
+
+function usage(message) {
+  process.stderr.write(`verify.mjs: ${message}\n` +
+    'usage: node verify.mjs [--expect-fail] [--proof-only] ' +
+    '[--previous-proof] [--now ISO] ' +
+    '[--trust-key VM_ID=PUBLIC_KEY_MULTIBASE]... FILE...\n');
+  process.exit(2);
+}
+
+let args;
+try {
+  args = parseArgs({
+    allowPositionals: true,
+    options: {
+      'expect-fail': {type: 'boolean', default: false},
+      'proof-only': {type: 'boolean', default: false},
+      'previous-proof': {type: 'boolean', default: false},
+      now: {type: 'string'},
+      'trust-key': {type: 'string', multiple: true, default: []},
+      help: {type: 'boolean', short: 'h', default: false}
+    }
+  });
+} catch(e) {
+  usage(e.message);
+}
+const {values: opts, positionals: files} = args;
+if(opts.help) {
+  usage('help');
+}
+if(files.length === 0) {
+  usage('no input files');
+}
+
+const extraDocuments = [];
+for(const spec of opts['trust-key']) {
+  const eq = spec.lastIndexOf('=');
+  if(eq <= 0) {
+    usage(`--trust-key "${spec}" is not VM_ID=PUBLIC_KEY_MULTIBASE`);
+  }
+  extraDocuments.push(
+    ...fixtureKeyDocuments(spec.slice(0, eq), spec.slice(eq + 1)));
+}
+const now = opts.now ? new Date(opts.now) : undefined;
+if(now && isNaN(now)) {
+  usage(`--now "${opts.now}" is not a date`);
+}
+
+const documentLoader = createDocumentLoader({extraDocuments});
+const mode = opts['proof-only'] ? 'proof-only' : 'credential';
+
+// A file is verified only when EVERY proof in it verified: jsonld-signatures
+// alone reports `verified: true` as soon as ANY proof verifies (see README).
+async function verifyOne(credential) {
+  const proofs = [].concat(credential?.proof ?? []);
+  if(opts['previous-proof'] && proofs.some(p => p?.previousProof)) {
+    return verifyProofChain(credential, proofs);
+  }
+  // fresh suite instances per file: DataIntegrityProof caches hashes
+  const suite = createVerifyingSuites();
+  const result = mode === 'proof-only' ?
+    await jsigs.verify(credential, {
+      suite, documentLoader, purpose: new AssertionProofPurpose({date: now})
+    }) :
+    await vc.verifyCredential({credential, suite, documentLoader, now});
+  const summary = proofs.map(proof => {
+    const r = (result.results ?? []).find(x =>
+      x.proof?.proofValue !== undefined &&
+      x.proof.proofValue === proof?.proofValue);
+    return proofLine(proof, r ? r.verified === true : false,
+      r ? (r.verified ? null : describeError(r.error)) :
+        'proof not checked (no suite or purpose matched it)');
+  });
+  return {libraryVerified: result.verified === true, error: result.error,
+    proofs: summary};
+}
+
+// VC Data Integrity 1.0, "Verify Proof" with `previousProof`: the proofs a
+// proof names in `previousProof` are part of the document it secures. The DB
+// stack (data-integrity 2.5.0) does not implement this, so this path uses
+// its canonicalization, key and purpose primitives proof by proof.
+async function verifyProofChain(credential, proofs) {
+  const {proof: _ignored, ...unsecured} = credential;
+  if(mode === 'credential') {
+    vc._checkCredential({credential, now});
+  }
+  const summary = [];
+  for(const proof of proofs) {
+    try {
+      const previous = [].concat(proof.previousProof ?? []);
+      const matching = previous.map(id => {
+        const found = proofs.find(p => p.id === id);
+        if(!found) {
+          throw new Error(`previousProof "${id}" is not in the proof set`);
+        }
+        return found;
+      });
+      const document = matching.length === 0 ? {...unsecured} :
+        {...unsecured, proof: matching.length === 1 ? matching[0] : matching};
+      const purpose = mode === 'proof-only' ?
+        new AssertionProofPurpose({date: now}) :
+        new vc.CredentialIssuancePurpose({date: now});
+      let suite;
+      for(const s of createVerifyingSuites()) {
+        if(await s.matchProof({proof, document: credential, documentLoader})) {
+          suite = s;
+          break;
+        }
+      }
+      if(!suite) {
+        throw new Error('no suite matches this proof');
+      }
+      if(!await purpose.match(proof, {document, documentLoader})) {
+        throw new Error(`proofPurpose "${proof.proofPurpose}" not accepted`);
+      }
+      const {verified, verificationMethod, error} =
+        await suite.verifyProof({proof, document, documentLoader});
+      if(!verified) {
+        throw error;
+      }
+      const purposeResult = await purpose.validate(proof, {
+        document: credential, suite, verificationMethod, documentLoader
+      });
+      if(!purposeResult.valid) {
+        throw purposeResult.error;
+      }
+      summary.push(proofLine(proof, true, null));
+    } catch(e) {
+      summary.push(proofLine(proof, false, describeError(e)));
+    }
+  }
+  return {libraryVerified: null, error: null, proofs: summary};
+}
+
+function proofLine(proof, verified, error) {
+  return {
+    type: proof?.type ?? null,
+    cryptosuite: proof?.cryptosuite ?? null,
+    verificationMethod: typeof proof?.verificationMethod === 'object' ?
+      proof.verificationMethod?.id : proof?.verificationMethod ?? null,
+    verified,
+    error
+  };
+}
+
+let asExpected = 0;
+for(const file of files) {
+  const line = {
+    file, verified: false, error: null, mode, library_verified: null,
+    proofs: []
+  };
+  let credential;
+  try {
+    credential = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch(e) {
+    line.error = `cannot read JSON: ${e.message}`;
+  }
+  if(credential) {
+    try {
+      const result = await verifyOne(credential);
+      line.proofs = result.proofs;
+      line.library_verified = result.libraryVerified;
+      const failed = result.proofs.filter(p => !p.verified);
+      line.verified = result.proofs.length > 0 && failed.length === 0 &&
+        result.libraryVerified !== false;
+      if(!line.verified) {
+        line.error = (result.error && describeError(result.error)) ||
+          failed.map(p => p.error).filter(Boolean).join('; ') ||
+          (result.proofs.length === 0 ? 'no proof' : 'not verified');
+      }
+    } catch(e) {
+      line.verified = false;
+      line.error = describeError(e);
+    }
+  }
+  if(line.verified !== opts['expect-fail']) {
+    asExpected++;
+  }
+  process.stdout.write(JSON.stringify(line) + '\n');
+}
+process.exit(asExpected === files.length ? 0 : 1);
