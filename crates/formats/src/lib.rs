@@ -1,1 +1,120 @@
-//! credbridge-formats (being written).
+//! Bytes → credential envelopes. This crate owns every shape a credential travels in: JSON
+//! (VCDM 1.1/2.0 credentials and presentations, Open Badges 0.5–3.0, CLR 2.0), compact JWS
+//! (VC-JWT with a `vc`/`vp` claim, VC-JOSE, OB 2.0 signed assertions, a JWT wrapped in a one-key
+//! JSON object), baked PNG (`iTXt`/`tEXt`/`zTXt`) and SVG badges, `data:` URL envelopes, and the
+//! many-at-once containers: directories, zip archives, JSON arrays, JSON Lines and API response
+//! bodies (OB 3.0/CLR 2.0 `credential[]`/`compactJwsString[]`, VC-API). Detection is
+//! by **content** (magic bytes, first non-blank character, JWS shape), never by file name, and
+//! decoding is recursive: a presentation or CLR yields itself *and* each credential it carries,
+//! OB 3.0 `endorsementJwt` entries become items, and every item carries its [`ItemPath`]
+//! (`bundle.zip!clr.json#/credentialSubject/verifiableCredential/2`) and its
+//! [`ContainerKind`]s. It also bakes credentials into PNG/SVG images and takes them out again,
+//! and it owns the input limits ([`Limits`]).
+//!
+//! **Not here:** signature checks and key handling (`credbridge-proofs`, `credbridge-keys`):
+//! a JWS is split and decoded, never verified; fetching hosted assertions or anything else over
+//! the network (a baked URL comes out as [`Payload::Url`]); JSON-LD processing
+//! (`credbridge-jsonld`); deciding what a JSON document *is* (OB 2.0 vs 3.0, which schema) —
+//! that classification is `credbridge-model`'s job.
+//!
+//! # Main types
+//! - [`decode_bytes`] / [`decode_path`] → [`Items`], a stream of `Result<`[`Item`]`, `[`Error`]`>`;
+//! - [`Item`] = [`ItemPath`] + [`ContainerKind`]s + [`Payload`] (`Json` with its exact original
+//!   bytes, `Jws` with header, claims, [`JwsKind`] and the credential, or `Url`);
+//! - [`bake_png`], [`bake_svg`], [`unbake_png`], [`unbake_svg`] with [`BakePayload`];
+//! - [`Limits`] and the `MAX_*` constants; [`Error`].
+//!
+//! # Example
+//! ```
+//! use credbridge_formats::{decode_bytes, ContainerKind, Limits, Payload};
+//!
+//! let clr = br#"{
+//!   "@context": ["https://www.w3.org/ns/credentials/v2"],
+//!   "type": ["VerifiableCredential", "ClrCredential"],
+//!   "credentialSubject": {"type": "ClrSubject", "verifiableCredential": [
+//!     {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}
+//!   ]}
+//! }"#;
+//! let items: Vec<_> = decode_bytes(clr, "clr.json", &Limits::default())
+//!     .collect::<Result<_, _>>()
+//!     .unwrap();
+//! assert_eq!(items.len(), 2);
+//! assert_eq!(items[1].path.to_string(), "clr.json#/credentialSubject/verifiableCredential/0");
+//! assert_eq!(items[1].containers, [ContainerKind::Json, ContainerKind::ClrInner]);
+//! assert!(matches!(items[1].payload, Payload::Json { .. }));
+//! ```
+//!
+//! # Design decisions
+//! - **Streaming.** [`decode_path`] walks directories one level at a time (sorted, so runs are
+//!   reproducible) and zip archives entry by entry; one blob is in memory at a time and its
+//!   items are handed out before the next blob is read. A bad file is one `Err` in the stream,
+//!   not the end of it.
+//! - **Nothing is lost.** [`Payload::Json`] keeps the exact bytes of the value, also for inner
+//!   credentials (found with serde_json's `RawValue`), so proofs over the original text and
+//!   fields this crate does not know survive.
+//! - **Bounded.** Each input dimension has a limit and an error carrying it: file size, PNG
+//!   text size (checked while inflating), zip entries (read from the end record before the
+//!   central directory is loaded), zip ratio (checked while inflating) and total, container
+//!   nesting, JSON depth (a byte scan before serde_json, so the error is specific), directory
+//!   depth, results per file. Inner credentials of one array are sliced out in one pass, so a
+//!   CLR with thousands of entries stays linear.
+//! - **PNG by hand, SVG with quick-xml.** A small chunk walker over checked slices reads and
+//!   rewrites PNG chunks, so that baking keeps every other chunk byte for byte (the `png`
+//!   crate would decode and re-encode the image, and reading needs no pixels); SVG baking
+//!   splices the element into the original text for the same reason. quick-xml expands no DTD
+//!   entities, so entity bombs do not apply.
+//! - **Detection order.** PNG signature → zip signature → first non-blank character (`{`, `[`,
+//!   `"` JSON; `<` SVG, unless the text is N-Quads) → compact-JWS shape (`eyJ…`) → otherwise
+//!   [`Error::NotACredentialContainer`] saying what was found. Inside a JSON object: a one-key
+//!   object around a JWS is a wrapper; `Enveloped…` types open their `data:` URL; otherwise the
+//!   object is an item and its carried credentials follow it.
+//! - **JSON shape gate.** A JSON object is an item if it has `@context` or `type` (or the
+//!   `recipient`/`badge`/`verify` of OB 0.5/1.x assertions, which had neither); anything else
+//!   is [`Error::NotACredentialContainer`]. Deeper classification is left to the model crate.
+//! - **Dependencies.** `zip` with deflate only (via flate2's pure-Rust backend, no zopfli,
+//!   bzip2, zstd or AES), `quick-xml` without features, `crc32fast` (already pulled in by flate2).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod bake;
+mod decode;
+mod document;
+mod error;
+mod item;
+mod json;
+mod jws;
+mod limits;
+mod png;
+mod svg;
+mod walk;
+
+#[doc(hidden)]
+pub mod fuzzing;
+
+use std::path::Path;
+
+pub use bake::{BakeFamily, BakePayload, bake_png, bake_svg, unbake_png, unbake_svg};
+pub use error::{Error, JwsPart};
+pub use item::{
+    ContainerKind, Item, ItemPath, JwsKind, PathSegment, Payload, PngTextChunk, SvgCarrier,
+};
+pub use limits::{
+    Limits, MAX_DIRECTORY_DEPTH, MAX_FILE_BYTES, MAX_ITEMS_PER_FILE, MAX_JSON_DEPTH,
+    MAX_NESTING_DEPTH, MAX_PNG_TEXT_BYTES, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO, MAX_ZIP_TOTAL_BYTES,
+    ZIP_RATIO_CHECK_MIN_BYTES,
+};
+pub use walk::Items;
+
+/// Decodes one blob (an upload, a zip file in memory …) by its content. `name` becomes the
+/// first [`ItemPath`] segment. A zip blob is read entry by entry; anything else is decoded at
+/// once. Collect into `Result<Vec<Item>, Error>` to stop at the first error.
+pub fn decode_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Items {
+    Items::from_bytes(bytes, name, limits)
+}
+
+/// Decodes a file, or every file of a directory tree (recursively, in sorted order; symbolic
+/// links to directories are not followed), streaming: items come out as each file is read.
+/// Errors are per item and carry its path; the walk goes on after them.
+pub fn decode_path(path: &Path, limits: &Limits) -> Items {
+    Items::from_path(path, limits)
+}

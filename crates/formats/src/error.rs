@@ -1,0 +1,274 @@
+//! The crate's error type: one variant per defect, each carrying the item path and the facts.
+
+use std::fmt;
+
+use crate::item::ItemPath;
+
+/// Why something could not be decoded or baked.
+///
+/// Bad input carries the [`ItemPath`] where it was found; limit errors carry the limit that was
+/// hit; [`Error::Io`] is the environment. During a walk ([`crate::decode_path`]) each error is one
+/// element of the stream and the walk goes on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The content is not any credential container this crate knows.
+    #[error("{path}: not a credential container: found {found}")]
+    NotACredentialContainer {
+        /// Where.
+        path: ItemPath,
+        /// What was found instead, e.g. `binary data starting with 47 49 46 38`.
+        found: String,
+    },
+    /// JSON that does not parse.
+    #[error("{path}: invalid JSON at line {line} column {column}: {message}")]
+    InvalidJson {
+        /// Where (the document that holds the JSON text).
+        path: ItemPath,
+        /// 1-based line inside that JSON text.
+        line: usize,
+        /// 1-based column inside that JSON text.
+        column: usize,
+        /// serde_json's description.
+        message: String,
+    },
+    /// A compact JWS that cannot be taken apart.
+    #[error("{path}: malformed compact JWS ({part}): {reason}")]
+    JwsMalformed {
+        /// Where.
+        path: ItemPath,
+        /// Which part is wrong.
+        part: JwsPart,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A `data:` URL (enveloped credential) that cannot be decoded.
+    #[error("{path}: malformed data: URL: {reason}")]
+    DataUrlMalformed {
+        /// Where.
+        path: ItemPath,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A PNG whose chunk structure is broken.
+    #[error("{path}: malformed PNG at byte {offset}: {reason}")]
+    PngMalformed {
+        /// Where.
+        path: ItemPath,
+        /// Byte offset of the defect in the PNG.
+        offset: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A baked PNG text chunk whose content cannot be read.
+    #[error("{path}: PNG text chunk '{keyword}' is unreadable: {reason}")]
+    PngTextInvalid {
+        /// Where.
+        path: ItemPath,
+        /// The chunk keyword.
+        keyword: String,
+        /// What is wrong (bad UTF-8, unknown compression method, corrupt zlib stream).
+        reason: String,
+    },
+    /// A baked PNG text value larger than [`crate::Limits::max_png_text_bytes`].
+    #[error(
+        "{path}: PNG text chunk '{keyword}' holds more than {limit} bytes (found at least {size}); raise the PNG text limit if this badge is genuine"
+    )]
+    PngChunkTooLarge {
+        /// Where.
+        path: ItemPath,
+        /// The chunk keyword.
+        keyword: String,
+        /// Size seen (decompressed bytes read so far for a compressed chunk).
+        size: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// A PNG without any `openbadgecredential`, `clrcredential` or `openbadges` text chunk.
+    #[error(
+        "{path}: PNG image without a baked credential (no iTXt/tEXt/zTXt chunk 'openbadgecredential', 'clrcredential' or 'openbadges')"
+    )]
+    PngNotBaked {
+        /// Where.
+        path: ItemPath,
+    },
+    /// An SVG (XML) document that does not parse.
+    #[error("{path}: malformed SVG/XML at byte {position}: {message}")]
+    SvgXml {
+        /// Where.
+        path: ItemPath,
+        /// Byte offset reported by the XML reader.
+        position: u64,
+        /// The XML reader's description.
+        message: String,
+    },
+    /// An SVG without an Open Badges / CLR credential element.
+    #[error(
+        "{path}: SVG image without a baked credential (no <credential> in https://purl.imsglobal.org/ob/v3p0 or https://purl.imsglobal.org/clr/v2p0, no <assertion> in http://openbadges.org)"
+    )]
+    SvgNotBaked {
+        /// Where.
+        path: ItemPath,
+    },
+    /// A baked element or chunk that is present but holds nothing.
+    #[error("{path}: the baked {carrier} is empty")]
+    BakedValueEmpty {
+        /// Where.
+        path: ItemPath,
+        /// Which carrier, e.g. `SVG element <openbadges:assertion>`.
+        carrier: String,
+    },
+    /// A blob larger than [`crate::Limits::max_file_bytes`].
+    #[error("{path}: {size} bytes exceed the limit of {limit} bytes per file")]
+    FileTooLarge {
+        /// Where.
+        path: ItemPath,
+        /// The size seen (declared, or read so far).
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A zip archive the zip reader rejects.
+    #[error("{path}: malformed zip archive: {message}")]
+    ZipMalformed {
+        /// Where (the archive, or the entry).
+        path: ItemPath,
+        /// The zip reader's description.
+        message: String,
+    },
+    /// A zip archive declaring more entries than [`crate::Limits::max_zip_entries`].
+    #[error("{path}: zip archive declares {entries} entries, more than the limit of {limit}")]
+    ZipTooManyEntries {
+        /// Where.
+        path: ItemPath,
+        /// Entries declared.
+        entries: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// A zip entry that inflates more than [`crate::Limits::max_zip_ratio`] times its stored size.
+    #[error(
+        "{path}: zip entry inflates {ratio} times its compressed size, more than the limit of {limit} (zip bomb?)"
+    )]
+    ZipCompressionRatio {
+        /// Where (the entry).
+        path: ItemPath,
+        /// Ratio seen so far.
+        ratio: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A zip archive whose entries together inflate past [`crate::Limits::max_zip_total_bytes`].
+    #[error(
+        "{path}: zip archive inflates to more than {limit} bytes in total; the rest is skipped"
+    )]
+    ZipTotalTooLarge {
+        /// Where (the entry that crossed the limit).
+        path: ItemPath,
+        /// The limit.
+        limit: u64,
+    },
+    /// Containers nested deeper than [`crate::Limits::max_nesting_depth`].
+    #[error("{path}: containers nested deeper than the limit of {limit}")]
+    NestingTooDeep {
+        /// Where.
+        path: ItemPath,
+        /// The limit.
+        limit: usize,
+    },
+    /// JSON nested deeper than [`crate::Limits::max_json_depth`].
+    #[error("{path}: JSON nested deeper than the limit of {limit} arrays/objects")]
+    JsonTooDeep {
+        /// Where.
+        path: ItemPath,
+        /// The limit.
+        limit: usize,
+    },
+    /// One file yielding more results than [`crate::Limits::max_items_per_file`]; the rest of the
+    /// file is skipped.
+    #[error("{path}: more than {limit} credentials and errors in one file; the rest is skipped")]
+    TooManyItems {
+        /// Where (the file).
+        path: ItemPath,
+        /// The limit.
+        limit: usize,
+    },
+    /// Directories nested deeper than [`crate::Limits::max_directory_depth`] below the walk root.
+    #[error("{path}: directory nested deeper than the limit of {limit} levels; not walked")]
+    DirectoryTooDeep {
+        /// Where.
+        path: ItemPath,
+        /// The limit.
+        limit: usize,
+    },
+    /// A payload handed to [`crate::bake_png`] / [`crate::bake_svg`] that cannot be baked.
+    #[error("cannot bake this payload: {reason}")]
+    BakePayloadInvalid {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Reading a file or directory failed (environment, not input).
+    #[error("{path}: {source}")]
+    Io {
+        /// Where.
+        path: ItemPath,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The path of the item the error is about, if it has one.
+    pub fn path(&self) -> Option<&ItemPath> {
+        match self {
+            Error::NotACredentialContainer { path, .. }
+            | Error::InvalidJson { path, .. }
+            | Error::JwsMalformed { path, .. }
+            | Error::DataUrlMalformed { path, .. }
+            | Error::PngMalformed { path, .. }
+            | Error::PngTextInvalid { path, .. }
+            | Error::PngChunkTooLarge { path, .. }
+            | Error::PngNotBaked { path }
+            | Error::SvgXml { path, .. }
+            | Error::SvgNotBaked { path }
+            | Error::BakedValueEmpty { path, .. }
+            | Error::FileTooLarge { path, .. }
+            | Error::ZipMalformed { path, .. }
+            | Error::ZipTooManyEntries { path, .. }
+            | Error::ZipCompressionRatio { path, .. }
+            | Error::ZipTotalTooLarge { path, .. }
+            | Error::NestingTooDeep { path, .. }
+            | Error::JsonTooDeep { path, .. }
+            | Error::DirectoryTooDeep { path, .. }
+            | Error::TooManyItems { path, .. }
+            | Error::Io { path, .. } => Some(path),
+            Error::BakePayloadInvalid { .. } => None,
+        }
+    }
+}
+
+/// The part of a compact JWS an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwsPart {
+    /// The three-part `header.payload.signature` shape itself.
+    Structure,
+    /// The protected header.
+    Header,
+    /// The payload.
+    Payload,
+    /// The signature.
+    Signature,
+}
+
+impl fmt::Display for JwsPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JwsPart::Structure => "structure",
+            JwsPart::Header => "header",
+            JwsPart::Payload => "payload",
+            JwsPart::Signature => "signature",
+        })
+    }
+}

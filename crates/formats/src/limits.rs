@@ -1,0 +1,75 @@
+//! Input limits: every dimension of untrusted input has a named bound and its own error.
+
+/// Largest single blob read into memory: a file, a zip entry (16 MiB).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest baked PNG text value, after decompression (4 MiB).
+pub const MAX_PNG_TEXT_BYTES: usize = 4 * 1024 * 1024;
+/// Most entries a zip archive may declare.
+pub const MAX_ZIP_ENTRIES: usize = 100_000;
+/// Highest decompressed/compressed size ratio of a zip entry (checked once an entry passes
+/// [`ZIP_RATIO_CHECK_MIN_BYTES`]).
+pub const MAX_ZIP_RATIO: u64 = 100;
+/// Most bytes decompressed from one zip archive, all entries together (1 GiB).
+pub const MAX_ZIP_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
+/// Most containers nested inside one another within a file (zip in zip, credential in a CLR in a
+/// presentation, endorsement JWT in a credential …).
+pub const MAX_NESTING_DEPTH: usize = 8;
+/// Deepest nesting of JSON arrays and objects: serde_json's own ceiling.
+///
+/// serde_json refuses a 128th level with a generic message; the byte scan that enforces this
+/// limit runs first, so the user sees [`crate::Error::JsonTooDeep`] instead.
+pub const MAX_JSON_DEPTH: usize = 127;
+/// Most results (items and errors) from one file or zip entry: a 16 MiB JSON array of `{}`
+/// would otherwise become millions of buffered errors.
+pub const MAX_ITEMS_PER_FILE: usize = 100_000;
+/// Deepest directory level walked below the path given to [`crate::decode_path`].
+pub const MAX_DIRECTORY_DEPTH: usize = 32;
+
+/// Zip entries smaller than this are never rejected for their compression ratio: short,
+/// repetitive JSON compresses well and cannot be a bomb at this size.
+pub const ZIP_RATIO_CHECK_MIN_BYTES: u64 = 64 * 1024;
+
+/// Bounds applied while decoding untrusted input. `Limits::default()` uses the `MAX_*` constants.
+///
+/// ```
+/// use credbridge_formats::Limits;
+/// let strict = Limits { max_file_bytes: 1024 * 1024, ..Limits::default() };
+/// assert_eq!(strict.max_zip_entries, credbridge_formats::MAX_ZIP_ENTRIES);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// See [`MAX_FILE_BYTES`].
+    pub max_file_bytes: u64,
+    /// See [`MAX_PNG_TEXT_BYTES`].
+    pub max_png_text_bytes: usize,
+    /// See [`MAX_ZIP_ENTRIES`].
+    pub max_zip_entries: usize,
+    /// See [`MAX_ZIP_RATIO`].
+    pub max_zip_ratio: u64,
+    /// See [`MAX_ZIP_TOTAL_BYTES`].
+    pub max_zip_total_bytes: u64,
+    /// See [`MAX_NESTING_DEPTH`].
+    pub max_nesting_depth: usize,
+    /// See [`MAX_JSON_DEPTH`]; larger values behave as [`MAX_JSON_DEPTH`] (serde_json's ceiling).
+    pub max_json_depth: usize,
+    /// See [`MAX_DIRECTORY_DEPTH`].
+    pub max_directory_depth: usize,
+    /// See [`MAX_ITEMS_PER_FILE`].
+    pub max_items_per_file: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: MAX_FILE_BYTES,
+            max_png_text_bytes: MAX_PNG_TEXT_BYTES,
+            max_zip_entries: MAX_ZIP_ENTRIES,
+            max_zip_ratio: MAX_ZIP_RATIO,
+            max_zip_total_bytes: MAX_ZIP_TOTAL_BYTES,
+            max_nesting_depth: MAX_NESTING_DEPTH,
+            max_json_depth: MAX_JSON_DEPTH,
+            max_directory_depth: MAX_DIRECTORY_DEPTH,
+            max_items_per_file: MAX_ITEMS_PER_FILE,
+        }
+    }
+}
