@@ -1,0 +1,444 @@
+//! [`GuardedClient`]: the one way credbridge reaches the network.
+
+use std::fmt;
+use std::io;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
+
+use serde_json::Value;
+use ureq::ResponseExt as _;
+use ureq::config::Config;
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+
+use crate::cache::Cache;
+use crate::{
+    Clock, FetchError, FetchPolicy, Purpose, RefusedRange, Snapshot, SnapshotStore,
+    classify_address,
+};
+
+/// A successful response: status 2xx, an accepted media type, a body within the limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// The URL asked for.
+    pub url: String,
+    /// The URL that answered, after redirects.
+    pub final_url: String,
+    /// What it was fetched for.
+    pub purpose: Purpose,
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// The `Content-Type` header as sent (empty when absent).
+    pub content_type: String,
+    /// The body.
+    pub body: Vec<u8>,
+    /// When it was fetched, from the client's [`Clock`]. A cached response keeps the time of
+    /// the fetch that filled the cache.
+    pub fetched_at: SystemTime,
+    /// Whether this came from the in-memory cache.
+    pub from_cache: bool,
+}
+
+impl Fetched {
+    /// SHA-256 of the body, lower-case hex.
+    #[must_use]
+    pub fn sha256(&self) -> String {
+        crate::snapshot::sha256_hex(&self.body)
+    }
+}
+
+/// The guarded HTTP client: address guard, scheme policy, limits, media-type checks, cache and
+/// snapshots. Cheap to share behind an `Arc`; all methods take `&self`.
+pub struct GuardedClient {
+    policy: FetchPolicy,
+    agent: ureq::Agent,
+    clock: Arc<dyn Clock>,
+    cache: Mutex<Cache>,
+    snapshots: Option<SnapshotStore>,
+}
+
+impl fmt::Debug for GuardedClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GuardedClient")
+            .field("policy", &self.policy)
+            .field("snapshots", &self.snapshots)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GuardedClient {
+    /// A client under `policy`, taking fetch times from `clock`. Building it touches no network.
+    #[must_use]
+    pub fn new(policy: FetchPolicy, clock: Arc<dyn Clock>) -> GuardedClient {
+        let config = Config::builder()
+            .http_status_as_error(false)
+            .https_only(!policy.allow_http)
+            // ureq reads proxy settings from the environment by default; a library must not,
+            // and a proxy would resolve names where our address guard cannot see them.
+            .proxy(None)
+            .max_redirects(policy.max_redirects)
+            .max_redirects_will_error(true)
+            .redirect_auth_headers(ureq::config::RedirectAuthHeaders::Never)
+            .user_agent(policy.user_agent.as_str())
+            .timeout_global(Some(policy.timeout_total))
+            .timeout_resolve(Some(policy.timeout_connect))
+            .timeout_connect(Some(policy.timeout_connect))
+            .max_response_header_size(crate::MAX_RESPONSE_HEADER_BYTES)
+            .build();
+        let resolver = GuardedResolver {
+            allow_loopback: policy.dangerous_allow_loopback,
+            allow_private: policy.dangerous_allow_private_addresses,
+        };
+        let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), resolver);
+        GuardedClient {
+            policy,
+            agent,
+            clock,
+            cache: Mutex::new(Cache::default()),
+            snapshots: None,
+        }
+    }
+
+    /// Keeps dated snapshots of DID documents, controller documents and status lists in
+    /// `store` (see [`Purpose::keeps_snapshots`]).
+    #[must_use]
+    pub fn with_snapshots(mut self, store: SnapshotStore) -> GuardedClient {
+        self.snapshots = Some(store);
+        self
+    }
+
+    /// The policy in force.
+    #[must_use]
+    pub fn policy(&self) -> &FetchPolicy {
+        &self.policy
+    }
+
+    /// Fetches `url` for `purpose` (HTTP GET), from the cache when a fresh copy is held.
+    ///
+    /// Fails unless the final response is 2xx with a media type accepted for `purpose` and a
+    /// body within [`FetchPolicy::max_body_bytes`]. Every hop's host is resolved and each
+    /// address checked (see [`classify_address`]) before connecting, and the connection goes to
+    /// exactly the checked addresses.
+    pub fn get(&self, url: &str, purpose: Purpose) -> Result<Fetched, FetchError> {
+        if self.policy.offline {
+            return Err(FetchError::Offline {
+                url: url.to_owned(),
+            });
+        }
+        self.check_url(url)?;
+        let now = self.clock.now();
+        if let Some(hit) = self
+            .lock_cache()
+            .fresh(purpose, url, now, self.policy.cache_ttl)
+        {
+            return Ok(hit);
+        }
+        let fetched = self.fetch(url, purpose, now)?;
+        self.lock_cache().insert(
+            &fetched,
+            self.policy.cache_max_entries,
+            self.policy.cache_max_bytes,
+        );
+        if purpose.keeps_snapshots()
+            && let Some(store) = &self.snapshots
+        {
+            store.record(&fetched)?;
+        }
+        Ok(fetched)
+    }
+
+    /// Fetches `url` for `purpose` and parses the body as JSON (status lists, OB 2.0
+    /// documents, registries).
+    pub fn get_json(&self, url: &str, purpose: Purpose) -> Result<(Value, Fetched), FetchError> {
+        let fetched = self.get(url, purpose)?;
+        let value = serde_json::from_slice(&fetched.body).map_err(|e| FetchError::InvalidJson {
+            url: fetched.final_url.clone(),
+            reason: e.to_string(),
+        })?;
+        Ok((value, fetched))
+    }
+
+    /// What was last seen at `url`: the newest on-disk snapshot if a [`SnapshotStore`] is set,
+    /// otherwise the newest response still in the in-memory cache (fresh or stale).
+    pub fn last_snapshot(&self, url: &str) -> Result<Option<Snapshot>, FetchError> {
+        if let Some(store) = &self.snapshots
+            && let Some(snapshot) = store.last(url)?
+        {
+            return Ok(Some(snapshot));
+        }
+        Ok(self.lock_cache().any(url).map(Snapshot::of))
+    }
+
+    fn lock_cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        // A panic while holding the lock leaves at worst a missing entry; the cache stays usable.
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn check_url(&self, url: &str) -> Result<(), FetchError> {
+        let uri: Uri =
+            url.parse()
+                .map_err(|e: ureq::http::uri::InvalidUri| FetchError::InvalidUrl {
+                    url: url.to_owned(),
+                    reason: e.to_string(),
+                })?;
+        match uri.scheme_str() {
+            Some("https") => {}
+            Some("http") if self.policy.allow_http => {}
+            Some(scheme) => {
+                return Err(FetchError::SchemeRefused {
+                    url: url.to_owned(),
+                    scheme: scheme.to_owned(),
+                    hint: SCHEME_HINT,
+                });
+            }
+            None => {
+                return Err(FetchError::InvalidUrl {
+                    url: url.to_owned(),
+                    reason: "not an absolute URL (no scheme)".into(),
+                });
+            }
+        }
+        if uri.host().is_none_or(str::is_empty) {
+            return Err(FetchError::InvalidUrl {
+                url: url.to_owned(),
+                reason: "no host".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn fetch(&self, url: &str, purpose: Purpose, now: SystemTime) -> Result<Fetched, FetchError> {
+        let accepted = self.policy.content_types(purpose);
+        let response = self
+            .agent
+            .get(url)
+            .header("Accept", accepted.join(", "))
+            .call()
+            .map_err(|e| self.map_error(url, e))?;
+        let final_url = response.get_uri().to_string();
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            return Err(FetchError::HttpStatus {
+                url: final_url,
+                status,
+            });
+        }
+        let content_type = response
+            .headers()
+            .get(ureq::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        if !self.policy.accepts_content_type(purpose, &content_type) {
+            return Err(FetchError::UnexpectedContentType {
+                url: final_url,
+                purpose: purpose.name(),
+                found: content_type,
+                expected: accepted,
+            });
+        }
+        let limit = self.policy.max_body_bytes;
+        let mut body = response.into_body();
+        // Refuse early when the server announces too much; the streaming limit below still
+        // holds for chunked or lying responses.
+        if body.content_length().is_some_and(|len| len > limit) {
+            return Err(FetchError::TooLarge {
+                url: final_url,
+                limit,
+            });
+        }
+        let body = body
+            .with_config()
+            .limit(limit)
+            .read_to_vec()
+            .map_err(|e| self.map_error(&final_url, e))?;
+        Ok(Fetched {
+            url: url.to_owned(),
+            final_url,
+            purpose,
+            status,
+            content_type,
+            body,
+            fetched_at: now,
+            from_cache: false,
+        })
+    }
+
+    fn map_error(&self, url: &str, err: ureq::Error) -> FetchError {
+        let url = url.to_owned();
+        match err {
+            ureq::Error::Io(io) => self.map_io_error(url, io),
+            ureq::Error::Timeout(which) => {
+                let (stage, after) = match which {
+                    ureq::Timeout::Resolve | ureq::Timeout::Connect => {
+                        ("connect", self.policy.timeout_connect)
+                    }
+                    _ => ("total", self.policy.timeout_total),
+                };
+                FetchError::Timeout { url, after, stage }
+            }
+            ureq::Error::HostNotFound => FetchError::Dns {
+                url,
+                reason: "no address found".into(),
+            },
+            ureq::Error::ConnectionFailed => FetchError::Connect {
+                url,
+                reason: "connection failed".into(),
+            },
+            ureq::Error::BodyExceedsLimit(_) => FetchError::TooLarge {
+                url,
+                limit: self.policy.max_body_bytes,
+            },
+            ureq::Error::TooManyRedirects => FetchError::TooManyRedirects {
+                url,
+                limit: self.policy.max_redirects,
+            },
+            ureq::Error::RequireHttpsOnly(target) => FetchError::SchemeRefused {
+                url: target,
+                scheme: "http".into(),
+                hint: SCHEME_HINT,
+            },
+            ureq::Error::BadUri(reason) => FetchError::InvalidUrl { url, reason },
+            ureq::Error::Http(e) => FetchError::InvalidUrl {
+                url,
+                reason: e.to_string(),
+            },
+            ureq::Error::StatusCode(status) => FetchError::HttpStatus { url, status },
+            ureq::Error::Protocol(e) => FetchError::Protocol {
+                url,
+                reason: e.to_string(),
+            },
+            ureq::Error::RedirectFailed => FetchError::Protocol {
+                url,
+                reason: "redirect without a usable Location header".into(),
+            },
+            ureq::Error::Tls(reason) => FetchError::Tls {
+                url,
+                reason: reason.to_owned(),
+            },
+            ureq::Error::Rustls(e) => FetchError::Tls {
+                url,
+                reason: e.to_string(),
+            },
+            other => FetchError::Io {
+                url,
+                reason: other.to_string(),
+            },
+        }
+    }
+
+    fn map_io_error(&self, url: String, io: io::Error) -> FetchError {
+        if let Some(guard) = io.get_ref().and_then(|e| e.downcast_ref::<GuardFailure>()) {
+            return match guard.clone() {
+                GuardFailure::Refused { url, addr, why } => {
+                    FetchError::AddressRefused { url, addr, why }
+                }
+                GuardFailure::Dns { url, reason } => FetchError::Dns { url, reason },
+            };
+        }
+        if let Some(tls) = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+            return FetchError::Tls {
+                url,
+                reason: tls.to_string(),
+            };
+        }
+        let reason = io.to_string();
+        match io.kind() {
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => FetchError::Timeout {
+                url,
+                after: self.policy.timeout_total,
+                stage: "total",
+            },
+            io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::NotConnected
+            | io::ErrorKind::AddrNotAvailable
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable => FetchError::Connect { url, reason },
+            io::ErrorKind::UnexpectedEof => FetchError::Protocol {
+                url,
+                reason: "the server closed the connection before a complete response".into(),
+            },
+            _ => FetchError::Io { url, reason },
+        }
+    }
+}
+
+const SCHEME_HINT: &str = ", or http with allow_http";
+
+/// Why the resolver refused, carried through ureq inside an `io::Error`.
+#[derive(Debug, Clone)]
+enum GuardFailure {
+    Refused {
+        url: String,
+        addr: IpAddr,
+        why: RefusedRange,
+    },
+    Dns {
+        url: String,
+        reason: String,
+    },
+}
+
+impl fmt::Display for GuardFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GuardFailure::Refused { url, addr, why } => write!(f, "{url}: refused {addr}: {why}"),
+            GuardFailure::Dns { url, reason } => write!(f, "{url}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for GuardFailure {}
+
+/// Resolves with the system resolver, then refuses the whole answer if any address is not
+/// allowed. ureq connects only to the addresses a resolver returns, so what is checked is what
+/// is dialled: a second lookup (DNS rebinding) cannot slip in between. It runs for every hop,
+/// so redirects are checked too. Refusing the whole answer (rather than filtering it) keeps a
+/// host with one public and one private address from being half-trusted.
+#[derive(Debug)]
+struct GuardedResolver {
+    allow_loopback: bool,
+    allow_private: bool,
+}
+
+impl Resolver for GuardedResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let addrs = match DefaultResolver::default().resolve(uri, config, timeout) {
+            Ok(addrs) => addrs,
+            Err(e @ (ureq::Error::Timeout(_) | ureq::Error::BadUri(_))) => return Err(e),
+            Err(e) => {
+                return Err(guard_error(GuardFailure::Dns {
+                    url: uri.to_string(),
+                    reason: e.to_string(),
+                }));
+            }
+        };
+        for addr in addrs.iter() {
+            if let Some(why) = classify_address(addr.ip()) {
+                let allowed =
+                    self.allow_private || (self.allow_loopback && why.class.is_loopback());
+                if !allowed {
+                    return Err(guard_error(GuardFailure::Refused {
+                        url: uri.to_string(),
+                        addr: addr.ip(),
+                        why,
+                    }));
+                }
+            }
+        }
+        Ok(addrs)
+    }
+}
+
+fn guard_error(failure: GuardFailure) -> ureq::Error {
+    ureq::Error::Io(io::Error::other(failure))
+}
