@@ -22,6 +22,8 @@
 //! - [`classify_address`]: the address guard's table.
 //! - [`DidWebResolver`], [`HttpsControllerResolver`]: [`credbridge_keys::Resolver`]s.
 //! - [`Clock`] ([`SystemClock`], [`FixedClock`]): where `fetched_at` comes from.
+//! - [`DocumentSource`]: what `verify` calls for documents by URL; implemented by
+//!   [`GuardedClient`] and by [`OfflineDocuments`] (URL → local file).
 //!
 //! # Example
 //! ```
@@ -80,6 +82,7 @@ mod error;
 mod https_controller;
 mod policy;
 mod snapshot;
+mod source;
 
 pub use address::{AddressClass, RefusedRange, classify_address};
 pub use client::{Fetched, GuardedClient};
@@ -91,6 +94,9 @@ pub use policy::{
     DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_TTL, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_CONNECT, DEFAULT_TIMEOUT_TOTAL, DEFAULT_USER_AGENT,
     FetchPolicy, MAX_RESPONSE_HEADER_BYTES, Purpose, media_type_essence,
+};
+pub use source::{
+    DocumentSource, FirstOf, MAX_OFFLINE_DOCUMENT_BYTES, OfflineDocuments, SourcedDocument,
 };
 pub use snapshot::{
     MAX_SNAPSHOT_BODY_BYTES, MAX_SNAPSHOT_FILE_BYTES, MAX_SNAPSHOTS_PER_URL, Snapshot,

@@ -1,1 +1,144 @@
-//! credbridge-proofs (being written).
+//! Proofs for credbridge: the Data Integrity cryptosuites (eddsa-rdfc-2022, eddsa-jcs-2022,
+//! ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020, Ed25519Signature2018,
+//! JsonWebSignature2020), JCS (RFC 8785), JOSE (compact JWS, VC-JWT, VC-JOSE `vc+jwt`, VP-JWT),
+//! proof purposes, and signing with every suite.
+//!
+//! **Not here:** keys and DID resolution (`credbridge-keys`, reached through the
+//! [`credbridge_keys::Resolver`] trait), JSON-LD processing and RDFC-1.0 (`credbridge-jsonld`,
+//! `credbridge-rdf`, reached through the [`Canonicalizer`] trait; [`JsonLdCanonicalizer`] is the
+//! implementation over them), status lists, trust and issuer binding, and reports (`verify`).
+//! No network: resolvers and document loaders are passed in.
+//!
+//! # Main types
+//! - [`Cryptosuite`]: one `static` per suite in [`suites`], a spec table (proof type,
+//!   cryptosuite name, key types, transform, hash, proof-value format, algorithm).
+//! - [`verify_data_integrity`] → one [`ProofResult`] per proof, whose [`ProofOutcome`] is
+//!   `Verified`, `Failed(FailReason)`, `Unsupported` or `CouldNotCheck`; `Err` only when the
+//!   document is unusable. [`sign_data_integrity`] adds a proof.
+//! - [`ProofPurpose`]: [`AssertionMethodPurpose`], [`AuthenticationPurpose`].
+//! - [`verify_jwt`] / [`sign_jwt`] for VC-JWT, `vc+jwt`, VP-JWT and `vp+jwt`.
+//!
+//! # Example
+//! ```
+//! use credbridge_keys::{ChainResolver, DidKey, KeyType, SecretKey};
+//! use credbridge_proofs::{sign_data_integrity, suites, verify_data_integrity,
+//!     AssertionMethodPurpose, SignOptions, VerifyOptions};
+//!
+//! let key = SecretKey::generate(KeyType::Ed25519)?;
+//! let did = DidKey::from_public_key(&key.public_key());
+//! let credential = serde_json::json!({
+//!     "@context": ["https://www.w3.org/ns/credentials/v2"],
+//!     "type": ["VerifiableCredential"],
+//!     "issuer": did.did,
+//!     "credentialSubject": {"name": "Ada"}
+//! });
+//! let signed = sign_data_integrity(&credential, suites::EDDSA_JCS_2022, &key, &SignOptions {
+//!     verification_method: did.verification_method_id(),
+//!     proof_purpose: "assertionMethod".into(),
+//!     created: Some(1_700_000_000),
+//!     ..SignOptions::default()
+//! })?;
+//!
+//! let resolver = ChainResolver::offline_default();
+//! let results = verify_data_integrity(&signed, &VerifyOptions {
+//!     suites: suites::ALL_SUITES,
+//!     resolver: &resolver,
+//!     canonicalizer: None,
+//!     purpose: &AssertionMethodPurpose,
+//!     now: 1_700_000_100,
+//!     max_clock_skew: 300,
+//! })?;
+//! assert!(results[0].outcome.is_verified());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Design decisions
+//! - **A suite is data.** Each file in `src/suites/` is a `static Cryptosuite` that reads like
+//!   the spec's summary; the engine ([`data_integrity`]) is written once. Adding a suite is one
+//!   file and one line in [`suites::ALL_SUITES`] (STYLE §6).
+//! - **Unknown is not invalid.** A proof whose suite is unknown, not allowed, or known but not
+//!   implemented (ecdsa-sd-2023, bbs-2023) is `Unsupported`, never `Failed` or `Verified`.
+//! - **Only a signature check makes `Verified`.** [`ProofResult::signature`] holds the
+//!   [`credbridge_keys::SignatureVerified`] token, which only the keys crate can mint.
+//! - **The purpose is checked after the signature**, against the relationships the controller
+//!   document gives the method; without a controller document the result is `CouldNotCheck`
+//!   with the signature token present.
+//! - **JCS is hand-written** (~60 lines over `serde_json::Value`, with `ryu-js` for ES6
+//!   numbers) rather than `serde_jcs`, which re-serialises through `Serialize`; it is tested on
+//!   the RFC 8785 examples and the W3C vectors.
+//! - **JWT claim mismatches are findings, not failures**: `iss`/`jti`/`sub`/`nbf`/`exp` versus
+//!   the credential are reported in [`JwtVerification::claim_findings`] for `verify` to weigh.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod canonicalizer;
+pub mod data_integrity;
+mod datetime;
+mod error;
+pub mod jcs;
+pub mod jose;
+mod outcome;
+mod purpose;
+mod rdfc;
+mod suite;
+pub mod suites;
+mod vc_jwt;
+
+pub use canonicalizer::{CanonicalizeError, Canonicalizer};
+pub use data_integrity::{
+    MAX_PROOFS, ProofIntermediates, SignOptions, VerifyOptions, proof_configuration, proof_intermediates,
+    sign_data_integrity, verify_data_integrity,
+};
+pub use datetime::{format_datetime, parse_datetime};
+pub use error::ProofError;
+pub use outcome::{FailReason, ProofOutcome, ProofResult};
+pub use purpose::{AssertionMethodPurpose, AuthenticationPurpose, ProofPurpose, PurposeCheck};
+pub use rdfc::JsonLdCanonicalizer;
+pub use suite::{Cryptosuite, HashRule, KNOWN_UNSUPPORTED, ProofValueFormat, Transform};
+pub use vc_jwt::{
+    ClaimFinding, JoseVerifyOptions, JwtKind, JwtSignOptions, JwtVerification, KeySource,
+    MAX_ENVELOPE_DEPTH, MAX_ENVELOPED_CREDENTIALS, sign_jwt, verify_jwt,
+};
+
+/// Entry points for fuzzers and property tests: each takes arbitrary bytes and must never panic.
+#[doc(hidden)]
+pub mod fuzzing {
+    use credbridge_keys::ChainResolver;
+
+    use crate::{AssertionMethodPurpose, JoseVerifyOptions, VerifyOptions};
+
+    /// Decodes and verifies `data` as a compact JWS credential (offline resolvers only).
+    pub fn verify_jws(data: &[u8]) {
+        let resolver = ChainResolver::offline_default();
+        let _ = crate::verify_jwt(
+            &String::from_utf8_lossy(data),
+            &JoseVerifyOptions {
+                resolver: &resolver,
+                pinned_key: None,
+                allow_embedded_jwk: true,
+                now: 1_700_000_000,
+                max_clock_skew: 300,
+            },
+        );
+    }
+
+    /// Parses `data` as JSON and verifies its Data Integrity proofs (JCS suites; offline).
+    pub fn verify_data_integrity(data: &[u8]) {
+        let Ok(doc) = serde_json::from_slice::<serde_json::Value>(data) else {
+            return;
+        };
+        let resolver = ChainResolver::offline_default();
+        let _ = crate::verify_data_integrity(
+            &doc,
+            &VerifyOptions {
+                suites: crate::suites::ALL_SUITES,
+                resolver: &resolver,
+                canonicalizer: None,
+                purpose: &AssertionMethodPurpose,
+                now: 1_700_000_000,
+                max_clock_skew: 300,
+            },
+        );
+        let _ = crate::jcs::canonicalize(&doc);
+    }
+}

@@ -1,0 +1,17 @@
+//! eddsa-rdfc-2022 — <https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022>
+
+use credbridge_keys::KeyType;
+
+use crate::suite::{Cryptosuite, HashRule, ProofValueFormat, Transform, eddsa_algorithm};
+
+/// `DataIntegrityProof` / `eddsa-rdfc-2022`: Ed25519 over SHA-256(RDFC(proof config)) ‖
+/// SHA-256(RDFC(document)).
+pub static EDDSA_RDFC_2022: &Cryptosuite = &Cryptosuite {
+    proof_type: "DataIntegrityProof",
+    cryptosuite: Some("eddsa-rdfc-2022"),
+    key_types: &[KeyType::Ed25519],
+    transform: Transform::Rdfc,
+    hash: HashRule::Sha256,
+    proof_value: ProofValueFormat::MultibaseBase58Btc,
+    algorithm: eddsa_algorithm,
+};

@@ -1,0 +1,647 @@
+//! Credentials and presentations secured with JOSE:
+//! - **VC-JWT** (VCDM 1.1 §6.3.1, used by OB 3.0 / CLR 2.0 §8.2): the credential sits in the
+//!   `vc` claim, and `iss`, `jti`, `nbf`, `sub`, `exp` mirror `issuer`, `id`,
+//!   `issuanceDate`/`validFrom`, `credentialSubject.id`, `expirationDate`/`validUntil`;
+//! - **VC-JOSE** (W3C VC-JOSE-COSE, `typ: vc+jwt`): the payload is the credential itself;
+//! - **VP-JWT** (`vp` claim) and `vp+jwt` presentations, whose enveloped credentials
+//!   (`data:application/vc+jwt,…`) are verified too.
+//!
+//! Claim mismatches and time findings are reported in [`JwtVerification::claim_findings`]; they
+//! do not change the signature outcome — the `verify` crate weighs them.
+
+use credbridge_keys::{Algorithm, PublicKey, Resolver, SecretKey, VerificationMethod};
+use serde_json::{Map, Value, json};
+
+use crate::datetime::parse_datetime;
+use crate::jose::{CompactJws, decode_compact_jws, sign_compact_jws};
+use crate::outcome::resolve_outcome;
+use crate::purpose::PurposeCheck;
+use crate::{FailReason, ProofError, ProofOutcome, ProofResult};
+
+/// Deepest presentation → enveloped credential nesting followed.
+pub const MAX_ENVELOPE_DEPTH: usize = 2;
+/// Most enveloped credentials verified in one presentation.
+pub const MAX_ENVELOPED_CREDENTIALS: usize = 64;
+
+/// Which JOSE securing format a token uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JwtKind {
+    /// VCDM 1.1 VC-JWT: `vc` claim (OB 3.0, CLR 2.0).
+    VcJwt,
+    /// VCDM 1.1 VP-JWT: `vp` claim.
+    VpJwt,
+    /// VC-JOSE-COSE `vc+jwt`: the payload is the credential.
+    VcJose,
+    /// VC-JOSE-COSE `vp+jwt`: the payload is the presentation.
+    VpJose,
+}
+
+/// Where the verification key came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeySource {
+    /// The caller supplied the key.
+    Pinned,
+    /// Resolved from `kid` (with `iss` as base when `kid` is relative).
+    Resolved {
+        /// The verification-method id that was resolved.
+        id: String,
+    },
+    /// The `jwk` header (self-asserted; OB 3.0 §8.2.4.1 allows it). Binding the key to the
+    /// issuer is the caller's job.
+    EmbeddedJwk,
+}
+
+/// How a JWT claim relates to the credential it secures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClaimFinding {
+    /// A registered claim disagrees with the credential property it mirrors.
+    Mismatch {
+        /// The JWT claim.
+        claim: &'static str,
+        /// The credential property.
+        property: &'static str,
+        /// The claim's value.
+        claim_value: Value,
+        /// The property's value.
+        property_value: Value,
+    },
+    /// `exp` is in the past at the verification time.
+    Expired {
+        /// `exp`, Unix seconds.
+        exp: i64,
+    },
+    /// `nbf` is in the future at the verification time.
+    NotYetValid {
+        /// `nbf`, Unix seconds.
+        nbf: i64,
+    },
+}
+
+/// What the caller allows and expects.
+pub struct JoseVerifyOptions<'a> {
+    /// Resolves `kid`.
+    pub resolver: &'a dyn Resolver,
+    /// A key to use instead of resolving (the caller already trusts it).
+    pub pinned_key: Option<&'a PublicKey>,
+    /// Whether a `jwk` header may supply the key when `kid` does not resolve.
+    pub allow_embedded_jwk: bool,
+    /// Verification time, Unix seconds.
+    pub now: i64,
+    /// Allowed clock skew, seconds.
+    pub max_clock_skew: i64,
+}
+
+/// The result of verifying one token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JwtVerification {
+    /// The format, when it could be told.
+    pub kind: Option<JwtKind>,
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// The payload.
+    pub payload: Map<String, Value>,
+    /// The credential (the `vc` claim, or the payload for `vc+jwt`).
+    pub credential: Option<Value>,
+    /// The presentation (the `vp` claim, or the payload for `vp+jwt`).
+    pub presentation: Option<Value>,
+    /// Where the key came from.
+    pub key_source: Option<KeySource>,
+    /// The signature outcome (with the resolved method).
+    pub proof: ProofResult,
+    /// Claim ↔ credential findings.
+    pub claim_findings: Vec<ClaimFinding>,
+    /// Results for `vc+jwt` credentials enveloped in a presentation.
+    pub enveloped: Vec<JwtVerification>,
+    /// Enveloped credentials in media types not implemented here (`vc+sd-jwt`, `vc+cose`, …):
+    /// (index in `verifiableCredential`, media type). They neither pass nor fail the
+    /// presentation; the caller decides.
+    pub enveloped_unsupported: Vec<(usize, String)>,
+}
+
+/// Verifies a compact JWS credential or presentation. `Err` when the token is not a compact
+/// JWS with a JSON header and payload; everything else is in the result.
+pub fn verify_jwt(
+    token: &str,
+    options: &JoseVerifyOptions<'_>,
+) -> Result<JwtVerification, ProofError> {
+    verify_at_depth(token, options, 0)
+}
+
+fn verify_at_depth(
+    token: &str,
+    options: &JoseVerifyOptions<'_>,
+    depth: usize,
+) -> Result<JwtVerification, ProofError> {
+    let jws = decode_compact_jws(token)?;
+    let payload = jws.payload_json()?;
+    let mut v = JwtVerification {
+        kind: None,
+        header: jws.header.clone(),
+        payload: payload.clone(),
+        credential: None,
+        presentation: None,
+        key_source: None,
+        proof: ProofResult::new(0),
+        claim_findings: Vec::new(),
+        enveloped: Vec::new(),
+        enveloped_unsupported: Vec::new(),
+    };
+    v.proof.proof_type = jws.alg().map(str::to_owned);
+    v.proof.verification_method = jws
+        .header
+        .get("kid")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    v.proof.outcome = match check(&jws, &payload, options, depth, &mut v) {
+        Ok(outcome) | Err(outcome) => outcome,
+    };
+    Ok(v)
+}
+
+fn jose_fail(rule: &'static str, reason: impl Into<String>) -> ProofOutcome {
+    ProofOutcome::Failed(FailReason::JoseRule {
+        rule,
+        reason: reason.into(),
+    })
+}
+
+fn media_type(header: &Map<String, Value>, name: &str) -> Option<String> {
+    header.get(name).and_then(Value::as_str).map(|t| {
+        let t = t.to_ascii_lowercase();
+        t.strip_prefix("application/")
+            .map(str::to_owned)
+            .unwrap_or(t)
+    })
+}
+
+fn detect_kind(
+    header: &Map<String, Value>,
+    payload: &Map<String, Value>,
+) -> Result<JwtKind, ProofOutcome> {
+    match media_type(header, "typ").as_deref() {
+        Some("vc+jwt" | "vc+ld+jwt") => Ok(JwtKind::VcJose),
+        Some("vp+jwt" | "vp+ld+jwt") => Ok(JwtKind::VpJose),
+        None | Some("jwt") => {
+            if payload.get("vc").is_some_and(Value::is_object) {
+                Ok(JwtKind::VcJwt)
+            } else if payload.get("vp").is_some_and(Value::is_object) {
+                Ok(JwtKind::VpJwt)
+            } else {
+                Err(jose_fail(
+                    "VCDM 1.1 §6.3.1",
+                    "a JWT without a vc+jwt/vp+jwt typ must carry a vc or vp claim object",
+                ))
+            }
+        }
+        Some(other) => Err(jose_fail(
+            "typ",
+            format!("unsupported media type {other:?} (expected vc+jwt, vp+jwt or JWT)"),
+        )),
+    }
+}
+
+fn check(
+    jws: &CompactJws,
+    payload: &Map<String, Value>,
+    options: &JoseVerifyOptions<'_>,
+    depth: usize,
+    v: &mut JwtVerification,
+) -> Result<ProofOutcome, ProofOutcome> {
+    let alg_name = jws.alg().ok_or(jose_fail("alg", "header has no alg"))?;
+    if alg_name == "none" {
+        return Err(jose_fail("alg", "unsecured JWT (alg none) is not accepted"));
+    }
+    let alg = Algorithm::from_jose_name(alg_name).ok_or_else(|| ProofOutcome::Unsupported {
+        reason: format!("JOSE algorithm {alg_name:?} is not supported"),
+    })?;
+    if let Some(crit) = jws.header.get("crit") {
+        return Err(jose_fail(
+            "crit",
+            format!("critical header parameters {crit} are not understood (RFC 7515 §4.1.11)"),
+        ));
+    }
+    let kind = detect_kind(&jws.header, payload)?;
+    v.kind = Some(kind);
+    match kind {
+        JwtKind::VcJose | JwtKind::VpJose => {
+            // VC-JOSE-COSE §3.1: the payload is the document; JWT-encoded VCDM 1.1 claims are
+            // not allowed alongside it.
+            for claim in ["vc", "vp"] {
+                if payload.contains_key(claim) {
+                    return Err(jose_fail(
+                        "VC-JOSE-COSE §3.1",
+                        format!(
+                            "a {} payload must not contain a {claim:?} claim",
+                            kind_typ(kind)
+                        ),
+                    ));
+                }
+            }
+            if kind == JwtKind::VcJose {
+                v.credential = Some(Value::Object(payload.clone()));
+            } else {
+                v.presentation = Some(Value::Object(payload.clone()));
+            }
+        }
+        JwtKind::VcJwt => v.credential = payload.get("vc").cloned(),
+        JwtKind::VpJwt => v.presentation = payload.get("vp").cloned(),
+    }
+
+    let (key, method) = select_key(jws, payload, options, v)?;
+    if key.key_type() != alg.key_type() {
+        return Err(ProofOutcome::Failed(FailReason::KeyTypeMismatch {
+            suite: alg.jose_name().to_owned(),
+            key_type: key.key_type().name().to_owned(),
+        }));
+    }
+    let verified = key
+        .verify(alg, jws.signing_input.as_bytes(), &jws.signature)
+        .map_err(|e| ProofOutcome::Failed(FailReason::Signature(e)))?;
+    v.proof.signature = Some(verified);
+
+    v.claim_findings = claim_findings(kind, payload, v.credential.as_ref(), options);
+    if let Some(presentation) = v.presentation.clone() {
+        verify_enveloped(&presentation, options, depth, v)?;
+    }
+    let purpose = match kind {
+        JwtKind::VcJwt | JwtKind::VcJose => {
+            credbridge_keys::VerificationRelationship::AssertionMethod
+        }
+        _ => credbridge_keys::VerificationRelationship::Authentication,
+    };
+    Ok(match method {
+        None => ProofOutcome::Verified,
+        Some(method) => {
+            let check = match method.allows(purpose) {
+                Some(true) => PurposeCheck::Authorized,
+                Some(false) => PurposeCheck::NotAuthorized {
+                    reason: format!(
+                        "the controller document of {} does not list it under {}",
+                        method.id,
+                        purpose.name()
+                    ),
+                },
+                None => PurposeCheck::Unknown {
+                    reason: format!("{} came without a controller document", method.id),
+                },
+            };
+            v.proof.method = Some(method);
+            match check {
+                PurposeCheck::Authorized => ProofOutcome::Verified,
+                PurposeCheck::NotAuthorized { reason } => {
+                    ProofOutcome::Failed(FailReason::NotAuthorized { reason })
+                }
+                PurposeCheck::Unknown { reason } => ProofOutcome::CouldNotCheck {
+                    reason: format!("signature verified, but {reason}"),
+                },
+            }
+        }
+    })
+}
+
+fn kind_typ(kind: JwtKind) -> &'static str {
+    match kind {
+        JwtKind::VcJose => "vc+jwt",
+        JwtKind::VpJose => "vp+jwt",
+        JwtKind::VcJwt | JwtKind::VpJwt => "JWT",
+    }
+}
+
+/// The verification-method id for `kid`: absolute as is; relative to `iss` otherwise.
+fn method_id(kid: &str, iss: Option<&str>) -> String {
+    if kid.contains(':') {
+        return kid.to_owned();
+    }
+    match iss {
+        Some(iss) if kid.starts_with('#') => format!("{iss}{kid}"),
+        Some(iss) => format!("{iss}#{kid}"),
+        None => kid.to_owned(),
+    }
+}
+
+fn select_key(
+    jws: &CompactJws,
+    payload: &Map<String, Value>,
+    options: &JoseVerifyOptions<'_>,
+    v: &mut JwtVerification,
+) -> Result<(PublicKey, Option<VerificationMethod>), ProofOutcome> {
+    if let Some(key) = options.pinned_key {
+        v.key_source = Some(KeySource::Pinned);
+        return Ok((key.clone(), None));
+    }
+    let embedded = || -> Option<Result<PublicKey, ProofOutcome>> {
+        let jwk = jws.header.get("jwk")?;
+        if !options.allow_embedded_jwk {
+            return None;
+        }
+        Some(PublicKey::from_jwk(jwk).map_err(|e| {
+            ProofOutcome::Failed(FailReason::MalformedProperty {
+                property: "jwk",
+                reason: e.to_string(),
+            })
+        }))
+    };
+    if let Some(kid) = jws.header.get("kid").and_then(Value::as_str) {
+        let iss = payload.get("iss").and_then(Value::as_str);
+        let id = method_id(kid, iss);
+        match options.resolver.resolve_verification_method(&id) {
+            Ok(method) => {
+                v.key_source = Some(KeySource::Resolved { id });
+                return Ok((method.public_key.clone(), Some(method)));
+            }
+            Err(e) if e.is_not_handled() => {
+                if let Some(key) = embedded() {
+                    v.key_source = Some(KeySource::EmbeddedJwk);
+                    return key.map(|k| (k, None));
+                }
+                return Err(resolve_outcome(e));
+            }
+            Err(e) => return Err(resolve_outcome(e)),
+        }
+    }
+    if let Some(key) = embedded() {
+        v.key_source = Some(KeySource::EmbeddedJwk);
+        return key.map(|k| (k, None));
+    }
+    Err(ProofOutcome::CouldNotCheck {
+        reason: "the header has neither a resolvable kid nor an allowed jwk".into(),
+    })
+}
+
+fn id_of(v: Option<&Value>) -> Option<&Value> {
+    match v? {
+        s @ Value::String(_) => Some(s),
+        Value::Object(o) => o.get("id"),
+        _ => None,
+    }
+}
+
+fn claim_findings(
+    kind: JwtKind,
+    payload: &Map<String, Value>,
+    credential: Option<&Value>,
+    options: &JoseVerifyOptions<'_>,
+) -> Vec<ClaimFinding> {
+    let mut out = Vec::new();
+    let num = |claim: &str| payload.get(claim).and_then(Value::as_i64);
+    if let Some(exp) = num("exp")
+        && exp < options.now.saturating_sub(options.max_clock_skew)
+    {
+        out.push(ClaimFinding::Expired { exp });
+    }
+    if let Some(nbf) = num("nbf")
+        && nbf > options.now.saturating_add(options.max_clock_skew)
+    {
+        out.push(ClaimFinding::NotYetValid { nbf });
+    }
+    let Some(credential) = credential.filter(|_| matches!(kind, JwtKind::VcJwt | JwtKind::VcJose))
+    else {
+        return out;
+    };
+    let mut compare = |claim: &'static str, property: &'static str, prop: Option<&Value>| {
+        if let (Some(c), Some(p)) = (payload.get(claim), prop)
+            && c != p
+        {
+            out.push(ClaimFinding::Mismatch {
+                claim,
+                property,
+                claim_value: c.clone(),
+                property_value: p.clone(),
+            });
+        }
+    };
+    compare("iss", "issuer", id_of(credential.get("issuer")));
+    compare("jti", "id", credential.get("id"));
+    let subject = credential
+        .get("credentialSubject")
+        .filter(|s| s.is_object());
+    compare(
+        "sub",
+        "credentialSubject.id",
+        subject.and_then(|s| s.get("id")),
+    );
+    // Times compare as instants: the claim is NumericDate, the property a dateTime string.
+    let mut compare_time = |claim: &'static str, properties: [&'static str; 2]| {
+        let Some(c) = payload.get(claim) else { return };
+        for property in properties {
+            if let Some(p) = credential.get(property) {
+                let same = c
+                    .as_i64()
+                    .is_some_and(|c| p.as_str().and_then(parse_datetime) == Some(c));
+                if !same {
+                    out.push(ClaimFinding::Mismatch {
+                        claim,
+                        property,
+                        claim_value: c.clone(),
+                        property_value: p.clone(),
+                    });
+                }
+            }
+        }
+    };
+    compare_time("nbf", ["issuanceDate", "validFrom"]);
+    compare_time("exp", ["expirationDate", "validUntil"]);
+    out
+}
+
+fn verify_enveloped(
+    presentation: &Value,
+    options: &JoseVerifyOptions<'_>,
+    depth: usize,
+    v: &mut JwtVerification,
+) -> Result<(), ProofOutcome> {
+    let credentials = match presentation.get("verifiableCredential") {
+        None => return Ok(()),
+        Some(Value::Array(a)) => a.clone(),
+        Some(other) => vec![other.clone()],
+    };
+    if credentials.len() > MAX_ENVELOPED_CREDENTIALS {
+        return Err(jose_fail(
+            "limit",
+            format!("more than {MAX_ENVELOPED_CREDENTIALS} credentials in one presentation"),
+        ));
+    }
+    for (index, entry) in credentials.iter().enumerate() {
+        let token = match entry {
+            // VCDM 1.1 VP-JWT carries credential JWTs as strings.
+            Value::String(s) => s.clone(),
+            Value::Object(o)
+                if o.get("type").and_then(Value::as_str)
+                    == Some("EnvelopedVerifiableCredential") =>
+            {
+                let id = o.get("id").and_then(Value::as_str).unwrap_or_default();
+                // VCDM 2.0 §4.13: the id is a data: URL carrying the secured credential.
+                let Some((media_type, data)) = id
+                    .strip_prefix("data:")
+                    .and_then(|rest| rest.split_once(','))
+                else {
+                    return Err(ProofOutcome::Failed(FailReason::EnvelopedCredential {
+                        index,
+                        reason: format!("id {id:?} is not a data: URL"),
+                    }));
+                };
+                if media_type != "application/vc+jwt" {
+                    v.enveloped_unsupported.push((index, media_type.to_owned()));
+                    continue;
+                }
+                data.to_owned()
+            }
+            // Embedded credentials secured by Data Integrity are verified by the caller.
+            _ => continue,
+        };
+        if depth + 1 > MAX_ENVELOPE_DEPTH {
+            return Err(jose_fail("limit", "presentations nest too deeply"));
+        }
+        let inner = verify_at_depth(
+            &token,
+            &JoseVerifyOptions {
+                pinned_key: None,
+                ..*options
+            },
+            depth + 1,
+        )
+        .map_err(|e| {
+            ProofOutcome::Failed(FailReason::EnvelopedCredential {
+                index,
+                reason: e.to_string(),
+            })
+        })?;
+        let outcome = inner.proof.outcome.clone();
+        v.enveloped.push(inner);
+        if let ProofOutcome::Failed(reason) = outcome {
+            return Err(ProofOutcome::Failed(FailReason::EnvelopedCredential {
+                index,
+                reason: reason.to_string(),
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// How to secure a document as a JWT.
+#[derive(Debug, Clone)]
+pub struct JwtSignOptions {
+    /// The format.
+    pub kind: JwtKind,
+    /// The algorithm; `None` picks the key's default (RSA → RS256).
+    pub alg: Option<Algorithm>,
+    /// `kid` header.
+    pub kid: Option<String>,
+    /// Put the public key in a `jwk` header (OB 3.0 allows it).
+    pub embed_jwk: bool,
+    /// `aud` claim (presentations).
+    pub audience: Option<String>,
+    /// `nonce` claim (presentations).
+    pub nonce: Option<String>,
+    /// `iat` claim, Unix seconds.
+    pub issued_at: Option<i64>,
+}
+
+/// Secures a credential or presentation as a compact JWS.
+///
+/// For [`JwtKind::VcJwt`] the registered claims are derived from the credential (VCDM 1.1
+/// §6.3.1 / OB 3.0 §8.2.4.1): `iss` ← issuer id, `jti` ← id, `sub` ← credentialSubject.id,
+/// `nbf` ← validFrom / issuanceDate, `exp` ← validUntil / expirationDate.
+pub fn sign_jwt(
+    document: &Value,
+    key: &SecretKey,
+    options: &JwtSignOptions,
+) -> Result<String, ProofError> {
+    let doc = document
+        .as_object()
+        .ok_or_else(|| ProofError::DocumentNotObject {
+            found: crate::error::json_type(document),
+        })?;
+    let alg = options.alg.unwrap_or_else(|| key.default_algorithm());
+    let mut header = Map::new();
+    header.insert("alg".into(), alg.jose_name().into());
+    if let Some(kid) = &options.kid {
+        header.insert("kid".into(), kid.clone().into());
+    }
+    if options.embed_jwk {
+        header.insert("jwk".into(), key.public_key().to_jwk());
+    }
+    let time = |props: [&str; 2]| -> Result<Option<i64>, ProofError> {
+        for p in props {
+            if let Some(v) = doc.get(p) {
+                return v.as_str().and_then(parse_datetime).map(Some).ok_or(
+                    ProofError::InvalidSignInput {
+                        what: "credential",
+                        reason: format!("{p} is not a dateTime"),
+                    },
+                );
+            }
+        }
+        Ok(None)
+    };
+    let payload = match options.kind {
+        JwtKind::VcJose | JwtKind::VpJose => {
+            if doc.contains_key("vc") || doc.contains_key("vp") {
+                return Err(ProofError::InvalidSignInput {
+                    what: "document",
+                    reason: "a vc+jwt / vp+jwt payload must not contain vc or vp claims".into(),
+                });
+            }
+            let (typ, cty) = if options.kind == JwtKind::VcJose {
+                ("vc+jwt", "vc")
+            } else {
+                ("vp+jwt", "vp")
+            };
+            header.insert("typ".into(), typ.into());
+            header.insert("cty".into(), cty.into());
+            doc.clone()
+        }
+        JwtKind::VcJwt => {
+            let mut claims = Map::new();
+            header.insert("typ".into(), "JWT".into());
+            if let Some(iss) = id_of(doc.get("issuer")) {
+                claims.insert("iss".into(), iss.clone());
+            }
+            if let Some(jti) = doc.get("id") {
+                claims.insert("jti".into(), jti.clone());
+            }
+            if let Some(sub) = doc.get("credentialSubject").and_then(|s| s.get("id")) {
+                claims.insert("sub".into(), sub.clone());
+            }
+            if let Some(nbf) = time(["validFrom", "issuanceDate"])? {
+                claims.insert("nbf".into(), nbf.into());
+            }
+            if let Some(exp) = time(["validUntil", "expirationDate"])? {
+                claims.insert("exp".into(), exp.into());
+            }
+            claims.insert("vc".into(), document.clone());
+            claims
+        }
+        JwtKind::VpJwt => {
+            let mut claims = Map::new();
+            header.insert("typ".into(), "JWT".into());
+            if let Some(iss) = id_of(doc.get("holder")) {
+                claims.insert("iss".into(), iss.clone());
+            }
+            if let Some(jti) = doc.get("id") {
+                claims.insert("jti".into(), jti.clone());
+            }
+            claims.insert("vp".into(), document.clone());
+            claims
+        }
+    };
+    let mut payload = payload;
+    if let Some(aud) = &options.audience {
+        payload.insert("aud".into(), aud.clone().into());
+    }
+    if let Some(nonce) = &options.nonce {
+        payload.insert("nonce".into(), nonce.clone().into());
+    }
+    if let Some(iat) = options.issued_at {
+        payload.insert("iat".into(), json!(iat));
+    }
+    sign_compact_jws(
+        &header,
+        Value::Object(payload).to_string().as_bytes(),
+        key,
+        alg,
+    )
+}

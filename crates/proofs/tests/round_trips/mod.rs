@@ -1,0 +1,347 @@
+//! Sign → verify for every suite × key type, tampering, proof sets and chains, purposes, times.
+
+use credbridge_keys::{DidKey, KeyType, SecretKey};
+use credbridge_proofs::{
+    AuthenticationPurpose, FailReason, ProofOutcome, SignOptions, suites, verify_data_integrity,
+};
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+fn credential(issuer: &str) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+        "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "issuer": issuer,
+        "validFrom": "2023-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:abcdefgh", "alumniOf": "The School of Examples", "gpa": 3.75}
+    })
+}
+
+fn sign(
+    doc: &Value,
+    suite: &'static credbridge_proofs::Cryptosuite,
+    key: &SecretKey,
+    canon: &FixtureCanonicalizer,
+) -> Value {
+    let did = DidKey::from_public_key(&key.public_key());
+    credbridge_proofs::sign_data_integrity(
+        doc,
+        suite,
+        key,
+        &SignOptions {
+            verification_method: did.verification_method_id(),
+            proof_purpose: "assertionMethod".into(),
+            created: Some(NOW - 60),
+            canonicalizer: Some(canon),
+            ..SignOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+/// Every suite with every key type it accepts (RSA is checked once, with JsonWebSignature2020,
+/// through did:jwk-free direct key use below). The RDFC suites run over the fixture
+/// canonicalizer's JCS stand-in; what is under test is the engine, hashing and signature.
+#[test]
+fn every_suite_every_key_type() {
+    let canon = FixtureCanonicalizer::default();
+    let resolver = offline();
+    let mut count = 0;
+    for suite in suites::ALL_SUITES {
+        for kt in suite.key_types.iter().filter(|k| **k != KeyType::Rsa) {
+            let key = SecretKey::generate(*kt).unwrap();
+            let did = DidKey::from_public_key(&key.public_key());
+            let signed = sign(&credential(&did.did), suite, &key, &canon);
+            let r = verify_data_integrity(
+                &signed,
+                &options(suites::ALL_SUITES, &resolver, Some(&canon)),
+            )
+            .unwrap();
+            assert!(
+                r[0].outcome.is_verified(),
+                "{} {kt}: {:?}",
+                suite.name(),
+                r[0].outcome
+            );
+            let mut tampered = signed.clone();
+            tampered["credentialSubject"]["alumniOf"] = json!("Another School");
+            let r = verify_data_integrity(
+                &tampered,
+                &options(suites::ALL_SUITES, &resolver, Some(&canon)),
+            )
+            .unwrap();
+            assert!(
+                matches!(r[0].outcome, ProofOutcome::Failed(FailReason::Signature(_))),
+                "{} {kt} tampered: {:?}",
+                suite.name(),
+                r[0].outcome
+            );
+            // The proof itself is covered too.
+            let mut tampered = signed.clone();
+            tampered["proof"]["created"] = json!(credbridge_proofs::format_datetime(NOW - 120));
+            let r = verify_data_integrity(
+                &tampered,
+                &options(suites::ALL_SUITES, &resolver, Some(&canon)),
+            )
+            .unwrap();
+            assert!(
+                r[0].outcome.is_failed(),
+                "{} {kt} tampered proof",
+                suite.name()
+            );
+            count += 1;
+        }
+    }
+    assert_eq!(count, 12);
+}
+
+#[test]
+fn signing_with_a_key_that_does_not_fit_is_misuse() {
+    let key = SecretKey::generate(KeyType::P256).unwrap();
+    let err = credbridge_proofs::sign_data_integrity(
+        &credential("did:example:1"),
+        suites::EDDSA_JCS_2022,
+        &key,
+        &SignOptions {
+            verification_method: "did:example:1#k".into(),
+            proof_purpose: "assertionMethod".into(),
+            ..SignOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            credbridge_proofs::ProofError::KeyDoesNotFitSuite { .. }
+        ),
+        "{err}"
+    );
+    let key = SecretKey::generate(KeyType::Ed25519).unwrap();
+    let err = credbridge_proofs::sign_data_integrity(
+        &credential("did:example:1"),
+        suites::EDDSA_RDFC_2022,
+        &key,
+        &SignOptions {
+            verification_method: "did:example:1#k".into(),
+            proof_purpose: "assertionMethod".into(),
+            ..SignOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, credbridge_proofs::ProofError::NoCanonicalizer { .. }),
+        "{err}"
+    );
+}
+
+/// Two independent proofs (a set), then a third chained to both, then a fourth to the third.
+#[test]
+fn proof_sets_and_chains() {
+    let canon = FixtureCanonicalizer::default();
+    let resolver = offline();
+    let keys: Vec<SecretKey> = (0..4)
+        .map(|_| SecretKey::generate(KeyType::Ed25519).unwrap())
+        .collect();
+    let opts = |i: usize, id: Option<&str>, previous: Vec<String>| SignOptions {
+        verification_method: DidKey::from_public_key(&keys[i].public_key())
+            .verification_method_id(),
+        proof_purpose: "assertionMethod".into(),
+        created: Some(NOW - 60),
+        id: id.map(str::to_owned),
+        previous_proof: previous,
+        canonicalizer: Some(&canon),
+        ..SignOptions::default()
+    };
+    let mut doc = credential("did:example:issuer");
+    doc = credbridge_proofs::sign_data_integrity(
+        &doc,
+        suites::EDDSA_JCS_2022,
+        &keys[0],
+        &opts(0, Some("urn:p1"), vec![]),
+    )
+    .unwrap();
+    doc = credbridge_proofs::sign_data_integrity(
+        &doc,
+        suites::EDDSA_JCS_2022,
+        &keys[1],
+        &opts(1, Some("urn:p2"), vec![]),
+    )
+    .unwrap();
+    doc = credbridge_proofs::sign_data_integrity(
+        &doc,
+        suites::EDDSA_JCS_2022,
+        &keys[2],
+        &opts(2, Some("urn:p3"), vec!["urn:p1".into(), "urn:p2".into()]),
+    )
+    .unwrap();
+    doc = credbridge_proofs::sign_data_integrity(
+        &doc,
+        suites::EDDSA_JCS_2022,
+        &keys[3],
+        &opts(3, None, vec!["urn:p3".into()]),
+    )
+    .unwrap();
+    let r =
+        verify_data_integrity(&doc, &options(suites::ALL_SUITES, &resolver, Some(&canon))).unwrap();
+    assert_eq!(r.len(), 4);
+    assert!(r.iter().all(|p| p.outcome.is_verified()), "{r:?}");
+
+    // Dropping a proof the chain depends on breaks the chain, not the independent proofs.
+    let mut broken = doc.clone();
+    broken["proof"].as_array_mut().unwrap().remove(0);
+    let r = verify_data_integrity(
+        &broken,
+        &options(suites::ALL_SUITES, &resolver, Some(&canon)),
+    )
+    .unwrap();
+    assert!(r[0].outcome.is_verified());
+    assert_eq!(
+        r[1].outcome,
+        ProofOutcome::Failed(FailReason::PreviousProofMissing {
+            id: "urn:p1".into()
+        })
+    );
+    assert!(
+        r[2].outcome.is_verified(),
+        "p4 chains only to p3, which is intact"
+    );
+
+    // Altering an earlier proof invalidates the proofs chained to it.
+    let mut altered = doc.clone();
+    altered["proof"][0]["created"] = json!("2020-01-01T00:00:00Z");
+    let r = verify_data_integrity(
+        &altered,
+        &options(suites::ALL_SUITES, &resolver, Some(&canon)),
+    )
+    .unwrap();
+    assert!(r[0].outcome.is_failed());
+    assert!(r[1].outcome.is_verified());
+    assert!(r[2].outcome.is_failed(), "p3 covers p1");
+}
+
+#[test]
+fn created_and_expires_against_the_passed_in_time() {
+    let canon = FixtureCanonicalizer::default();
+    let resolver = offline();
+    let key = SecretKey::generate(KeyType::Ed25519).unwrap();
+    let did = DidKey::from_public_key(&key.public_key());
+    let sign_at = |created: i64, expires: Option<i64>| {
+        credbridge_proofs::sign_data_integrity(
+            &credential(&did.did),
+            suites::EDDSA_JCS_2022,
+            &key,
+            &SignOptions {
+                verification_method: did.verification_method_id(),
+                proof_purpose: "assertionMethod".into(),
+                created: Some(created),
+                expires,
+                ..SignOptions::default()
+            },
+        )
+        .unwrap()
+    };
+    let outcome = |doc: &Value| {
+        verify_data_integrity(doc, &options(suites::ALL_SUITES, &resolver, Some(&canon))).unwrap()
+            [0]
+        .outcome
+        .clone()
+    };
+    assert!(
+        outcome(&sign_at(NOW + 100, None)).is_verified(),
+        "within skew"
+    );
+    assert!(matches!(
+        outcome(&sign_at(NOW + 3600, None)),
+        ProofOutcome::Failed(FailReason::CreatedInFuture { .. })
+    ));
+    assert!(matches!(
+        outcome(&sign_at(NOW - 3600, Some(NOW - 1))),
+        ProofOutcome::Failed(FailReason::ProofExpired { .. })
+    ));
+    assert!(outcome(&sign_at(NOW - 3600, Some(NOW + 3600))).is_verified());
+}
+
+#[test]
+fn authentication_purpose_checks_challenge_and_domain() {
+    let resolver = offline();
+    let key = SecretKey::generate(KeyType::P256).unwrap();
+    let did = DidKey::from_public_key(&key.public_key());
+    let vp = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "holder": did.did});
+    let signed = credbridge_proofs::sign_data_integrity(
+        &vp,
+        suites::ECDSA_JCS_2019,
+        &key,
+        &SignOptions {
+            verification_method: did.verification_method_id(),
+            proof_purpose: "authentication".into(),
+            challenge: Some("abc123".into()),
+            domain: Some("verifier.example".into()),
+            ..SignOptions::default()
+        },
+    )
+    .unwrap();
+    let check = |challenge: &str, domain: &str| {
+        let purpose = AuthenticationPurpose {
+            challenge: Some(challenge.into()),
+            domain: Some(domain.into()),
+        };
+        let mut o = options(suites::ALL_SUITES, &resolver, None);
+        o.purpose = &purpose;
+        verify_data_integrity(&signed, &o).unwrap()[0]
+            .outcome
+            .clone()
+    };
+    assert!(check("abc123", "verifier.example").is_verified());
+    assert!(matches!(
+        check("other", "verifier.example"),
+        ProofOutcome::Failed(FailReason::PurposeMismatch { .. })
+    ));
+    assert!(matches!(
+        check("abc123", "elsewhere.example"),
+        ProofOutcome::Failed(FailReason::PurposeMismatch { .. })
+    ));
+    // An assertionMethod verifier does not accept an authentication proof.
+    let r = verify_data_integrity(&signed, &options(suites::ALL_SUITES, &resolver, None)).unwrap();
+    assert!(matches!(
+        r[0].outcome,
+        ProofOutcome::Failed(FailReason::PurposeMismatch { .. })
+    ));
+}
+
+/// RSA with JsonWebSignature2020 (PS256) through an offline controller document.
+#[test]
+fn json_web_signature_2020_with_rsa() {
+    let v: Value = serde_json::from_slice(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../keys/tests/data/rsa-2048.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let key = SecretKey::from_jwk(&v["secretKeyJwk"]).unwrap();
+    let controller = "did:web:rsa.example";
+    let vm = format!("{controller}#rsa");
+    let mut dir = credbridge_keys::OfflineDirectory::new();
+    dir.insert(controller, json!({"id": controller, "verificationMethod": [{"id": vm, "type": "JsonWebKey2020",
+        "controller": controller, "publicKeyJwk": key.public_key().to_jwk()}], "assertionMethod": [vm]}));
+    let canon = FixtureCanonicalizer::default();
+    let signed = credbridge_proofs::sign_data_integrity(
+        &credential(controller),
+        suites::JSON_WEB_SIGNATURE_2020,
+        &key,
+        &SignOptions {
+            verification_method: vm.clone(),
+            proof_purpose: "assertionMethod".into(),
+            canonicalizer: Some(&canon),
+            ..SignOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(signed["proof"]["jws"].as_str().unwrap().contains(".."));
+    let r =
+        verify_data_integrity(&signed, &options(suites::ALL_SUITES, &dir, Some(&canon))).unwrap();
+    assert!(r[0].outcome.is_verified(), "{:?}", r[0].outcome);
+}
