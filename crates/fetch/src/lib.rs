@@ -95,21 +95,27 @@ pub use policy::{
     DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_CONNECT, DEFAULT_TIMEOUT_TOTAL, DEFAULT_USER_AGENT,
     FetchPolicy, MAX_RESPONSE_HEADER_BYTES, Purpose, media_type_essence,
 };
-pub use source::{
-    DocumentSource, FirstOf, MAX_OFFLINE_DOCUMENT_BYTES, OfflineDocuments, SourcedDocument,
-};
 pub use snapshot::{
     MAX_SNAPSHOT_BODY_BYTES, MAX_SNAPSHOT_FILE_BYTES, MAX_SNAPSHOTS_PER_URL, Snapshot,
     SnapshotStore, sha256_hex,
+};
+pub use source::{
+    DocumentSource, FirstOf, MAX_OFFLINE_DOCUMENT_BYTES, OfflineDocuments, SourcedDocument,
 };
 
 use credbridge_keys::ResolveError;
 
 /// Turns a fetch failure into the keys crate's resolution error for `id`.
 ///
-/// A 404/410 is `NotFound`; a body that is not JSON is a malformed `Document`; everything else
-/// (offline, refused, unreachable, limits) is an environment failure, carried as `Io` with the
-/// URL and the full message until the keys crate has a variant for fetch failures.
+/// - 404 / 410 → [`ResolveError::NotFound`]: the host is up and has no such document. A
+///   verifier reports that as "could not check", not as an invalid proof: the issuer may have
+///   moved or withdrawn the document since issuance.
+/// - A body that is not JSON → [`ResolveError::Document`]: the host served something that is
+///   not a DID or controller document.
+/// - Everything else (offline, scheme or address refused, DNS, connect, TLS, timeouts, other
+///   statuses, media type, size and redirect limits, snapshot errors) →
+///   [`ResolveError::Fetch`]: an environment failure; its reason is the fetch error's message,
+///   which names the URL.
 pub fn resolve_error(id: &str, err: FetchError) -> ResolveError {
     match err {
         FetchError::HttpStatus {
@@ -119,8 +125,8 @@ pub fn resolve_error(id: &str, err: FetchError) -> ResolveError {
             id: id.to_owned(),
             reason: format!("{url}: body is not JSON: {reason}"),
         },
-        other => ResolveError::Io {
-            path: other.url().unwrap_or(id).to_owned(),
+        other => ResolveError::Fetch {
+            id: id.to_owned(),
             reason: other.to_string(),
         },
     }

@@ -118,10 +118,9 @@ impl OfflineDocuments {
 
 impl DocumentSource for OfflineDocuments {
     fn get_document(&self, url: &str, _purpose: Purpose) -> Result<SourcedDocument, FetchError> {
-        let path = self
-            .files
-            .get(url)
-            .ok_or_else(|| FetchError::Offline { url: url.to_owned() })?;
+        let path = self.files.get(url).ok_or_else(|| FetchError::Offline {
+            url: url.to_owned(),
+        })?;
         let body = read_bounded(path).map_err(|e| FetchError::Io {
             url: url.to_owned(),
             reason: format!("{}: {e}", path.display()),
@@ -157,7 +156,9 @@ pub struct FirstOf(pub Vec<Arc<dyn DocumentSource>>);
 
 impl DocumentSource for FirstOf {
     fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, FetchError> {
-        let mut last = FetchError::Offline { url: url.to_owned() };
+        let mut last = FetchError::Offline {
+            url: url.to_owned(),
+        };
         for source in &self.0 {
             match source.get_document(url, purpose) {
                 Ok(document) => return Ok(document),

@@ -845,11 +845,30 @@ fn fetch_errors_map_to_resolve_errors() {
         .resolve_document(&server.url("/garbage"))
         .unwrap_err();
     assert!(matches!(err, ResolveError::Document { .. }), "{err:?}");
+    // Environment failures: the media type, a server error, and offline mode.
     let err = resolver.resolve_document(&server.url("/html")).unwrap_err();
     assert!(
-        matches!(&err, ResolveError::Io { path, reason } if *path == server.url("/html") && reason.contains("text/html")),
+        matches!(&err, ResolveError::Fetch { id, reason } if *id == server.url("/html") && reason.contains("text/html")),
         "{err:?}"
     );
+    let err = resolver
+        .resolve_document(&server.url("/server-error"))
+        .unwrap_err();
+    assert!(
+        matches!(&err, ResolveError::Fetch { id, reason } if *id == server.url("/server-error") && reason.contains("503")),
+        "{err:?}"
+    );
+    let offline = HttpsControllerResolver::new(Arc::new(client(FetchPolicy {
+        offline: true,
+        ..FetchPolicy::dangerous_loopback_for_tests()
+    })));
+    let url = server.url("/keys/controller");
+    let err = offline.resolve_document(&url).unwrap_err();
+    assert!(
+        matches!(&err, ResolveError::Fetch { id, reason } if *id == url && reason.contains("offline")),
+        "{err:?}"
+    );
+    assert!(err.to_string().starts_with(&url), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------------

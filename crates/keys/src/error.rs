@@ -168,7 +168,8 @@ pub enum ResolveError {
         /// The id asked for.
         id: String,
     },
-    /// The resolver handles ids like this one but has no document for it.
+    /// The resolver handles ids like this one but has no document for it (for a fetching
+    /// resolver: the server answered 404 / 410).
     #[error("{id}: not found")]
     NotFound {
         /// The id asked for.
@@ -254,6 +255,16 @@ pub enum ResolveError {
         /// The `id` the document states.
         found: String,
     },
+    /// The document could not be fetched (offline, refused by policy, unreachable, timed out,
+    /// an HTTP error, a limit): an environment failure that says nothing about the id. Set by
+    /// resolvers that fetch (the `fetch` crate).
+    #[error("{id}: could not fetch the document: {reason}")]
+    Fetch {
+        /// The id asked for (DID or controller-document URL).
+        id: String,
+        /// Why, naming the URL (the fetch error's message).
+        reason: String,
+    },
     /// Reading an offline document failed (environment).
     #[error("{path}: {reason}")]
     Io {
@@ -277,5 +288,27 @@ impl ResolveError {
     #[must_use]
     pub fn is_not_handled(&self) -> bool {
         matches!(self, ResolveError::NotHandled { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ResolveError;
+
+    #[test]
+    fn fetch_error_names_the_id_and_ends_the_chain() {
+        let err = ResolveError::Fetch {
+            id: "did:web:issuer.example".into(),
+            reason: "https://issuer.example/.well-known/did.json: timed out after 10s (total)"
+                .into(),
+        };
+        let text = err.to_string();
+        assert!(
+            text.starts_with("did:web:issuer.example: could not fetch"),
+            "{text}"
+        );
+        assert!(text.ends_with("(total)"), "{text}");
+        // Only NotHandled lets a ChainResolver try the next resolver.
+        assert!(!err.is_not_handled());
     }
 }

@@ -10,8 +10,25 @@ use serde_json::Value;
 pub struct CanonicalizeError {
     /// The stage that failed (`expand`, `toRdf`, `rdfc`).
     pub stage: &'static str,
+    /// Whose fault it is; decides between a failed proof and one that could not be checked.
+    pub cause: CanonicalizeCause,
     /// The underlying error's message.
     pub reason: String,
+}
+
+/// Whether a canonicalization failure says something about the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CanonicalizeCause {
+    /// The document is not valid JSON-LD, or safe mode refuses it (an undefined term, a
+    /// relative IRI, a value that would be dropped): no key can make its proof verify.
+    Document,
+    /// A context the document names could not be loaded (not bundled, not available
+    /// offline): the environment's failure, not the document's.
+    ContextUnavailable,
+    /// A processing limit (depth, output size, RDFC work) stopped the run: the document was
+    /// not judged.
+    LimitExceeded,
 }
 
 /// Turns a JSON-LD document into its RDFC-1.0 canonical N-Quads.

@@ -16,7 +16,8 @@ use crate::outcome::resolve_outcome;
 use crate::purpose::PurposeCheck;
 use crate::suite::{HashRule, KNOWN_UNSUPPORTED, ProofValueFormat, Transform};
 use crate::{
-    Canonicalizer, Cryptosuite, FailReason, ProofError, ProofOutcome, ProofPurpose, ProofResult,
+    CanonicalizeCause, Canonicalizer, Cryptosuite, FailReason, ProofError, ProofOutcome,
+    ProofPurpose, ProofResult,
 };
 
 /// Most proofs read from one document.
@@ -189,6 +190,12 @@ fn check(
             .ok_or(fail(FailReason::MissingProperty {
                 property: "verificationMethod",
             }))?;
+    if !has_url_scheme(&method_id) {
+        return Err(fail(FailReason::MalformedProperty {
+            property: "verificationMethod",
+            reason: format!("{method_id:?} is not a URL (no scheme)"),
+        }));
+    }
     check_times(proof, options)?;
     let signature = read_signature(proof, suite)?;
 
@@ -271,6 +278,18 @@ fn purpose_outcome(check: PurposeCheck) -> ProofOutcome {
             reason: format!("signature verified, but {reason}"),
         },
     }
+}
+
+/// VC Data Integrity §2.1: `verificationMethod` "MUST be a string that maps to a URL". A value
+/// without a scheme (a bare Multikey, a relative reference) names no method and never will,
+/// so the proof is malformed rather than unresolvable.
+fn has_url_scheme(id: &str) -> bool {
+    let Some((scheme, _)) = id.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 fn check_times(proof: &Value, options: &VerifyOptions<'_>) -> Result<(), ProofOutcome> {
@@ -441,11 +460,18 @@ pub(crate) fn transform(
             let canon = canonicalizer.ok_or_else(|| ProofOutcome::CouldNotCheck {
                 reason: "no JSON-LD canonicalizer is configured for RDFC suites".into(),
             })?;
-            canon.canonize(&Value::Object(object.clone())).map_err(|e| {
-                fail(FailReason::TransformFailed {
-                    reason: e.to_string(),
+            canon
+                .canonize(&Value::Object(object.clone()))
+                .map_err(|e| match e.cause {
+                    CanonicalizeCause::Document => fail(FailReason::TransformFailed {
+                        reason: e.to_string(),
+                    }),
+                    // A context this verifier cannot load, or a work limit, says nothing
+                    // about the proof.
+                    _ => ProofOutcome::CouldNotCheck {
+                        reason: format!("could not canonicalize: {e}"),
+                    },
                 })
-            })
         }
     }
 }
@@ -500,6 +526,8 @@ pub fn sign_data_integrity(
         .ok_or_else(|| ProofError::DocumentNotObject {
             found: json_type(document),
         })?;
+    let with_context = with_suite_context(doc, suite);
+    let doc = with_context.as_ref().unwrap_or(doc);
     let key_type = key.key_type();
     let alg = (suite.algorithm)(key_type)
         .filter(|_| suite.accepts(key_type))
@@ -719,4 +747,72 @@ pub fn proof_configuration(document: &Value, index: usize) -> Result<Value, Proo
         config.insert("@context".into(), ctx.clone());
     }
     Ok(Value::Object(config))
+}
+
+/// The context that defines a suite's proof terms, when the document's contexts do not: the
+/// legacy suites have their own, and `DataIntegrityProof` is defined by the VCDM 2.0 context
+/// but not by the 1.1 one. Without it, safe-mode JSON-LD rightly refuses the proof's terms.
+fn suite_context(suite: &Cryptosuite, contexts: &[&str]) -> Option<&'static str> {
+    const VCDM_1_1: &str = "https://www.w3.org/2018/credentials/v1";
+    let needed = match suite.proof_type {
+        "Ed25519Signature2020" => "https://w3id.org/security/suites/ed25519-2020/v1",
+        "Ed25519Signature2018" => "https://w3id.org/security/suites/ed25519-2018/v1",
+        "JsonWebSignature2020" => "https://w3id.org/security/suites/jws-2020/v1",
+        "DataIntegrityProof" if contexts.first() == Some(&VCDM_1_1) => {
+            "https://w3id.org/security/data-integrity/v2"
+        }
+        _ => return None,
+    };
+    (!contexts.contains(&needed)).then_some(needed)
+}
+
+/// A copy of `doc` with the suite's context appended, or `None` when nothing is missing (the
+/// Digital Bazaar libraries do the same when signing).
+fn with_suite_context(doc: &Map<String, Value>, suite: &Cryptosuite) -> Option<Map<String, Value>> {
+    let contexts: Vec<&str> = match doc.get("@context") {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        Some(Value::String(one)) => vec![one.as_str()],
+        _ => return None,
+    };
+    let needed = suite_context(suite, &contexts)?;
+    let mut copy = doc.clone();
+    let context = match copy.remove("@context") {
+        Some(Value::Array(mut items)) => {
+            items.push(needed.into());
+            Value::Array(items)
+        }
+        Some(one) => Value::Array(vec![one, needed.into()]),
+        None => return None,
+    };
+    copy.insert("@context".into(), context);
+    Some(copy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_url_scheme;
+
+    #[test]
+    fn verification_method_must_have_a_scheme() {
+        for ok in [
+            "did:key:z6Mk#z6Mk",
+            "https://example.edu/issuers/1#key-1",
+            "urn:uuid:4ca4a241-fc3b-4d92-978e-f56fa96ae795#z6Mk",
+            "xxx:z6Mk",
+            "a+b-c.d:x",
+        ] {
+            assert!(has_url_scheme(ok), "{ok}");
+        }
+        for bad in [
+            "z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x",
+            "#key-1",
+            "/issuers/1#key-1",
+            ":x",
+            "1abc:x",
+            "ht tp://x",
+            "",
+        ] {
+            assert!(!has_url_scheme(bad), "{bad}");
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Proofs for credbridge: the Data Integrity cryptosuites (eddsa-rdfc-2022, eddsa-jcs-2022,
 //! ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020, Ed25519Signature2018,
-//! JsonWebSignature2020), JCS (RFC 8785), JOSE (compact JWS, VC-JWT, VC-JOSE `vc+jwt`, VP-JWT),
-//! proof purposes, and signing with every suite.
+//! JsonWebSignature2020, and the draft name eddsa-2022), JCS (RFC 8785), JOSE (compact JWS,
+//! VC-JWT, the OB 3.0 JWT whose payload is the credential, VC-JOSE `vc+jwt`, VP-JWT), proof
+//! purposes, and signing with every suite.
 //!
 //! **Not here:** keys and DID resolution (`credbridge-keys`, reached through the
 //! [`credbridge_keys::Resolver`] trait), JSON-LD processing and RDFC-1.0 (`credbridge-jsonld`,
@@ -16,7 +17,8 @@
 //!   `Verified`, `Failed(FailReason)`, `Unsupported` or `CouldNotCheck`; `Err` only when the
 //!   document is unusable. [`sign_data_integrity`] adds a proof.
 //! - [`ProofPurpose`]: [`AssertionMethodPurpose`], [`AuthenticationPurpose`].
-//! - [`verify_jwt`] / [`sign_jwt`] for VC-JWT, `vc+jwt`, VP-JWT and `vp+jwt`.
+//! - [`verify_jwt`] / [`sign_jwt`] for VC-JWT, the OB 3.0 credential-payload JWT, `vc+jwt`, VP-JWT
+//!   and `vp+jwt` ([`JwtKind`]).
 //!
 //! # Example
 //! ```
@@ -56,6 +58,10 @@
 //! - **A suite is data.** Each file in `src/suites/` is a `static Cryptosuite` that reads like
 //!   the spec's summary; the engine ([`data_integrity`]) is written once. Adding a suite is one
 //!   file and one line in [`suites::ALL_SUITES`] (STYLE §6).
+//! - **Only the document can fail a proof.** A key that cannot be resolved (not found,
+//!   not fetched, no resolver), a context this build cannot load, or a processing limit gives
+//!   `CouldNotCheck`; `Failed` means the proof or the document is wrong
+//!   ([`CanonicalizeCause`] carries the distinction out of the canonicalizer).
 //! - **Unknown is not invalid.** A proof whose suite is unknown, not allowed, or known but not
 //!   implemented (ecdsa-sd-2023, bbs-2023) is `Unsupported`, never `Failed` or `Verified`.
 //! - **Only a signature check makes `Verified`.** [`ProofResult::signature`] holds the
@@ -84,10 +90,10 @@ mod suite;
 pub mod suites;
 mod vc_jwt;
 
-pub use canonicalizer::{CanonicalizeError, Canonicalizer};
+pub use canonicalizer::{CanonicalizeCause, CanonicalizeError, Canonicalizer};
 pub use data_integrity::{
-    MAX_PROOFS, ProofIntermediates, SignOptions, VerifyOptions, proof_configuration, proof_intermediates,
-    sign_data_integrity, verify_data_integrity,
+    MAX_PROOFS, ProofIntermediates, SignOptions, VerifyOptions, proof_configuration,
+    proof_intermediates, sign_data_integrity, verify_data_integrity,
 };
 pub use datetime::{format_datetime, parse_datetime};
 pub use error::ProofError;

@@ -168,10 +168,18 @@ impl ProofResult {
 
 /// Maps a resolution error to an outcome: unreachable or unconfigured sources are "could not
 /// check"; an invalid DID or key is a failure.
+///
+/// `NotFound` is "could not check", not a failure: a DID document or controller document that
+/// is missing (HTTP 404/410 from a host that is up, or absent from an offline directory) may
+/// have moved or been taken down since issuance, and its absence says nothing about whether
+/// the signature was made by the issuer's key. A document that *is* found but does not hold
+/// the method, or names another id, is a failure (`VerificationMethodNotFound`,
+/// `DocumentIdMismatch`).
 pub(crate) fn resolve_outcome(err: ResolveError) -> ProofOutcome {
     match err {
         ResolveError::NotHandled { .. }
         | ResolveError::NotFound { .. }
+        | ResolveError::Fetch { .. }
         | ResolveError::Io { .. } => ProofOutcome::CouldNotCheck {
             reason: err.to_string(),
         },
@@ -180,5 +188,46 @@ pub(crate) fn resolve_outcome(err: ResolveError) -> ProofOutcome {
             reason: err.to_string(),
         },
         other => ProofOutcome::Failed(FailReason::VerificationMethod(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_failures_are_could_not_check() {
+        let id = || "did:web:issuer.example#key-1".to_owned();
+        for err in [
+            ResolveError::NotHandled { id: id() },
+            ResolveError::NotFound { id: id() },
+            ResolveError::Fetch {
+                id: id(),
+                reason: "https://issuer.example/.well-known/did.json: could not connect".into(),
+            },
+            ResolveError::Io {
+                path: "/dids/issuer.json".into(),
+                reason: "permission denied".into(),
+            },
+        ] {
+            let outcome = resolve_outcome(err.clone());
+            assert!(
+                matches!(outcome, ProofOutcome::CouldNotCheck { ref reason } if *reason == err.to_string()),
+                "{err:?} -> {outcome:?}"
+            );
+        }
+        for err in [
+            ResolveError::VerificationMethodNotFound { id: id() },
+            ResolveError::DocumentIdMismatch {
+                requested: "did:web:issuer.example".into(),
+                found: "did:web:other.example".into(),
+            },
+            ResolveError::InvalidDid {
+                did: "did:web:".into(),
+                reason: "empty".into(),
+            },
+        ] {
+            assert!(resolve_outcome(err.clone()).is_failed(), "{err:?}");
+        }
     }
 }

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use credbridge_jsonld::{DocumentLoader, Options, Processor};
-use credbridge_rdf::CanonOptions;
+use credbridge_jsonld::{DocumentLoader, JsonLdError, Options, Processor};
+use credbridge_rdf::{CanonError, CanonOptions};
 use serde_json::Value;
 
-use crate::{CanonicalizeError, Canonicalizer};
+use crate::{CanonicalizeCause, CanonicalizeError, Canonicalizer};
 
 /// JSON-LD → RDF → RDFC-1.0 canonical N-Quads. Build one per process and share it: the JSON-LD
 /// processor caches compiled contexts.
@@ -50,11 +50,41 @@ impl Canonicalizer for JsonLdCanonicalizer {
             .to_rdf(document, &Options::safe())
             .map_err(|e| CanonicalizeError {
                 stage: "toRdf",
+                cause: json_ld_cause(&e),
                 reason: e.to_string(),
             })?;
         credbridge_rdf::canonical_nquads(&quads, &self.canon).map_err(|e| CanonicalizeError {
             stage: "rdfc",
+            cause: rdfc_cause(&e),
             reason: e.to_string(),
         })
+    }
+}
+
+/// A context that cannot be loaded is the environment's failure (a credential naming a
+/// context this build does not bundle is not thereby forged); a limit means the document was
+/// not judged. Everything else is the document's.
+fn json_ld_cause(err: &JsonLdError) -> CanonicalizeCause {
+    match err {
+        JsonLdError::LoadContext { .. } => CanonicalizeCause::ContextUnavailable,
+        JsonLdError::DepthLimit { .. }
+        | JsonLdError::OutputLimit { .. }
+        | JsonLdError::ContextImportDepth { .. }
+        | JsonLdError::ContextImportCount { .. }
+        | JsonLdError::ContextCountLimit { .. } => CanonicalizeCause::LimitExceeded,
+        _ => CanonicalizeCause::Document,
+    }
+}
+
+/// RDFC-1.0 work limits (quads, blank nodes, poison-graph guards) stop the run without
+/// judging the document; a malformed quad is the document's.
+fn rdfc_cause(err: &CanonError) -> CanonicalizeCause {
+    match err {
+        CanonError::TooManyQuads { .. }
+        | CanonError::TooManyBlankNodes { .. }
+        | CanonError::HndqCallLimitExceeded { .. }
+        | CanonError::PermutationLimitExceeded { .. }
+        | CanonError::HndqDepthLimitExceeded { .. } => CanonicalizeCause::LimitExceeded,
+        _ => CanonicalizeCause::Document,
     }
 }

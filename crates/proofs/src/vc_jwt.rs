@@ -2,6 +2,10 @@
 //! - **VC-JWT** (VCDM 1.1 §6.3.1, used by OB 3.0 / CLR 2.0 §8.2): the credential sits in the
 //!   `vc` claim, and `iss`, `jti`, `nbf`, `sub`, `exp` mirror `issuer`, `id`,
 //!   `issuanceDate`/`validFrom`, `credentialSubject.id`, `expirationDate`/`validUntil`;
+//! - **OB 3.0 credential-payload JWT** (OB 3.0 §8.2 for VCDM 2.0 credentials, `typ` JWT or
+//!   none): the payload is the credential itself with those claims added beside its
+//!   properties; told apart from a malformed VC-JWT by its `@context` and
+//!   `VerifiableCredential` type;
 //! - **VC-JOSE** (W3C VC-JOSE-COSE, `typ: vc+jwt`): the payload is the credential itself;
 //! - **VP-JWT** (`vp` claim) and `vp+jwt` presentations, whose enveloped credentials
 //!   (`data:application/vc+jwt,…`) are verified too.
@@ -35,6 +39,11 @@ pub enum JwtKind {
     VcJose,
     /// VC-JOSE-COSE `vp+jwt`: the payload is the presentation.
     VpJose,
+    /// The OB 3.0 / CLR 2.0 JWT proof format for VCDM 2.0 credentials (OB 3.0 §8.2): `typ`
+    /// absent or `JWT`, and the payload is the credential itself with the registered claims
+    /// (`iss`, `jti`, `nbf`, `sub`, `exp`, …) added beside its properties.
+    /// [`JwtVerification::credential`] is the payload without the RFC 7519 registered claims.
+    CredentialPayloadJwt,
 }
 
 /// Where the verification key came from.
@@ -189,10 +198,12 @@ fn detect_kind(
                 Ok(JwtKind::VcJwt)
             } else if payload.get("vp").is_some_and(Value::is_object) {
                 Ok(JwtKind::VpJwt)
+            } else if is_credential(payload) {
+                Ok(JwtKind::CredentialPayloadJwt)
             } else {
                 Err(jose_fail(
                     "VCDM 1.1 §6.3.1",
-                    "a JWT without a vc+jwt/vp+jwt typ must carry a vc or vp claim object",
+                    "a JWT without a vc+jwt/vp+jwt typ must carry a vc or vp claim object, or be a credential (@context and type VerifiableCredential)",
                 ))
             }
         }
@@ -202,6 +213,24 @@ fn detect_kind(
         )),
     }
 }
+
+/// Whether a JWT payload is itself a credential: it has an `@context` and its `type` names
+/// `VerifiableCredential`.
+fn is_credential(payload: &Map<String, Value>) -> bool {
+    let is_vc = |t: &Value| t.as_str() == Some("VerifiableCredential");
+    payload.contains_key("@context")
+        && match payload.get("type") {
+            Some(Value::Array(types)) => types.iter().any(is_vc),
+            Some(t) => is_vc(t),
+            None => false,
+        }
+}
+
+/// The RFC 7519 §4.1 registered claims. A VCDM 2.0 credential has no properties by these
+/// names (its contexts do not define them), so removing them from a
+/// [`JwtKind::CredentialPayloadJwt`] payload gives back the credential as issued, over which
+/// an embedded Data Integrity proof was made.
+const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
 
 fn check(
     jws: &CompactJws,
@@ -248,6 +277,11 @@ fn check(
         }
         JwtKind::VcJwt => v.credential = payload.get("vc").cloned(),
         JwtKind::VpJwt => v.presentation = payload.get("vp").cloned(),
+        JwtKind::CredentialPayloadJwt => {
+            let mut credential = payload.clone();
+            credential.retain(|k, _| !REGISTERED_CLAIMS.contains(&k.as_str()));
+            v.credential = Some(Value::Object(credential));
+        }
     }
 
     let (key, method) = select_key(jws, payload, options, v)?;
@@ -267,7 +301,7 @@ fn check(
         verify_enveloped(&presentation, options, depth, v)?;
     }
     let purpose = match kind {
-        JwtKind::VcJwt | JwtKind::VcJose => {
+        JwtKind::VcJwt | JwtKind::VcJose | JwtKind::CredentialPayloadJwt => {
             credbridge_keys::VerificationRelationship::AssertionMethod
         }
         _ => credbridge_keys::VerificationRelationship::Authentication,
@@ -306,7 +340,7 @@ fn kind_typ(kind: JwtKind) -> &'static str {
     match kind {
         JwtKind::VcJose => "vc+jwt",
         JwtKind::VpJose => "vp+jwt",
-        JwtKind::VcJwt | JwtKind::VpJwt => "JWT",
+        JwtKind::VcJwt | JwtKind::VpJwt | JwtKind::CredentialPayloadJwt => "JWT",
     }
 }
 
@@ -397,8 +431,12 @@ fn claim_findings(
     {
         out.push(ClaimFinding::NotYetValid { nbf });
     }
-    let Some(credential) = credential.filter(|_| matches!(kind, JwtKind::VcJwt | JwtKind::VcJose))
-    else {
+    let Some(credential) = credential.filter(|_| {
+        matches!(
+            kind,
+            JwtKind::VcJwt | JwtKind::VcJose | JwtKind::CredentialPayloadJwt
+        )
+    }) else {
         return out;
     };
     let mut compare = |claim: &'static str, property: &'static str, prop: Option<&Value>| {
@@ -542,9 +580,11 @@ pub struct JwtSignOptions {
 
 /// Secures a credential or presentation as a compact JWS.
 ///
-/// For [`JwtKind::VcJwt`] the registered claims are derived from the credential (VCDM 1.1
-/// §6.3.1 / OB 3.0 §8.2.4.1): `iss` ← issuer id, `jti` ← id, `sub` ← credentialSubject.id,
-/// `nbf` ← validFrom / issuanceDate, `exp` ← validUntil / expirationDate.
+/// For [`JwtKind::VcJwt`] and [`JwtKind::CredentialPayloadJwt`] the registered claims are
+/// derived from the credential (VCDM 1.1 §6.3.1 / OB 3.0 §8.2.4.1): `iss` ← issuer id, `jti` ←
+/// id, `sub` ← credentialSubject.id, `nbf` ← validFrom / issuanceDate, `exp` ← validUntil /
+/// expirationDate; the first puts the credential in a `vc` claim, the second adds the claims
+/// to the credential itself.
 pub fn sign_jwt(
     document: &Value,
     key: &SecretKey,
@@ -594,9 +634,21 @@ pub fn sign_jwt(
             header.insert("cty".into(), cty.into());
             doc.clone()
         }
-        JwtKind::VcJwt => {
-            let mut claims = Map::new();
+        JwtKind::VcJwt | JwtKind::CredentialPayloadJwt => {
             header.insert("typ".into(), "JWT".into());
+            let mut claims = if options.kind == JwtKind::VcJwt {
+                Map::new()
+            } else {
+                if let Some(clash) = REGISTERED_CLAIMS.iter().find(|c| doc.contains_key(**c)) {
+                    return Err(ProofError::InvalidSignInput {
+                        what: "credential",
+                        reason: format!(
+                            "has a property named like the JWT claim {clash:?}, which the payload would overwrite"
+                        ),
+                    });
+                }
+                doc.clone()
+            };
             if let Some(iss) = id_of(doc.get("issuer")) {
                 claims.insert("iss".into(), iss.clone());
             }
@@ -612,7 +664,9 @@ pub fn sign_jwt(
             if let Some(exp) = time(["validUntil", "expirationDate"])? {
                 claims.insert("exp".into(), exp.into());
             }
-            claims.insert("vc".into(), document.clone());
+            if options.kind == JwtKind::VcJwt {
+                claims.insert("vc".into(), document.clone());
+            }
             claims
         }
         JwtKind::VpJwt => {

@@ -10,6 +10,7 @@
 mod support;
 
 mod data_integrity_vectors;
+mod expectations;
 mod jose_vectors;
 mod no_panics;
 mod round_trips;

@@ -319,6 +319,100 @@ fn vc_jwt_kid_resolves_through_did_key() {
     }
 }
 
+/// OB 3.0 §8.2 JWT proofs of VCDM 2.0 credentials: `typ` JWT (or none), the payload is the
+/// credential with the registered claims beside its properties; the 1EdTech validator's baked
+/// `simple-jwt.png` is one.
+#[test]
+fn credential_payload_jwt() {
+    let key = SecretKey::generate(KeyType::Ed25519).unwrap();
+    let did = DidKey::from_public_key(&key.public_key());
+    let cred = ob3_credential(&did.did);
+    let token = sign_jwt(
+        &cred,
+        &key,
+        &JwtSignOptions {
+            kind: JwtKind::CredentialPayloadJwt,
+            alg: None,
+            kid: Some(did.verification_method_id()),
+            embed_jwk: false,
+            audience: None,
+            nonce: None,
+            issued_at: Some(NOW),
+        },
+    )
+    .unwrap();
+    let resolver = offline();
+    let v = verify_jwt(&token, &jose_options(&resolver, None)).unwrap();
+    assert!(v.proof.outcome.is_verified(), "{:?}", v.proof.outcome);
+    assert_eq!(v.kind, Some(JwtKind::CredentialPayloadJwt));
+    assert_eq!(v.header["typ"], "JWT");
+    assert_eq!(v.payload["iss"], json!(did.did));
+    assert_eq!(v.payload["nbf"], 1_262_304_000);
+    assert_eq!(v.payload["iat"], NOW);
+    assert!(!v.payload.contains_key("vc"));
+    // The credential comes back as issued, without the JWT claims.
+    assert_eq!(v.credential.as_ref(), Some(&cred));
+    assert_eq!(v.claim_findings, vec![]);
+
+    // A payload claim that disagrees with the credential is a finding.
+    let mut payload = v.payload.clone();
+    payload.insert("jti".into(), json!("urn:uuid:other"));
+    let forged = sign_raw(
+        json!({"kid": did.verification_method_id()}),
+        Value::Object(payload),
+        &key,
+        Algorithm::EdDsa,
+    );
+    let v = verify_jwt(&forged, &jose_options(&resolver, None)).unwrap();
+    assert_eq!(v.kind, Some(JwtKind::CredentialPayloadJwt));
+    assert!(v.proof.outcome.is_verified(), "{:?}", v.proof.outcome);
+    assert!(
+        matches!(
+            v.claim_findings.as_slice(),
+            [ClaimFinding::Mismatch { claim: "jti", .. }]
+        ),
+        "{:?}",
+        v.claim_findings
+    );
+
+    // A JWT whose payload is neither a vc/vp claim nor a credential is refused.
+    let not_a_credential = sign_raw(
+        json!({"kid": did.verification_method_id()}),
+        json!({"iss": did.did, "name": "not a credential"}),
+        &key,
+        Algorithm::EdDsa,
+    );
+    let v = verify_jwt(&not_a_credential, &jose_options(&resolver, None)).unwrap();
+    assert!(
+        matches!(
+            v.proof.outcome,
+            ProofOutcome::Failed(FailReason::JoseRule { .. })
+        ),
+        "{:?}",
+        v.proof.outcome
+    );
+
+    // Signing refuses a credential that already has a property named like a JWT claim.
+    let mut clashing = cred.clone();
+    clashing["iss"] = json!("https://elsewhere.example");
+    assert!(
+        sign_jwt(
+            &clashing,
+            &key,
+            &JwtSignOptions {
+                kind: JwtKind::CredentialPayloadJwt,
+                alg: None,
+                kid: None,
+                embed_jwk: true,
+                audience: None,
+                nonce: None,
+                issued_at: None,
+            },
+        )
+        .is_err()
+    );
+}
+
 fn sign_raw(header: Value, payload: Value, key: &SecretKey, alg: Algorithm) -> String {
     let header: Map<String, Value> = header.as_object().unwrap().clone();
     sign_compact_jws(&header, payload.to_string().as_bytes(), key, alg).unwrap()

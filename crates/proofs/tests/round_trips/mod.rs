@@ -94,7 +94,7 @@ fn every_suite_every_key_type() {
             count += 1;
         }
     }
-    assert_eq!(count, 12);
+    assert_eq!(count, 13);
 }
 
 #[test]
@@ -344,4 +344,65 @@ fn json_web_signature_2020_with_rsa() {
     let r =
         verify_data_integrity(&signed, &options(suites::ALL_SUITES, &dir, Some(&canon))).unwrap();
     assert!(r[0].outcome.is_verified(), "{:?}", r[0].outcome);
+}
+
+/// A document the JSON-LD processor refuses in safe mode is a failed proof; a context this
+/// build cannot load, or a processing limit, is "could not check" (the environment's failure,
+/// not the document's).
+#[test]
+fn canonicalization_failures_split_by_cause() {
+    let canon = credbridge_proofs::JsonLdCanonicalizer::with_bundled_contexts();
+    let resolver = offline();
+    let key = SecretKey::generate(KeyType::Ed25519).unwrap();
+    let did = DidKey::from_public_key(&key.public_key());
+    let doc = json!({
+        "@context": [
+            "https://www.w3.org/2018/credentials/v1",
+            "https://www.w3.org/2018/credentials/examples/v1",
+            "https://w3id.org/security/data-integrity/v2"
+        ],
+        "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "issuer": did.did,
+        "issuanceDate": "2023-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:abcdefgh", "alumniOf": "The School of Examples"}
+    });
+    let signed = credbridge_proofs::sign_data_integrity(
+        &doc,
+        suites::EDDSA_RDFC_2022,
+        &key,
+        &SignOptions {
+            verification_method: did.verification_method_id(),
+            proof_purpose: "assertionMethod".into(),
+            created: Some(NOW - 60),
+            canonicalizer: Some(&canon),
+            ..SignOptions::default()
+        },
+    )
+    .unwrap();
+    let verify = |d: &Value| {
+        verify_data_integrity(d, &options(suites::ALL_SUITES, &resolver, Some(&canon))).unwrap()[0]
+            .outcome
+            .clone()
+    };
+    assert!(verify(&signed).is_verified());
+
+    let mut undefined_term = signed.clone();
+    undefined_term["credentialSubject"]["nickname"] = json!("Ada");
+    let outcome = verify(&undefined_term);
+    assert!(
+        matches!(&outcome, ProofOutcome::Failed(FailReason::TransformFailed { reason }) if reason.contains("nickname")),
+        "{outcome:?}"
+    );
+
+    let mut unknown_context = signed.clone();
+    unknown_context["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("https://contexts.example/not-bundled/v1"));
+    let outcome = verify(&unknown_context);
+    assert!(
+        matches!(&outcome, ProofOutcome::CouldNotCheck { reason } if reason.contains("https://contexts.example/not-bundled/v1")),
+        "{outcome:?}"
+    );
 }

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use credbridge_keys::{ChainResolver, Resolver};
 use credbridge_proofs::{
-    AssertionMethodPurpose, CanonicalizeError, Canonicalizer, Cryptosuite, VerifyOptions, jcs,
+    AssertionMethodPurpose, CanonicalizeCause, CanonicalizeError, Canonicalizer, Cryptosuite,
+    VerifyOptions, jcs,
 };
 use serde_json::Value;
 
@@ -50,6 +51,7 @@ impl Canonicalizer for FixtureCanonicalizer {
     fn canonize(&self, document: &Value) -> Result<String, CanonicalizeError> {
         let key = jcs::canonicalize(document).map_err(|e| CanonicalizeError {
             stage: "fixture",
+            cause: CanonicalizeCause::Document,
             reason: e.to_string(),
         })?;
         Ok(self.known.get(&key).cloned().unwrap_or(key))
