@@ -1,1 +1,27 @@
-fn main() {}
+//! `credbridge`: receive, verify and normalize digital credentials.
+//!
+//! This file only parses arguments, calls [`run`] and maps the outcome to an exit code; every
+//! subcommand lives in its own module under `cmd/` and only formats what the library crates decide.
+
+// The binary assembles its own output objects with `value["key"] = …`, which inserts into an
+// object it just built and cannot panic; the input paths go through the library crates, which
+// keep the lint.
+#![allow(clippy::indexing_slicing)]
+
+mod args;
+mod cmd;
+mod exit;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = args::parse();
+    match cmd::run(args) {
+        Ok(status) => status.into(),
+        Err(err) => {
+            // `{:#}` prints the whole cause chain on one line: "reading x.json: permission denied".
+            eprintln!("credbridge: {err:#}");
+            exit::Status::InputError.into()
+        }
+    }
+}

@@ -175,7 +175,10 @@ mod tests {
         let unknown = check(Fatal, CouldNotCheck("offline".into()));
         let failed = check(Fatal, Failed("tampered".into()));
         assert_eq!(Verdict::from_checks(&[]), Verdict::Valid);
-        assert_eq!(Verdict::from_checks(&[passed.clone()]), Verdict::Valid);
+        assert_eq!(
+            Verdict::from_checks(std::slice::from_ref(&passed)),
+            Verdict::Valid
+        );
         assert_eq!(
             Verdict::from_checks(&[passed.clone(), warn.clone()]),
             Verdict::ValidWithWarnings

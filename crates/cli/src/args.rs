@@ -1,0 +1,208 @@
+//! What the user typed, validated by clap. Turned into library options inside each command.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Receive, verify and normalize digital credentials (Open Badges 2.0/3.0, CLR 2.0, W3C VCs).
+///
+/// Exit codes: 0 ok, 1 a check failed, 2 bad usage or unreadable input, 3 indeterminate
+/// (something could not be checked).
+#[derive(Debug, Parser)]
+#[command(name = "credbridge", version, about, long_about = None)]
+pub struct Cli {
+    /// Machine output: JSON (one document, or JSON Lines for many items) on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Verify credentials: proofs, issuer key, validity dates, status (revocation), schema,
+    /// issuer trust. Works on files, folders, zips and JSON Lines; many at once in parallel.
+    Verify(VerifyArgs),
+    /// Decode credentials in any container (JSON, JWT, baked PNG/SVG, zip, folder, JSON Lines)
+    /// and summarize each one.
+    Inspect(InspectArgs),
+    /// Print the canonical N-Quads (RDFC-1.0) of a credential, its proof configuration, or its
+    /// expanded JSON-LD.
+    Canonize(CanonizeArgs),
+    /// Measure throughput of the verification pipeline against same-run baselines; one JSON
+    /// line per benchmark.
+    Bench(BenchArgs),
+    /// Sign a credential with a Data Integrity cryptosuite or as a JWT.
+    Sign(SignArgs),
+    /// Manage signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Files, folders, zip archives or JSON Lines files; `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Never touch the network: did:web keys, status lists and hosted badges are reported as
+    /// "could not check" unless given locally (--did-dir, --documents).
+    #[arg(long)]
+    pub offline: bool,
+    /// Verify as of this time (RFC 3339, e.g. 2025-06-01T00:00:00Z) instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Allowed clock difference between issuer and verifier, in seconds.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub max_clock_skew: i64,
+    /// Treat warnings (unknown issuer, schema findings) as failures for the exit code.
+    #[arg(long)]
+    pub strict: bool,
+    /// A folder of DID documents / controller documents (JSON, each with its `id`) to resolve
+    /// keys from without the network.
+    #[arg(long, value_name = "DIR")]
+    pub did_dir: Vec<std::path::PathBuf>,
+    /// A JSON map of URL → local file for status lists and hosted badges (paths relative to
+    /// the map file).
+    #[arg(long, value_name = "MAP")]
+    pub documents: Option<std::path::PathBuf>,
+    /// An issuer registry file in the Digital Credentials Consortium format; repeatable,
+    /// consulted in order.
+    #[arg(long, value_name = "FILE")]
+    pub registry: Vec<std::path::PathBuf>,
+    /// Trust this issuer id outright; repeatable.
+    #[arg(long, value_name = "ISSUER")]
+    pub allow_issuer: Vec<String>,
+    /// Refuse credentials from this issuer id; repeatable.
+    #[arg(long, value_name = "ISSUER")]
+    pub deny_issuer: Vec<String>,
+    /// Check that the credential was issued to this person (email, DID or URL).
+    #[arg(long, value_name = "IDENTIFIER")]
+    pub recipient: Option<String>,
+    /// For presentations: the challenge you issued.
+    #[arg(long)]
+    pub challenge: Option<String>,
+    /// For presentations: the domain you expect.
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Extra context directory with a `context-map.json` (URL → file).
+    #[arg(long, value_name = "DIR")]
+    pub contexts: Option<std::path::PathBuf>,
+    /// Keep dated snapshots of fetched DID documents and status lists here, and report what was
+    /// last seen when a host is unreachable.
+    #[arg(long, value_name = "DIR")]
+    pub snapshots: Option<std::path::PathBuf>,
+    /// Dangerous, for testing: allow fetching from loopback addresses over http.
+    #[arg(long, hide = true)]
+    pub dangerous_allow_loopback: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print every check, not only those that did not pass.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Never draw a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Files, folders or zip archives; `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Never draw a progress bar (it is drawn on stderr only when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CanonizeArgs {
+    /// A JSON-LD credential or presentation (JSON file; `-` reads standard input).
+    pub path: PathBuf,
+    /// Canonicalize the proof configuration (the first proof without `proofValue`, with the
+    /// document's `@context`) instead of the document.
+    #[arg(long, conflicts_with = "expanded")]
+    pub proof: bool,
+    /// Print the expanded JSON-LD instead of N-Quads.
+    #[arg(long)]
+    pub expanded: bool,
+    /// Hash for RDFC-1.0's blank-node labelling.
+    #[arg(long, value_enum, default_value_t = CanonHash::Sha256)]
+    pub hash: CanonHash,
+    /// Extra context directory with a `context-map.json` (URL → file); bundled contexts come first.
+    #[arg(long)]
+    pub contexts: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CanonHash {
+    Sha256,
+    Sha384,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Seconds to run each measurement (baselines included).
+    #[arg(long, default_value_t = 2.0)]
+    pub seconds: f64,
+    /// Run only benchmarks whose name contains this text.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Run the bulk benchmark instead: generate this many signed credentials (mixed suites,
+    /// some revoked via a status list on loopback, some expired, some tampered), verify them
+    /// all in parallel and check every verdict.
+    #[arg(long, value_name = "N")]
+    pub bulk: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The unsigned credential (JSON).
+    pub credential: PathBuf,
+    /// The secret key as a JWK file (from `credbridge keys generate`).
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Cryptosuite or JOSE form, e.g. eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019,
+    /// ecdsa-jcs-2019, Ed25519Signature2020, vc-jwt, vc-jose.
+    #[arg(long)]
+    pub suite: String,
+    /// Verification method URL; defaults to the did:key of the key.
+    #[arg(long)]
+    pub verification_method: Option<String>,
+    /// Proof `created` time (RFC 3339); defaults to now.
+    #[arg(long)]
+    pub created: Option<String>,
+    /// Write the signed credential here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Generate a key pair and print it as a JWK (with the secret `d`) plus its did:key.
+    Generate(KeysGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysGenerateArgs {
+    /// Key type.
+    #[arg(long = "type", value_enum, default_value_t = KeyKind::Ed25519)]
+    pub kind: KeyKind,
+    /// Write the secret JWK to this file (created with mode 0600) instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KeyKind {
+    Ed25519,
+    P256,
+    P384,
+    Rsa,
+}
+
+/// Parses the command line; clap prints usage errors itself and exits with code 2.
+pub fn parse() -> Cli {
+    Cli::parse()
+}

@@ -1,0 +1,410 @@
+//! `credbridge bench --bulk N`: the bulk verification benchmark. Generates N credentials with
+//! our own signers (eddsa-rdfc-2022, eddsa-jcs-2022 and VC-JOSE EdDSA, in turn), every one
+//! with a Bitstring status entry on a status list served by an HTTP server on loopback; some
+//! revoked, some expired, some tampered after signing. Then verifies them exactly as
+//! `credbridge verify` does (decode the JSON Lines stream, verify in parallel batches) and
+//! checks that every verdict is the one the generator intended.
+//!
+//! Reported: credentials per second over the verification phase, the same-run baseline (raw
+//! Ed25519 verifications per second on the same threads), wrong verdicts, and the peak RSS of
+//! the verification phase.
+
+use std::io::{BufWriter, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use base64::Engine;
+use credbridge_fetch::{FetchPolicy, GuardedClient, SystemClock};
+use credbridge_formats::Limits;
+use credbridge_keys::{Algorithm, ChainResolver, DidKey, KeyType, SecretKey};
+use credbridge_proofs::{
+    Canonicalizer, JsonLdCanonicalizer, JwtKind, JwtSignOptions, SignOptions, sign_data_integrity,
+    sign_jwt, suites,
+};
+use credbridge_verify::{Outcome, TrustPolicy, Verdict, VerificationReport, VerifyOptions};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+/// Entries in the status list: the spec's minimum size (16 KiB of bits).
+const LIST_BITS: usize = 131_072;
+const SEED: [u8; 32] = [0x2b; 32];
+/// The verification time: after issuance, before the valid credentials expire.
+const NOW: i64 = 1_800_000_000;
+
+/// What the generator made each credential to be.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Intent {
+    Valid,
+    Revoked,
+    Expired,
+    Tampered,
+}
+
+fn intent(i: usize) -> Intent {
+    match i % 10 {
+        3 => Intent::Revoked,
+        5 => Intent::Expired,
+        7 => Intent::Tampered,
+        _ => Intent::Valid,
+    }
+}
+
+fn encoded_list(revoked: impl Iterator<Item = usize>) -> Result<String> {
+    let mut bits = vec![0u8; LIST_BITS / 8];
+    for index in revoked {
+        // Bitstring Status List §3.2: index 0 is the most significant bit of the first byte.
+        if let Some(byte) = bits.get_mut(index / 8) {
+            *byte |= 0x80 >> (index % 8);
+        }
+    }
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip.write_all(&bits)?;
+    let compressed = gzip.finish()?;
+    Ok(format!(
+        "u{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed)
+    ))
+}
+
+/// A minimal HTTP/1.1 server on loopback that serves one document until dropped.
+struct ListServer {
+    stop: Arc<AtomicBool>,
+}
+
+impl ListServer {
+    /// Serves `body` to every request on an already-bound listener (so the URL, which the
+    /// signed list must contain, is known before the body is made).
+    fn start(listener: TcpListener, body: Vec<u8>) -> Result<ListServer> {
+        listener.set_nonblocking(true)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            // Bounded: stops when dropped, or after ten minutes whatever happens.
+            while !flag.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(600) {
+                match listener.accept() {
+                    Ok((stream, _)) => serve(stream, &body),
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Ok(ListServer { stop })
+    }
+}
+
+impl Drop for ListServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn serve(mut stream: TcpStream, body: &[u8]) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut request = [0u8; 4096];
+    let _ = stream.read(&mut request);
+    let header = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/vc+ld+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(header.as_bytes());
+    let _ = stream.write_all(body);
+}
+
+fn template(issuer: &str) -> Value {
+    json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Data Analysis with Python",
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Riverside Community College"},
+        "validFrom": "2026-06-12T00:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://riverside.example.edu/achievements/data-analysis-python",
+                "type": ["Achievement"],
+                "name": "Data Analysis with Python",
+                "description": "A 12-week course in cleaning, analysing and visualising data.",
+                "criteria": {"narrative": "Four graded projects and a capstone analysis."}
+            }
+        }
+    })
+}
+
+/// Peak resident set size of this process so far, in bytes (Linux `VmHWM`).
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Resets the kernel's peak-RSS counter so the figure covers only the verification phase.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+struct Generated {
+    intents: Vec<Intent>,
+}
+
+fn generate(
+    count: usize,
+    list_url: &str,
+    file: &Path,
+    key: &SecretKey,
+    did: &DidKey,
+) -> Result<Generated> {
+    let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
+    let vm = did.verification_method_id();
+    let lines: Vec<Result<String>> = (0..count)
+        .into_par_iter()
+        .map(|i| {
+            let mut credential = template(&did.did);
+            credential["id"] = json!(format!("urn:uuid:5e1d7c1a-0000-4000-8000-{i:012}"));
+            credential["credentialStatus"] = json!({
+                "id": format!("{list_url}#{i}"),
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": i.to_string(),
+                "statusListCredential": list_url,
+            });
+            if intent(i) == Intent::Expired {
+                credential["validUntil"] = json!("2026-07-01T00:00:00Z");
+            }
+            let signed = match i % 3 {
+                0 | 1 => {
+                    let suite = if i % 3 == 0 {
+                        suites::EDDSA_RDFC_2022
+                    } else {
+                        suites::EDDSA_JCS_2022
+                    };
+                    let mut signed = sign_data_integrity(
+                        &credential,
+                        suite,
+                        key,
+                        &SignOptions {
+                            verification_method: vm.clone(),
+                            proof_purpose: "assertionMethod".into(),
+                            created: Some(NOW - 86_400 * 30),
+                            canonicalizer: Some(&canonicalizer as &dyn Canonicalizer),
+                            ..SignOptions::default()
+                        },
+                    )?;
+                    if intent(i) == Intent::Tampered {
+                        signed["name"] = json!("Data Analysis with Python (Honours)");
+                    }
+                    serde_json::to_string(&signed)?
+                }
+                _ => {
+                    let mut token = sign_jwt(
+                        &credential,
+                        key,
+                        &JwtSignOptions {
+                            kind: JwtKind::VcJose,
+                            alg: None,
+                            kid: Some(vm.clone()),
+                            embed_jwk: false,
+                            audience: None,
+                            nonce: None,
+                            issued_at: None,
+                        },
+                    )?;
+                    if intent(i) == Intent::Tampered {
+                        // Change the first character of the signature: still valid base64url
+                        // (a leading character carries no padding bits), no longer the signature.
+                        if let Some(dot) = token.rfind('.') {
+                            let at = dot + 1;
+                            let replacement = if token.get(at..=at) == Some("A") {
+                                "B"
+                            } else {
+                                "A"
+                            };
+                            token.replace_range(at..=at, replacement);
+                        }
+                    }
+                    serde_json::to_string(&Value::String(token))?
+                }
+            };
+            Ok(signed)
+        })
+        .collect();
+    let mut out = BufWriter::new(std::fs::File::create(file)?);
+    for line in lines {
+        writeln!(out, "{}", line?)?;
+    }
+    out.flush()?;
+    Ok(Generated {
+        intents: (0..count).map(intent).collect(),
+    })
+}
+
+fn verdict_is_right(report: &VerificationReport, intent: Intent) -> bool {
+    let failed = |id: &str| {
+        report
+            .checks
+            .iter()
+            .any(|c| c.id == id && matches!(c.outcome, Outcome::Failed(_)))
+    };
+    match intent {
+        Intent::Valid => report.verdict == Verdict::Valid,
+        Intent::Revoked => report.verdict == Verdict::Invalid && failed("status"),
+        Intent::Expired => report.verdict == Verdict::Invalid && failed("validity.expiration"),
+        Intent::Tampered => report.verdict == Verdict::Invalid && failed("proof"),
+    }
+}
+
+/// Runs the bulk benchmark and prints its JSON line.
+pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
+    if count == 0 {
+        bail!("--bulk needs at least one credential");
+    }
+    let key = SecretKey::from_raw_bytes(KeyType::Ed25519, &SEED)?;
+    let did = DidKey::from_public_key(&key.public_key());
+    let dir = std::env::temp_dir().join(format!("credbridge-bulk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("credentials.jsonl");
+
+    // The status list, signed by the same issuer, served on loopback.
+    let revoked = (0..count).filter(|i| intent(*i) == Intent::Revoked);
+    let listener = TcpListener::bind("127.0.0.1:0").context("binding a loopback port")?;
+    let list_url = format!("http://{}/status/1", listener.local_addr()?);
+    let list = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": did.did,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": format!("{list_url}#list"),
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list(revoked)?,
+        }
+    });
+    let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
+    let signed_list = sign_data_integrity(
+        &list,
+        suites::EDDSA_RDFC_2022,
+        &key,
+        &SignOptions {
+            verification_method: did.verification_method_id(),
+            proof_purpose: "assertionMethod".into(),
+            created: Some(NOW - 86_400 * 60),
+            canonicalizer: Some(&canonicalizer as &dyn Canonicalizer),
+            ..SignOptions::default()
+        },
+    )?;
+    let _server = ListServer::start(listener, serde_json::to_vec(&signed_list)?)?;
+
+    let started = Instant::now();
+    let generated = generate(count, &list_url, &file, &key, &did)?;
+    let generation = started.elapsed();
+
+    // Baseline: raw Ed25519 verifications on the same worker threads.
+    let public = key.public_key();
+    let message = [9u8; 64];
+    let signature = key.sign(Algorithm::EdDsa, &message)?;
+    let baseline_count = count.clamp(1_000, 200_000);
+    let baseline_started = Instant::now();
+    let ok = (0..baseline_count)
+        .into_par_iter()
+        .filter(|_| {
+            public
+                .verify(Algorithm::EdDsa, &message, &signature)
+                .is_ok()
+        })
+        .count();
+    let baseline_per_second = ok as f64 / baseline_started.elapsed().as_secs_f64();
+
+    // The verification phase: the same path as `credbridge verify`.
+    let client = GuardedClient::new(
+        FetchPolicy::dangerous_loopback_for_tests(),
+        Arc::new(SystemClock),
+    );
+    let options = VerifyOptions {
+        now: NOW,
+        max_clock_skew: credbridge_verify::DEFAULT_MAX_CLOCK_SKEW,
+        resolver: Arc::new(ChainResolver::offline_default()),
+        canonicalizer: Arc::new(canonicalizer),
+        suites: suites::ALL_SUITES,
+        documents: Some(Arc::new(client)),
+        trust: TrustPolicy::default(),
+        known_recipient: None,
+        challenge: None,
+        domain: None,
+        status_lists: Default::default(),
+    };
+    reset_peak_rss();
+    let verify_started = Instant::now();
+    let mut wrong = 0usize;
+    let mut first_wrong: Option<String> = None;
+    let mut seen = 0usize;
+    let mut batch = Vec::with_capacity(super::verify::BATCH);
+    let mut items = credbridge_formats::decode_path(&file, &Limits::default());
+    loop {
+        batch.clear();
+        batch.extend(items.by_ref().take(super::verify::BATCH));
+        if batch.is_empty() {
+            break;
+        }
+        let reports: Vec<Option<VerificationReport>> = batch
+            .par_iter()
+            .map(|item| {
+                item.as_ref()
+                    .ok()
+                    .map(|i| credbridge_verify::verify_item(i, &options))
+            })
+            .collect();
+        for report in reports {
+            let intended = generated.intents.get(seen).copied();
+            seen += 1;
+            let right = match (&report, intended) {
+                (Some(report), Some(intended)) => verdict_is_right(report, intended),
+                _ => false,
+            };
+            if !right {
+                wrong += 1;
+                if first_wrong.is_none() {
+                    first_wrong = Some(format!(
+                        "item {} ({intended:?}): {}",
+                        seen - 1,
+                        report
+                            .map(|r| serde_json::to_string(&r).unwrap_or_default())
+                            .unwrap_or_else(|| "undecodable".into())
+                    ));
+                }
+            }
+        }
+    }
+    let elapsed = verify_started.elapsed();
+    let peak = peak_rss();
+    let per_second = seen as f64 / elapsed.as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    let line = json!({
+        "name": "bulk-verify-mixed",
+        "credentials": seen,
+        "threads": rayon::current_num_threads(),
+        "per_second": per_second.round(),
+        "seconds": (elapsed.as_secs_f64() * 100.0).round() / 100.0,
+        "wrong_verdicts": wrong,
+        "first_wrong": first_wrong,
+        "peak_rss_mb": peak.map(|b| (b as f64 / 1_048_576.0 * 10.0).round() / 10.0),
+        "generation_seconds": (generation.as_secs_f64() * 100.0).round() / 100.0,
+        "mix": "1/3 eddsa-rdfc-2022, 1/3 eddsa-jcs-2022, 1/3 VC-JOSE EdDSA; 10% revoked, 10% expired, 10% tampered; all with a Bitstring status entry on a loopback list",
+        "baseline": {"name": "raw-ed25519-verify-parallel", "per_second": baseline_per_second.round()},
+        "ratio_to_baseline": (per_second / baseline_per_second * 1000.0).round() / 1000.0,
+    });
+    writeln!(out, "{line}")?;
+    if wrong > 0 {
+        return Err(anyhow!("{wrong} of {seen} verdicts were wrong"));
+    }
+    Ok(())
+}

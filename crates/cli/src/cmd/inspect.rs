@@ -1,0 +1,256 @@
+//! `credbridge inspect`: decode every credential found under the given paths and summarize it.
+//!
+//! Items are printed as they are decoded (never collected), so a folder of any size runs in
+//! constant memory; with `--json` each item is one JSON line.
+
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Result;
+use credbridge_formats::{Item, Limits, Payload};
+use credbridge_model::{Document, SchemaReport};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{Value, json};
+
+use crate::args::InspectArgs;
+use crate::exit::Status;
+
+pub fn run(args: &InspectArgs, as_json: bool) -> Result<Status> {
+    let limits = Limits::default();
+    let progress = progress_bar(args.no_progress);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut status = Status::Ok;
+    let mut counts = Counts::default();
+
+    for path in &args.paths {
+        for result in items(path, &limits) {
+            progress.inc(1);
+            let item_status = match result {
+                Ok(item) => {
+                    let inspected = inspect_item(&item);
+                    if as_json {
+                        writeln!(out, "{}", inspected.to_json())?;
+                    } else {
+                        inspected.write_human(&mut out)?;
+                    }
+                    inspected.status()
+                }
+                Err(err) => {
+                    if as_json {
+                        let line = json!({
+                            "item": err.path().map(|p| p.to_string()),
+                            "error": err.to_string(),
+                        });
+                        writeln!(out, "{line}")?;
+                    } else {
+                        writeln!(out, "✗ {err}\n")?;
+                    }
+                    Status::InputError
+                }
+            };
+            counts.add(item_status);
+            status = status.worst(item_status);
+        }
+    }
+    out.flush()?;
+    progress.finish_and_clear();
+    if !as_json && counts.total() > 1 {
+        eprintln!("{counts}");
+    }
+    Ok(status)
+}
+
+fn items(path: &Path, limits: &Limits) -> credbridge_formats::Items {
+    if path == Path::new("-") {
+        // Standard input is one blob; decoding still detects what it is by content.
+        let mut bytes = Vec::new();
+        let read = std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), limits.max_file_bytes + 1),
+            &mut bytes,
+        );
+        if read.is_err() {
+            bytes.clear();
+        }
+        credbridge_formats::decode_bytes(&bytes, "<stdin>", limits)
+    } else {
+        credbridge_formats::decode_path(path, limits)
+    }
+}
+
+fn progress_bar(disabled: bool) -> ProgressBar {
+    if disabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} items decoded ({per_sec})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar
+}
+
+/// What inspecting one decoded item found.
+struct Inspected<'a> {
+    item: &'a Item,
+    view: View,
+}
+
+enum View {
+    /// A credential-shaped document with its summary and schema findings.
+    Document {
+        summary: Box<credbridge_model::Summary>,
+        schema: SchemaReport,
+    },
+    /// A URL baked into an image: a hosted assertion, not fetched by `inspect`.
+    HostedReference { url: String },
+    /// A JWS whose payload is not a credential.
+    OpaqueJws { claims: Value },
+    /// The JSON could not be read as any credential model.
+    Unreadable { error: String },
+}
+
+fn inspect_item(item: &Item) -> Inspected<'_> {
+    let parsed = match &item.payload {
+        Payload::Json { value, .. } => Some(credbridge_model::parse(value)),
+        Payload::Jws {
+            credential: Some(credential),
+            claims,
+            ..
+        } => Some(credbridge_model::parse_jwt(credential, claims)),
+        Payload::Jws { claims, .. } => {
+            return Inspected {
+                item,
+                view: View::OpaqueJws {
+                    claims: claims.clone(),
+                },
+            };
+        }
+        Payload::Url { url } => {
+            return Inspected {
+                item,
+                view: View::HostedReference { url: url.clone() },
+            };
+        }
+        _ => None,
+    };
+    let view = match parsed {
+        Some(Ok(doc)) => document_view(&doc),
+        Some(Err(err)) => View::Unreadable {
+            error: err.to_string(),
+        },
+        None => View::Unreadable {
+            error: "payload kind not understood by this version of credbridge".to_owned(),
+        },
+    };
+    Inspected { item, view }
+}
+
+fn document_view(doc: &Document) -> View {
+    View::Document {
+        summary: Box::new(credbridge_model::summarize(doc)),
+        schema: credbridge_model::schema_findings(doc),
+    }
+}
+
+impl Inspected<'_> {
+    fn status(&self) -> Status {
+        match &self.view {
+            View::Document { schema, .. } if schema.verdict == credbridge_model::Verdict::Fail => {
+                Status::CheckFailed
+            }
+            View::Unreadable { .. } => Status::InputError,
+            _ => Status::Ok,
+        }
+    }
+
+    fn containers(&self) -> Vec<String> {
+        self.item.containers.iter().map(|c| c.to_string()).collect()
+    }
+
+    fn to_json(&self) -> Value {
+        let mut line = json!({
+            "item": self.item.path.to_string(),
+            "containers": self.containers(),
+            "payload": self.item.payload.kind_name(),
+        });
+        if let Payload::Jws { kind, header, .. } = &self.item.payload {
+            line["jws"] = json!({ "kind": kind.to_string(), "header": header });
+        }
+        match &self.view {
+            View::Document { summary, schema } => {
+                line["summary"] = serde_json::to_value(summary).unwrap_or(Value::Null);
+                line["schema"] = serde_json::to_value(schema).unwrap_or(Value::Null);
+            }
+            View::HostedReference { url } => line["hosted_assertion_url"] = json!(url),
+            View::OpaqueJws { claims } => line["claims"] = claims.clone(),
+            View::Unreadable { error } => line["error"] = json!(error),
+        }
+        line
+    }
+
+    fn write_human(&self, out: &mut impl Write) -> std::io::Result<()> {
+        writeln!(out, "── {}", self.item.path)?;
+        writeln!(out, "   carried as: {}", self.containers().join(" → "))?;
+        if let Payload::Jws { kind, header, .. } = &self.item.payload {
+            let alg = header.get("alg").and_then(Value::as_str).unwrap_or("?");
+            writeln!(
+                out,
+                "   {kind}, alg {alg} (signature not checked by inspect)"
+            )?;
+        }
+        match &self.view {
+            View::Document { summary, schema } => {
+                for line in summary.to_string().lines() {
+                    writeln!(out, "   {line}")?;
+                }
+                for line in schema.to_string().lines() {
+                    writeln!(out, "   {line}")?;
+                }
+            }
+            View::HostedReference { url } => writeln!(
+                out,
+                "   a hosted assertion reference: {url}\n   (inspect does not fetch it; `credbridge verify` does)"
+            )?,
+            View::OpaqueJws { claims } => {
+                writeln!(out, "   a JWS that carries no credential; claims: {claims}")?
+            }
+            View::Unreadable { error } => writeln!(out, "   ✗ {error}")?,
+        }
+        writeln!(out)
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    ok: u64,
+    schema_failed: u64,
+    unreadable: u64,
+}
+
+impl Counts {
+    fn add(&mut self, status: Status) {
+        match status {
+            Status::Ok | Status::Indeterminate => self.ok += 1,
+            Status::CheckFailed => self.schema_failed += 1,
+            Status::InputError => self.unreadable += 1,
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.ok + self.schema_failed + self.unreadable
+    }
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} items: {} read cleanly, {} with schema findings, {} unreadable",
+            self.total(),
+            self.ok,
+            self.schema_failed,
+            self.unreadable
+        )
+    }
+}

@@ -1,0 +1,107 @@
+//! `credbridge sign`: secure a credential with a Data Integrity cryptosuite or as a JWT.
+
+use std::io::Write;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, anyhow, bail};
+use credbridge_keys::SecretKey;
+use credbridge_proofs::{
+    Canonicalizer, JsonLdCanonicalizer, JwtKind, JwtSignOptions, SignOptions, sign_data_integrity,
+    sign_jwt, suites,
+};
+
+use crate::args::SignArgs;
+use crate::cmd::input::{read_json, read_limited};
+use crate::cmd::keys::did_for;
+use crate::exit::Status;
+
+/// Credentials and keys are small documents; this only guards against a wrong path.
+const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+pub fn run(args: &SignArgs) -> Result<Status> {
+    let credential = read_json(&args.credential, MAX_INPUT_BYTES)?;
+    let jwk_bytes = read_limited(&args.key, MAX_INPUT_BYTES)?;
+    let jwk: serde_json::Value = serde_json::from_slice(&jwk_bytes)
+        .with_context(|| format!("{} is not a JSON Web Key", args.key.display()))?;
+    let key = SecretKey::from_jwk(&jwk)
+        .with_context(|| format!("reading the secret key in {}", args.key.display()))?;
+    let verification_method = match &args.verification_method {
+        Some(vm) => vm.clone(),
+        None => did_for(&key.public_key()).1,
+    };
+    let created = match &args.created {
+        Some(text) => credbridge_proofs::parse_datetime(text)
+            .ok_or_else(|| anyhow!("--created {text:?} is not an RFC 3339 date-time"))?,
+        None => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .context("the system clock is before 1970")?
+            .as_secs()
+            .try_into()
+            .context("the system clock is out of range")?,
+    };
+
+    let output = match args.suite.as_str() {
+        "vc-jwt" | "vc-jose" => {
+            let kind = if args.suite == "vc-jwt" {
+                JwtKind::VcJwt
+            } else {
+                JwtKind::VcJose
+            };
+            let token = sign_jwt(
+                &credential,
+                &key,
+                &JwtSignOptions {
+                    kind,
+                    alg: None,
+                    kid: Some(verification_method),
+                    embed_jwk: false,
+                    audience: None,
+                    nonce: None,
+                    issued_at: Some(created),
+                },
+            )?;
+            format!("{token}\n")
+        }
+        name => {
+            let suite = suites::ALL_SUITES
+                .iter()
+                .find(|s| s.name() == name)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = suites::ALL_SUITES.iter().map(|s| s.name()).collect();
+                    anyhow!(
+                        "unknown suite {name:?}; choose one of {}, vc-jwt, vc-jose",
+                        known.join(", ")
+                    )
+                })?;
+            if !suite.accepts(key.key_type()) {
+                bail!(
+                    "{} cannot sign with a {} key",
+                    suite.name(),
+                    key.key_type().name()
+                );
+            }
+            let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
+            let signed = sign_data_integrity(
+                &credential,
+                suite,
+                &key,
+                &SignOptions {
+                    verification_method,
+                    proof_purpose: "assertionMethod".into(),
+                    created: Some(created),
+                    canonicalizer: Some(&canonicalizer as &dyn Canonicalizer),
+                    ..SignOptions::default()
+                },
+            )?;
+            format!("{}\n", serde_json::to_string_pretty(&signed)?)
+        }
+    };
+
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, output).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => std::io::stdout().lock().write_all(output.as_bytes())?,
+    }
+    Ok(Status::Ok)
+}

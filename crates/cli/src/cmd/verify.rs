@@ -1,0 +1,401 @@
+//! `credbridge verify`: one verdict per credential, for people (one line per check, in words)
+//! and programs (`--json`: one report per line), over any number of files in parallel.
+//!
+//! Items are decoded as a stream, verified in bounded batches on a rayon pool, and printed in
+//! input order, so memory stays flat however large the folder or archive.
+
+use std::collections::BTreeMap;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, anyhow};
+use credbridge_fetch::{
+    DidWebResolver, DocumentSource, FetchPolicy, FirstOf, GuardedClient, HttpsControllerResolver,
+    OfflineDocuments, SnapshotStore, SystemClock,
+};
+use credbridge_formats::{Item, Limits};
+use credbridge_keys::{ChainResolver, OfflineDirectory, Resolver};
+use credbridge_proofs::{JsonLdCanonicalizer, suites};
+use credbridge_verify::{
+    Check, Outcome, Registry, TrustPolicy, Verdict, VerificationReport, VerifyOptions,
+};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::args::VerifyArgs;
+use crate::cmd::canonize::loader;
+use crate::cmd::input::read_json;
+use crate::exit::Status;
+
+/// Items verified per parallel batch: large enough to keep every core busy, small enough
+/// that memory does not grow with the input.
+pub const BATCH: usize = 512;
+
+/// Configuration files (maps, registries, DID documents) are small; this guards a wrong path.
+const MAX_CONFIG_BYTES: u64 = 64 * 1024 * 1024;
+
+pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {
+    let options = build_options(args)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .context("starting worker threads")?;
+    let limits = Limits::default();
+    let progress = progress_bar(args.no_progress);
+    let color = !as_json && std::io::stdout().is_terminal();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut summary = Summary::default();
+
+    let mut batch: Vec<Result<Item, credbridge_formats::Error>> = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<Result<Item, credbridge_formats::Error>>,
+                 out: &mut BufWriter<std::io::StdoutLock<'_>>,
+                 summary: &mut Summary|
+     -> Result<()> {
+        let reports: Vec<Result<VerificationReport, (Option<String>, String)>> =
+            pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|item| match item {
+                        Ok(item) => Ok(credbridge_verify::verify_item(item, &options)),
+                        Err(err) => Err((err.path().map(ToString::to_string), err.to_string())),
+                    })
+                    .collect()
+            });
+        for report in &reports {
+            match report {
+                Ok(report) => {
+                    summary.add(report);
+                    if as_json {
+                        serde_json::to_writer(&mut *out, report)?;
+                        writeln!(out)?;
+                    } else {
+                        write_human(out, report, args.verbose, color)?;
+                    }
+                }
+                Err((item, message)) => {
+                    summary.unreadable += 1;
+                    if as_json {
+                        writeln!(out, "{}", json!({ "item": item, "error": message }))?;
+                    } else {
+                        writeln!(out, "{} {message}\n", paint("✗ unreadable", RED, color))?;
+                    }
+                }
+            }
+        }
+        progress.inc(batch.len() as u64);
+        batch.clear();
+        out.flush()?;
+        Ok(())
+    };
+
+    for path in &args.paths {
+        for item in items(path, &limits) {
+            batch.push(item);
+            if batch.len() == BATCH {
+                flush(&mut batch, &mut out, &mut summary)?;
+            }
+        }
+    }
+    flush(&mut batch, &mut out, &mut summary)?;
+    progress.finish_and_clear();
+    drop(out);
+
+    if summary.total() > 1 || summary.total() == 0 {
+        eprint!("{}", summary.table());
+    }
+    Ok(summary.status(args.strict))
+}
+
+fn items(path: &Path, limits: &Limits) -> credbridge_formats::Items {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        if std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), limits.max_file_bytes + 1),
+            &mut bytes,
+        )
+        .is_err()
+        {
+            bytes.clear();
+        }
+        credbridge_formats::decode_bytes(&bytes, "<stdin>", limits)
+    } else {
+        credbridge_formats::decode_path(path, limits)
+    }
+}
+
+/// Turns what the user typed into built objects: clock, resolvers, document sources, trust.
+fn build_options(args: &VerifyArgs) -> Result<VerifyOptions> {
+    let now = match &args.at {
+        Some(text) => credbridge_proofs::parse_datetime(text).ok_or_else(|| {
+            anyhow!("--at {text:?} is not an RFC 3339 date-time, e.g. 2025-06-01T00:00:00Z")
+        })?,
+        None => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .context("the system clock is before 1970")?
+            .as_secs()
+            .try_into()
+            .context("the system clock is out of range")?,
+    };
+
+    let client = if args.offline {
+        None
+    } else {
+        let mut policy = FetchPolicy::default();
+        if args.dangerous_allow_loopback {
+            policy = FetchPolicy::dangerous_loopback_for_tests();
+        }
+        let mut client = GuardedClient::new(policy, Arc::new(SystemClock));
+        if let Some(dir) = &args.snapshots {
+            client = client.with_snapshots(
+                SnapshotStore::open(dir)
+                    .with_context(|| format!("opening the snapshot folder {}", dir.display()))?,
+            );
+        }
+        Some(Arc::new(client))
+    };
+
+    // Local documents come before the network, so a folder of DID documents answers even
+    // when online (and an offline client would stop the chain with an error).
+    let mut resolver = ChainResolver::offline_default();
+    for dir in &args.did_dir {
+        resolver = resolver.with(Box::new(did_directory(dir)?));
+    }
+    if let Some(client) = &client {
+        resolver = resolver
+            .with(Box::new(DidWebResolver::new(client.clone())))
+            .with(Box::new(HttpsControllerResolver::new(client.clone())));
+    }
+    let resolver: Arc<dyn Resolver> = Arc::new(resolver);
+
+    let mut sources: Vec<Arc<dyn DocumentSource>> = Vec::new();
+    if let Some(map) = &args.documents {
+        sources.push(Arc::new(document_map(map)?));
+    }
+    if let Some(client) = &client {
+        sources.push(client.clone());
+    }
+    let documents: Option<Arc<dyn DocumentSource>> = match sources.len() {
+        0 => None,
+        _ => Some(Arc::new(FirstOf(sources))),
+    };
+
+    let mut registries = Vec::new();
+    for file in &args.registry {
+        let value = read_json(file, MAX_CONFIG_BYTES)?;
+        let name = file.display().to_string();
+        registries.push(
+            Registry::from_dcc_json(&name, &value)
+                .with_context(|| format!("reading the registry {name}"))?,
+        );
+    }
+
+    let canonicalizer = JsonLdCanonicalizer::new(
+        loader(args.contexts.as_deref())?,
+        credbridge_rdf::CanonOptions::default(),
+    );
+    Ok(VerifyOptions {
+        now,
+        max_clock_skew: args.max_clock_skew,
+        resolver,
+        canonicalizer: Arc::new(canonicalizer),
+        suites: suites::ALL_SUITES,
+        documents,
+        trust: TrustPolicy {
+            allow: args.allow_issuer.clone(),
+            deny: args.deny_issuer.clone(),
+            registries,
+        },
+        known_recipient: args.recipient.clone(),
+        challenge: args.challenge.clone(),
+        domain: args.domain.clone(),
+        status_lists: Default::default(),
+    })
+}
+
+/// Every `*.json` in `dir` (not recursive), registered under its own `id`.
+fn did_directory(dir: &Path) -> Result<OfflineDirectory> {
+    let mut directory = OfflineDirectory::new();
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("reading the DID folder {}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "jsonld"))
+        .collect();
+    files.sort();
+    for file in files {
+        let document = read_json(&file, MAX_CONFIG_BYTES)?;
+        let id = document
+            .get("id")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| {
+                anyhow!(
+                    "{} has no \"id\"; a DID document must name its DID",
+                    file.display()
+                )
+            })?
+            .to_owned();
+        directory.insert(id, document);
+    }
+    Ok(directory)
+}
+
+/// A `{ "URL": "relative/file" }` map read into an offline document source.
+fn document_map(map: &Path) -> Result<OfflineDocuments> {
+    let value = read_json(map, MAX_CONFIG_BYTES)?;
+    let entries = value
+        .as_object()
+        .ok_or_else(|| anyhow!("{} must be a JSON object of URL → file", map.display()))?;
+    let base = map.parent().unwrap_or(Path::new("."));
+    let mut documents = OfflineDocuments::new(Arc::new(SystemClock));
+    for (url, file) in entries {
+        let file = file
+            .as_str()
+            .ok_or_else(|| anyhow!("{}: the file for {url} must be a string", map.display()))?;
+        documents.insert(url.clone(), base.join(file));
+    }
+    Ok(documents)
+}
+
+fn progress_bar(disabled: bool) -> ProgressBar {
+    if disabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} credentials verified ({per_sec})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar
+}
+
+const RED: &str = "31";
+const GREEN: &str = "32";
+const YELLOW: &str = "33";
+const DIM: &str = "2";
+
+fn paint(text: &str, code: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn verdict_words(verdict: Verdict) -> (&'static str, &'static str) {
+    match verdict {
+        Verdict::Valid => ("✓ valid", GREEN),
+        Verdict::ValidWithWarnings => ("✓ valid, with warnings", YELLOW),
+        Verdict::Indeterminate => ("? could not be fully checked", YELLOW),
+        Verdict::Invalid => ("✗ INVALID", RED),
+    }
+}
+
+fn check_mark(check: &Check) -> (&'static str, &'static str) {
+    match check.outcome {
+        Outcome::Passed => ("✓", GREEN),
+        Outcome::Failed(_) => ("✗", RED),
+        Outcome::CouldNotCheck(_) => ("?", YELLOW),
+        Outcome::NotApplicable => ("-", DIM),
+    }
+}
+
+fn write_human(
+    out: &mut impl Write,
+    report: &VerificationReport,
+    verbose: bool,
+    color: bool,
+) -> Result<()> {
+    let (words, code) = verdict_words(report.verdict);
+    writeln!(out, "{}  {}", paint(words, code, color), report.item)?;
+    let issuer = report.issuer.as_deref().unwrap_or("(no issuer id)");
+    writeln!(out, "   {} from {issuer}", report.format)?;
+    for check in &report.checks {
+        let quiet = matches!(check.outcome, Outcome::Passed | Outcome::NotApplicable);
+        if quiet && !verbose {
+            continue;
+        }
+        let (mark, code) = check_mark(check);
+        writeln!(
+            out,
+            "   {} {:<20} {}",
+            paint(mark, code, color),
+            check.id,
+            check.message
+        )?;
+        if let Outcome::Failed(reason) | Outcome::CouldNotCheck(reason) = &check.outcome {
+            writeln!(out, "     {}", paint(&format!("why: {reason}"), DIM, color))?;
+        }
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+#[derive(Default)]
+struct Summary {
+    verdicts: BTreeMap<Verdict, u64>,
+    unreadable: u64,
+    /// Check id → (failed, could not check).
+    not_passed: BTreeMap<String, (u64, u64)>,
+}
+
+impl Summary {
+    fn add(&mut self, report: &VerificationReport) {
+        *self.verdicts.entry(report.verdict).or_default() += 1;
+        for check in &report.checks {
+            match check.outcome {
+                Outcome::Failed(_) => self.not_passed.entry(check.id.clone()).or_default().0 += 1,
+                Outcome::CouldNotCheck(_) => {
+                    self.not_passed.entry(check.id.clone()).or_default().1 += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.verdicts.values().sum::<u64>() + self.unreadable
+    }
+
+    fn count(&self, verdict: Verdict) -> u64 {
+        self.verdicts.get(&verdict).copied().unwrap_or(0)
+    }
+
+    fn table(&self) -> String {
+        let mut text = format!(
+            "\n{} items: {} valid, {} valid with warnings, {} invalid, {} could not be fully checked, {} unreadable\n",
+            self.total(),
+            self.count(Verdict::Valid),
+            self.count(Verdict::ValidWithWarnings),
+            self.count(Verdict::Invalid),
+            self.count(Verdict::Indeterminate),
+            self.unreadable
+        );
+        if !self.not_passed.is_empty() {
+            text.push_str(&format!(
+                "{:<22} {:>8} {:>16}\n",
+                "check", "failed", "could not check"
+            ));
+            for (id, (failed, unknown)) in &self.not_passed {
+                text.push_str(&format!("{id:<22} {failed:>8} {unknown:>16}\n"));
+            }
+        }
+        text
+    }
+
+    fn status(&self, strict: bool) -> Status {
+        if self.unreadable > 0 || self.total() == 0 {
+            Status::InputError
+        } else if self.count(Verdict::Invalid) > 0
+            || (strict && self.count(Verdict::ValidWithWarnings) > 0)
+        {
+            Status::CheckFailed
+        } else if self.count(Verdict::Indeterminate) > 0 {
+            Status::Indeterminate
+        } else {
+            Status::Ok
+        }
+    }
+}

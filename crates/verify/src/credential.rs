@@ -1,0 +1,317 @@
+//! From a decoded item to a report: picks the checks that apply to what the item is
+//! (credential, presentation, JWT, OB 2.0 assertion, hosted reference) and runs them in the
+//! order a verifier reasons: can we read it, is it well-formed, is it signed and by whom, is
+//! it in force, does its issuer stand behind it.
+
+use credbridge_formats::{Item, Payload};
+use credbridge_model::{Classification, Format};
+use credbridge_proofs::{
+    AssertionMethodPurpose, AuthenticationPurpose, CanonicalizeCause, ProofPurpose,
+};
+use serde_json::{Value, json};
+
+use crate::report::{Check, Outcome, Severity, VerificationReport};
+use crate::{VerifyOptions, clr, data_model, endorsement, ob2, proof, status, validity};
+
+/// Embedded endorsements are credentials inside credentials; this bounds the recursion.
+pub const MAX_ENDORSEMENT_DEPTH: usize = 2;
+
+/// Verifies one decoded item.
+pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
+    let path = item.path.to_string();
+    let containers: Vec<String> = item.containers.iter().map(ToString::to_string).collect();
+    let decode = Check::new(
+        "decode",
+        Severity::Fatal,
+        Outcome::Passed,
+        "the file was read and the credential found",
+    )
+    .with_evidence("containers", containers);
+
+    match &item.payload {
+        Payload::Json { value, .. } => verify_value(path, value, None, decode, options, 0),
+        Payload::Jws {
+            compact,
+            credential,
+            claims,
+            kind,
+            ..
+        } => {
+            if *kind == credbridge_formats::JwsKind::Ob2Signed {
+                return ob2::verify_signed(path, compact, claims, decode, options);
+            }
+            let Some(credential) = credential else {
+                let checks = vec![
+                    decode,
+                    Check::new(
+                        "decode",
+                        Severity::Fatal,
+                        Outcome::Failed("the JWT carries no credential or presentation".into()),
+                        "this signed token does not contain a credential",
+                    ),
+                ];
+                return report(path, "Unknown", None, None, options, checks);
+            };
+            let jwt = JwtEnvelope { compact, claims };
+            verify_value(path, credential, Some(jwt), decode, options, 0)
+        }
+        Payload::Url { url } => ob2::verify_hosted_reference(path, url, decode, options),
+        _ => {
+            let checks = vec![Check::new(
+                "decode",
+                Severity::Fatal,
+                Outcome::Failed("payload kind not understood by this version".into()),
+                "credbridge cannot read this kind of content yet",
+            )];
+            report(path, "Unknown", None, None, options, checks)
+        }
+    }
+}
+
+/// The JOSE envelope a credential arrived in.
+#[derive(Clone, Copy)]
+pub struct JwtEnvelope<'a> {
+    /// The compact JWS.
+    pub compact: &'a str,
+    /// Its decoded claims.
+    pub claims: &'a Value,
+}
+
+/// The issuer id of a credential: `issuer` as a string or `issuer.id`.
+pub fn issuer_id(doc: &Value) -> Option<&str> {
+    match doc.get("issuer")? {
+        Value::String(s) => Some(s),
+        Value::Object(o) => o.get("id").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+pub(crate) fn report(
+    path: String,
+    format: &str,
+    credential_id: Option<String>,
+    issuer: Option<String>,
+    options: &VerifyOptions,
+    checks: Vec<Check>,
+) -> VerificationReport {
+    VerificationReport::new(
+        path,
+        format.to_owned(),
+        credential_id,
+        issuer,
+        credbridge_proofs::format_datetime(options.now),
+        checks,
+    )
+}
+
+/// Verifies a credential or presentation given as JSON (and the JWT it came in, if any).
+pub fn verify_value(
+    path: String,
+    value: &Value,
+    jwt: Option<JwtEnvelope<'_>>,
+    decode: Check,
+    options: &VerifyOptions,
+    depth: usize,
+) -> VerificationReport {
+    let classification = credbridge_model::classify(value);
+    match classification.format {
+        Format::OpenBadges2Assertion
+        | Format::OpenBadges1Assertion
+        | Format::OpenBadges05Assertion => {
+            return ob2::verify_assertion(path, value, decode, options);
+        }
+        _ => {}
+    }
+    let checks = credential_checks(value, &classification, jwt, decode, options, depth);
+    report(
+        path,
+        classification.format.display_name(),
+        value.get("id").and_then(Value::as_str).map(str::to_owned),
+        issuer_id(value).map(str::to_owned),
+        options,
+        checks,
+    )
+}
+
+/// Every check for a VCDM credential or presentation.
+fn credential_checks(
+    value: &Value,
+    classification: &Classification,
+    jwt: Option<JwtEnvelope<'_>>,
+    decode: Check,
+    options: &VerifyOptions,
+    depth: usize,
+) -> Vec<Check> {
+    let is_presentation = classification.format == Format::VerifiablePresentation;
+    let mut checks = vec![decode];
+    checks.push(data_model::check(value, classification));
+
+    // Schema findings are advisory: the published schemas describe VCDM 2.0 only, and
+    // real issuers use values (e.g. `achievementType: "Program"`) the schema rejects
+    // while the credential is genuine and verifiable.
+    if matches!(
+        classification.format,
+        Format::OpenBadges3 | Format::Endorsement3 | Format::Clr2
+    ) && let Ok(doc) = credbridge_model::parse(value)
+    {
+        checks.push(schema_check(&credbridge_model::schema_findings(&doc)));
+    }
+
+    // The proof: a JOSE envelope, or embedded Data Integrity proofs.
+    let authentication;
+    let purpose: &dyn ProofPurpose = if is_presentation {
+        authentication = AuthenticationPurpose {
+            challenge: options.challenge.clone(),
+            domain: options.domain.clone(),
+        };
+        &authentication
+    } else {
+        &AssertionMethodPurpose
+    };
+    let mut rdfc_verified = false;
+    let summary = match jwt {
+        Some(envelope) => {
+            let (summary, verification) = proof::jose(envelope.compact, options);
+            checks.push(summary.check.clone());
+            if let Some(verification) = &verification
+                && summary.signer.is_some()
+            {
+                checks.push(proof::jwt_claims(verification));
+            }
+            summary
+        }
+        None => {
+            let summary = proof::data_integrity(value, options, purpose);
+            rdfc_verified = summary.signer.is_some() && uses_rdfc(&summary.check);
+            checks.push(summary.check.clone());
+            summary
+        }
+    };
+
+    // A verified RDFC proof has already expanded the document in safe mode; otherwise check
+    // that no term would be silently dropped by a JSON-LD processor.
+    if value.get("@context").is_some() && !rdfc_verified {
+        checks.push(json_ld_check(value, options));
+    }
+
+    let issuer = if is_presentation {
+        value.get("holder").and_then(|h| match h {
+            Value::String(s) => Some(s.as_str()),
+            Value::Object(o) => o.get("id").and_then(Value::as_str),
+            _ => None,
+        })
+    } else {
+        issuer_id(value)
+    };
+    if let Some(signer) = &summary.signer {
+        let mut binding = proof::key_binding(issuer, signer);
+        if is_presentation {
+            binding.id = "holder.key-binding".into();
+        }
+        checks.push(binding);
+    }
+
+    checks.extend(validity::checks(
+        value,
+        jwt.map(|j| j.claims),
+        options.now,
+        options.max_clock_skew,
+    ));
+    if !is_presentation {
+        checks.push(status::check(value, options));
+        checks.push(options.trust.check(issuer));
+        if let Some(known) = &options.known_recipient {
+            checks.push(crate::recipient::check(value, known));
+        }
+        if depth < MAX_ENDORSEMENT_DEPTH
+            && let Some(check) = endorsement::check(value, options, depth)
+        {
+            checks.push(check);
+        }
+    }
+    if classification.format == Format::Clr2 {
+        checks.push(clr::associations(value));
+    }
+    checks
+}
+
+fn uses_rdfc(proof_check: &Check) -> bool {
+    proof_check
+        .evidence
+        .get("proofs")
+        .and_then(Value::as_array)
+        .is_some_and(|proofs| {
+            proofs.iter().any(|p| {
+                p.get("outcome") == Some(&json!("verified"))
+                    && p.get("cryptosuite")
+                        .and_then(Value::as_str)
+                        .is_none_or(|c| c.contains("rdfc"))
+            })
+        })
+}
+
+fn schema_check(report: &credbridge_model::SchemaReport) -> Check {
+    const ID: &str = "schema";
+    let schema = report.schema.map(|s| s.to_string());
+    match report.verdict {
+        credbridge_model::Verdict::Pass => Check::new(
+            ID,
+            Severity::Advisory,
+            Outcome::Passed,
+            "the credential follows the 1EdTech JSON Schema for its type",
+        )
+        .with_evidence("schema", json!(schema)),
+        credbridge_model::Verdict::Fail => {
+            let findings: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
+            let first = findings.first().cloned().unwrap_or_default();
+            let mut check = Check::new(
+                ID,
+                Severity::Advisory,
+                Outcome::Failed(format!("{} schema findings; first: {first}", findings.len())),
+                "the credential does not follow the 1EdTech JSON Schema for its type (it may still be genuine)",
+            )
+            .with_evidence("schema", json!(schema))
+            .with_evidence("findings", findings);
+            if let Some(note) = report.note {
+                check = check.with_evidence("note", note);
+            }
+            check
+        }
+        _ => Check::new(
+            ID,
+            Severity::Advisory,
+            Outcome::NotApplicable,
+            "no bundled schema applies to this kind of credential",
+        ),
+    }
+}
+
+fn json_ld_check(value: &Value, options: &VerifyOptions) -> Check {
+    const ID: &str = "json-ld";
+    match options.canonicalizer.canonize(value) {
+        Ok(_) => Check::new(
+            ID,
+            Severity::Fatal,
+            Outcome::Passed,
+            "every property is defined by the credential's JSON-LD contexts",
+        ),
+        Err(err) if err.cause == CanonicalizeCause::ContextUnavailable => Check::new(
+            ID,
+            Severity::Fatal,
+            Outcome::CouldNotCheck(err.to_string()),
+            "the credential names a vocabulary (JSON-LD context) that is not available here, so its data could not be checked",
+        ),
+        Err(err) if err.cause == CanonicalizeCause::Document => Check::new(
+            ID,
+            Severity::Fatal,
+            Outcome::Failed(err.to_string()),
+            "some data in the credential is not defined by its vocabulary (JSON-LD context), so software would silently drop or misread it",
+        ),
+        Err(err) => Check::new(
+            ID,
+            Severity::Fatal,
+            Outcome::CouldNotCheck(err.to_string()),
+            "the credential is too large or complex to check within the configured limits",
+        ),
+    }
+}

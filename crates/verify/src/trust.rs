@@ -1,0 +1,203 @@
+//! Issuer trust: local allow/deny lists and issuer registries in the Digital Credentials
+//! Consortium registry JSON format (`{"registry": {"<issuer DID>": {"name", "url", "location"}}}`),
+//! consulted in order.
+//!
+//! An unknown issuer is a warning, never a failure: most legitimate issuers are in no
+//! registry, and a forgery is caught by the proof and key-binding checks, not here. A denied
+//! issuer fails.
+
+use serde_json::{Value, json};
+
+use crate::report::{Check, Outcome, Severity};
+
+/// Most entries one registry may hold; a registry is configuration, not bulk data.
+pub const MAX_REGISTRY_ENTRIES: usize = 100_000;
+
+/// One registry: a name (shown in reports) and its issuers.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// Shown in the report ("DCC Sandbox Registry", a file name).
+    pub name: String,
+    /// (issuer id, display name) pairs.
+    pub issuers: Vec<(String, Option<String>)>,
+}
+
+/// Why a registry document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// The document has no `registry` object.
+    #[error("{name}: expected a JSON object with a \"registry\" object of issuer ids")]
+    NotARegistry {
+        /// The registry's name.
+        name: String,
+    },
+    /// The registry has more entries than [`MAX_REGISTRY_ENTRIES`].
+    #[error("{name}: {found} entries, more than the limit of {limit}")]
+    TooManyEntries {
+        /// The registry's name.
+        name: String,
+        /// Entries found.
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl Registry {
+    /// Reads a registry in the DCC format. Entries are keyed by issuer id; the entry's `name`
+    /// is kept for the report.
+    pub fn from_dcc_json(name: &str, document: &Value) -> Result<Registry, RegistryError> {
+        let entries = document
+            .get("registry")
+            .and_then(Value::as_object)
+            .ok_or_else(|| RegistryError::NotARegistry {
+                name: name.to_owned(),
+            })?;
+        if entries.len() > MAX_REGISTRY_ENTRIES {
+            return Err(RegistryError::TooManyEntries {
+                name: name.to_owned(),
+                found: entries.len(),
+                limit: MAX_REGISTRY_ENTRIES,
+            });
+        }
+        let issuers = entries
+            .iter()
+            .map(|(id, entry)| {
+                let display = entry.get("name").and_then(Value::as_str).map(str::to_owned);
+                (id.clone(), display)
+            })
+            .collect();
+        Ok(Registry {
+            name: name.to_owned(),
+            issuers,
+        })
+    }
+
+    fn lookup(&self, issuer: &str) -> Option<&Option<String>> {
+        self.issuers
+            .iter()
+            .find(|(id, _)| id == issuer)
+            .map(|(_, name)| name)
+    }
+}
+
+/// Which issuers the verifier trusts.
+#[derive(Debug, Clone, Default)]
+pub struct TrustPolicy {
+    /// Issuers trusted outright.
+    pub allow: Vec<String>,
+    /// Issuers whose credentials are refused.
+    pub deny: Vec<String>,
+    /// Registries, consulted in order.
+    pub registries: Vec<Registry>,
+}
+
+impl TrustPolicy {
+    /// Whether any list or registry is configured.
+    pub fn is_configured(&self) -> bool {
+        !(self.allow.is_empty() && self.deny.is_empty() && self.registries.is_empty())
+    }
+
+    /// The `issuer.trust` check for an issuer id.
+    pub fn check(&self, issuer: Option<&str>) -> Check {
+        const ID: &str = "issuer.trust";
+        if !self.is_configured() {
+            return Check::new(
+                ID,
+                Severity::Advisory,
+                Outcome::NotApplicable,
+                "no trusted-issuer list or registry is configured",
+            );
+        }
+        let Some(issuer) = issuer else {
+            return Check::new(
+                ID,
+                Severity::Advisory,
+                Outcome::CouldNotCheck("the credential names no issuer id".into()),
+                "the issuer could not be looked up because the credential gives no issuer id",
+            );
+        };
+        if self.deny.iter().any(|d| d == issuer) {
+            return Check::new(
+                ID,
+                Severity::Fatal,
+                Outcome::Failed(format!("{issuer} is on the deny list")),
+                "this issuer is on your list of issuers not to accept",
+            )
+            .with_evidence("issuer", issuer);
+        }
+        if self.allow.iter().any(|a| a == issuer) {
+            return Check::new(
+                ID,
+                Severity::Advisory,
+                Outcome::Passed,
+                "the issuer is on your list of trusted issuers",
+            )
+            .with_evidence("issuer", issuer)
+            .with_evidence("matched", "allow list");
+        }
+        for registry in &self.registries {
+            if let Some(name) = registry.lookup(issuer) {
+                let message = match name {
+                    Some(name) => format!("the issuer is listed in {} as {name}", registry.name),
+                    None => format!("the issuer is listed in {}", registry.name),
+                };
+                return Check::new(ID, Severity::Advisory, Outcome::Passed, message)
+                    .with_evidence("issuer", issuer)
+                    .with_evidence("registry", json!(registry.name))
+                    .with_evidence("registered_name", json!(name));
+            }
+        }
+        Check::new(
+            ID,
+            Severity::Advisory,
+            Outcome::Failed(format!(
+                "{issuer} is in none of the {} configured registries or lists",
+                self.registries.len()
+            )),
+            "the issuer is not in any registry you trust; the credential may still be genuine, but nobody you trust vouches for who issued it",
+        )
+        .with_evidence("issuer", issuer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_lookup_allow_deny_and_unknown() {
+        let registry = Registry::from_dcc_json(
+            "test registry",
+            &json!({"registry": {"did:key:z6MkA": {"name": "Example University"}}}),
+        )
+        .unwrap();
+        let policy = TrustPolicy {
+            allow: vec!["did:web:allowed.example".into()],
+            deny: vec!["did:web:denied.example".into()],
+            registries: vec![registry],
+        };
+        assert_eq!(policy.check(Some("did:key:z6MkA")).outcome, Outcome::Passed);
+        assert_eq!(
+            policy.check(Some("did:web:allowed.example")).outcome,
+            Outcome::Passed
+        );
+        let denied = policy.check(Some("did:web:denied.example"));
+        assert!(matches!(denied.outcome, Outcome::Failed(_)));
+        assert_eq!(denied.severity, Severity::Fatal);
+        let unknown = policy.check(Some("did:web:other.example"));
+        assert!(matches!(unknown.outcome, Outcome::Failed(_)));
+        assert_eq!(unknown.severity, Severity::Advisory);
+        assert_eq!(
+            TrustPolicy::default().check(Some("x")).outcome,
+            Outcome::NotApplicable
+        );
+    }
+
+    #[test]
+    fn not_a_registry_is_a_specific_error() {
+        let err = Registry::from_dcc_json("r", &json!({"issuers": []})).unwrap_err();
+        assert!(matches!(err, RegistryError::NotARegistry { .. }));
+    }
+}

@@ -1,0 +1,19 @@
+//! Integration tests of credbridge-verify: one binary, one module per area.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+#[path = "main/common.rs"]
+mod common;
+#[path = "main/data_model.rs"]
+mod data_model;
+#[path = "main/examples.rs"]
+mod examples;
+#[path = "main/ob2.rs"]
+mod ob2;
+#[path = "main/status.rs"]
+mod status;

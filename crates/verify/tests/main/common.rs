@@ -1,0 +1,30 @@
+//! Shared test setup: offline verification options over the bundled contexts and the test data.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use credbridge_keys::ChainResolver;
+use credbridge_proofs::{JsonLdCanonicalizer, suites};
+use credbridge_verify::{TrustPolicy, VerifyOptions};
+
+/// `testdata/` at the repository root.
+pub fn testdata() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
+}
+
+/// Offline options at a fixed time: did:key/did:jwk only, no document source.
+pub fn offline_options(now: i64) -> VerifyOptions {
+    VerifyOptions {
+        now,
+        max_clock_skew: credbridge_verify::DEFAULT_MAX_CLOCK_SKEW,
+        resolver: Arc::new(ChainResolver::offline_default()),
+        canonicalizer: Arc::new(JsonLdCanonicalizer::with_bundled_contexts()),
+        suites: suites::ALL_SUITES,
+        documents: None,
+        trust: TrustPolicy::default(),
+        known_recipient: None,
+        challenge: None,
+        domain: None,
+        status_lists: Default::default(),
+    }
+}
