@@ -11,7 +11,9 @@ use credbridge_proofs::{
 use serde_json::{Value, json};
 
 use crate::report::{Check, Outcome, Severity, VerificationReport};
-use crate::{VerifyOptions, clr, data_model, endorsement, ob2, proof, status, validity};
+use crate::{
+    VerifyOptions, clr, data_model, endorsement, ob2, presentation, proof, status, validity,
+};
 
 /// Embedded endorsements are credentials inside credentials; this bounds the recursion.
 pub const MAX_ENDORSEMENT_DEPTH: usize = 2;
@@ -145,6 +147,12 @@ fn credential_checks(
     let is_presentation = classification.format == Format::VerifiablePresentation;
     let mut checks = vec![decode];
     checks.push(data_model::check(value, classification));
+    if let Some(check) = data_model::learner_identifier_check(value, classification) {
+        checks.push(check);
+    }
+    if is_presentation {
+        checks.extend(presentation::holder_checks(value));
+    }
 
     // Schema findings are advisory: the published schemas describe VCDM 2.0 only, and
     // real issuers use values (e.g. `achievementType: "Program"`) the schema rejects

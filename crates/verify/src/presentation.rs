@@ -24,10 +24,6 @@
 //!   tells the employer the presenter is not the person the credential is about. Self-asserted
 //!   credentials, subjects without `id` and enveloped credentials (their subject is inside the
 //!   envelope) are not compared.
-#![cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the lead wires holder_checks into credential.rs")
-)]
 
 use std::fmt::Write as _;
 

@@ -76,10 +76,6 @@ pub fn check(value: &Value, classification: &Classification) -> Check {
 /// OB 3.0 / CLR 2.0 credentials in `testdata/examples` (every DCC test fixture, VCDM 1.1 and 2.0)
 /// name the learner only by `name`. Such a credential is authentic; it just cannot be matched
 /// to a person by an identifier.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the lead wires this into credential.rs")
-)]
 pub fn learner_identifier_check(value: &Value, classification: &Classification) -> Option<Check> {
     const ID: &str = "ob3.subject-identifier";
     let label = match classification.format {
@@ -741,32 +737,5 @@ mod tests {
             panic!("expected a failure")
         };
         assert!(reason.ends_with("; and 200 more"), "{reason}");
-    }
-}
-#[cfg(test)]
-mod tmp_bench {
-    #[test]
-    #[ignore]
-    fn bench() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/examples/dcc-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-credName.json");
-        let vc: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir).unwrap()).unwrap();
-        let vp_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vectors/vc-data-model-2.0-test-suite/input/presentation-multiple-vc-ok.json");
-        let vp: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(vp_path).unwrap()).unwrap();
-        for (name, doc) in [("ob3 credential", &vc), ("presentation, 2 VCs", &vp)] {
-            let c = credbridge_model::classify(doc);
-            let n = 200_000;
-            let t = std::time::Instant::now();
-            for _ in 0..n {
-                std::hint::black_box(super::check(std::hint::black_box(doc), &c));
-            }
-            let e = t.elapsed().as_secs_f64();
-            println!(
-                "{name}: per_second={:.0} ({:.2} µs each)",
-                n as f64 / e,
-                e / n as f64 * 1e6
-            );
-        }
     }
 }
