@@ -115,7 +115,13 @@ fn to_usize(position: u64) -> usize {
 
 /// Walks the whole document: root start tag and every baked element.
 pub(crate) fn scan(svg: &[u8]) -> Result<SvgScan, ScanError> {
-    let mut reader = NsReader::from_reader(svg);
+    // The reader sees the document without a UTF-8 byte-order mark, and every position it
+    // reports is shifted back by the mark's length: positions index the caller's bytes (bake
+    // splices at them). quick-xml skips a BOM itself but then counts positions after it, which
+    // made baking into a BOM-prefixed SVG splice 3 bytes early (found by `formats_bake_roundtrip`).
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let bom = if svg.starts_with(BOM) { BOM.len() } else { 0 };
+    let mut reader = NsReader::from_reader(svg.get(bom..).unwrap_or_default());
     let xml_error = |reader: &NsReader<&[u8]>, e: &dyn std::fmt::Display| ScanError::Xml {
         position: reader.error_position(),
         message: e.to_string(),
@@ -125,7 +131,7 @@ pub(crate) fn scan(svg: &[u8]) -> Result<SvgScan, ScanError> {
     // The baked element being read: (element, nesting depth inside it).
     let mut open: Option<(BakedElement, usize)> = None;
     loop {
-        let before = to_usize(reader.buffer_position());
+        let before = to_usize(reader.buffer_position()).saturating_add(bom);
         let (resolved, event) = match reader.read_resolved_event() {
             Ok((resolved, event)) => {
                 let namespace = match resolved {
@@ -136,7 +142,7 @@ pub(crate) fn scan(svg: &[u8]) -> Result<SvgScan, ScanError> {
             }
             Err(e) => return Err(xml_error(&reader, &e)),
         };
-        let after = to_usize(reader.buffer_position());
+        let after = to_usize(reader.buffer_position()).saturating_add(bom);
         if let Some((element, depth)) = open.as_mut() {
             match &event {
                 Event::Start(_) => *depth = depth.saturating_add(1),
@@ -400,6 +406,26 @@ mod tests {
             &SvgValue::Json { json, verify: None },
         )
         .unwrap();
+        let scanned = scan(&out).ok().unwrap();
+        assert_eq!(scanned.elements.len(), 1);
+        assert_eq!(scanned.elements[0].value().unwrap().1, json);
+    }
+
+    /// Regression (found by the `formats_bake_roundtrip` fuzz target): a UTF-8 byte-order mark
+    /// before the root made baking splice three bytes early and corrupt the SVG.
+    #[test]
+    fn bake_into_svg_with_byte_order_mark() {
+        let json = br#"{"a":1}"#;
+        let svg = b"\xEF\xBB\xBF<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>";
+        let out = bake(
+            svg,
+            "openbadges",
+            OB3_NAMESPACE,
+            "credential",
+            &SvgValue::Json { json, verify: None },
+        )
+        .unwrap();
+        assert!(out.starts_with(b"\xEF\xBB\xBF<svg xmlns=\"http://www.w3.org/2000/svg\""));
         let scanned = scan(&out).ok().unwrap();
         assert_eq!(scanned.elements.len(), 1);
         assert_eq!(scanned.elements[0].value().unwrap().1, json);

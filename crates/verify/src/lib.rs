@@ -44,3 +44,54 @@ pub use options::{DEFAULT_MAX_CLOCK_SKEW, VerifyOptions};
 pub use report::{Check, Outcome, REPORT_VERSION, Severity, Verdict, VerificationReport};
 pub use status::{MAX_CACHED_STATUS_LISTS, StatusListCache};
 pub use trust::{Registry, RegistryError, TrustPolicy};
+
+/// Entry points for fuzzers and property tests: each takes arbitrary bytes and must never panic.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::status::{StatusListKind, decode_bitstring};
+
+    /// Decodes `data` as an `encodedList` of every status-list kind and reads a few entries.
+    pub fn decode_status_list(data: &[u8]) {
+        let text = String::from_utf8_lossy(data);
+        for kind in [
+            StatusListKind::BitstringStatusList,
+            StatusListKind::StatusList2021,
+            StatusListKind::RevocationList2020,
+        ] {
+            if let Ok(list) = decode_bitstring(&text, kind) {
+                let _ = list.get(0, 1);
+                let _ = list.get(list.bit_len().saturating_sub(1), 1);
+                let _ = list.get(3, 8);
+            }
+        }
+    }
+
+    /// Reads `data` as an issuer registry in the DCC format.
+    pub fn registry(data: &[u8]) {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
+            let _ = crate::Registry::from_dcc_json("fuzz", &value);
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            #[test]
+            fn status_list_and_registry_decoders_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+                super::decode_status_list(&data);
+                super::registry(&data);
+                // Mutations of a real encoded list (gzip of zeros) reach the decompressor.
+                let mut real = b"uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA".to_vec();
+                for (i, byte) in data.iter().enumerate().take(8) {
+                    if let Some(slot) = real.get_mut((i * 7 + usize::from(*byte)) % 60) {
+                        *slot = *byte;
+                    }
+                }
+                super::decode_status_list(&real);
+            }
+        }
+    }
+}

@@ -109,6 +109,35 @@ fn set_issuer_id(credential: &mut Value, did: &str) -> Result<()> {
     Ok(())
 }
 
+/// Parse + verify a Data Integrity credential in a loop; every iteration must verify.
+fn measure_data_integrity(
+    name: &'static str,
+    seconds: f64,
+    signed: &Value,
+    resolver: &ChainResolver,
+    canonicalizer: &JsonLdCanonicalizer,
+) -> Result<Measurement> {
+    let text = serde_json::to_string(signed)?;
+    measure(name, seconds, || {
+        let doc: Value = serde_json::from_str(black_box(&text))?;
+        let results = verify_data_integrity(
+            &doc,
+            &VerifyOptions {
+                suites: suites::ALL_SUITES,
+                resolver,
+                canonicalizer: Some(canonicalizer),
+                purpose: &AssertionMethodPurpose,
+                now: NOW,
+                max_clock_skew: 300,
+            },
+        )?;
+        if !results.iter().all(|r| r.outcome.is_verified()) {
+            bail!("{name}: benchmark credential did not verify: {results:?}");
+        }
+        Ok(())
+    })
+}
+
 pub fn run(args: &BenchArgs) -> Result<Status> {
     if !(args.seconds > 0.0 && args.seconds <= 600.0) {
         bail!("--seconds must be between 0 and 600, got {}", args.seconds);
@@ -178,25 +207,7 @@ pub fn run(args: &BenchArgs) -> Result<Status> {
                 ..sign_options.clone()
             },
         )?;
-        let text = serde_json::to_string(&signed)?;
-        let m = measure(name, seconds, || {
-            let doc: Value = serde_json::from_str(black_box(&text))?;
-            let results = verify_data_integrity(
-                &doc,
-                &VerifyOptions {
-                    suites: suites::ALL_SUITES,
-                    resolver: &resolver,
-                    canonicalizer: Some(&canonicalizer),
-                    purpose: &AssertionMethodPurpose,
-                    now: NOW,
-                    max_clock_skew: 300,
-                },
-            )?;
-            if !results.iter().all(|r| r.outcome.is_verified()) {
-                bail!("{name}: benchmark credential did not verify: {results:?}");
-            }
-            Ok(())
-        })?;
+        let m = measure_data_integrity(name, seconds, &signed, &resolver, &canonicalizer)?;
         report(&mut out, &m, &ed_baseline)?;
     }
 
@@ -258,25 +269,13 @@ pub fn run(args: &BenchArgs) -> Result<Status> {
                 ..sign_options.clone()
             },
         )?;
-        let text = serde_json::to_string(&signed)?;
-        let m = measure("ecdsa-rdfc-2019-p256-verify", seconds, || {
-            let doc: Value = serde_json::from_str(black_box(&text))?;
-            let results = verify_data_integrity(
-                &doc,
-                &VerifyOptions {
-                    suites: suites::ALL_SUITES,
-                    resolver: &resolver,
-                    canonicalizer: Some(&canonicalizer),
-                    purpose: &AssertionMethodPurpose,
-                    now: NOW,
-                    max_clock_skew: 300,
-                },
-            )?;
-            if !results.iter().all(|r| r.outcome.is_verified()) {
-                bail!("ecdsa benchmark credential did not verify");
-            }
-            Ok(())
-        })?;
+        let m = measure_data_integrity(
+            "ecdsa-rdfc-2019-p256-verify",
+            seconds,
+            &signed,
+            &resolver,
+            &canonicalizer,
+        )?;
         report(&mut out, &m, &p256_baseline)?;
     }
     Ok(Status::Ok)

@@ -29,6 +29,8 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Map, Value, json};
 
 use bitstring::ListKind;
+pub(crate) use bitstring::ListKind as StatusListKind;
+pub(crate) use bitstring::decode_bitstring;
 use entry::{Entry, ListEntry};
 use list::{Fetch, ListDocument, ValidatedList};
 use revocation_list_1edtech::Listing;

@@ -1,0 +1,4 @@
+//! Multikey / base58 Ed25519 decoding; decode → encode → decode must round-trip.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| credbridge_keys::fuzzing::decode_multikey(data));
