@@ -1,6 +1,6 @@
 //! `credbridge`: receive, verify and normalize digital credentials.
 //!
-//! This file only parses arguments, calls [`run`] and maps the outcome to an exit code; every
+//! This file only parses arguments, calls [`cmd::run`] and maps the outcome to an exit code; every
 //! subcommand lives in its own module under `cmd/` and only formats what the library crates decide.
 
 // The binary assembles its own output objects with `value["key"] = …`, which inserts into an

@@ -36,7 +36,7 @@
 //!
 //! # Design decisions
 //! - **Hand-written, not a dependency.** Measured in
-//!   `/work/shared/research/rust-deps-and-perf.md`: ssi-rdf's URDNA2015 enumerates
+//!   `shared/research/rust-deps-and-perf.md` (project research notes): ssi-rdf's URDNA2015 enumerates
 //!   blank-node permutations with no limit on attacker-controlled data (§1, and STYLE §5's
 //!   counter-example) and takes 24.5 µs for a 22-quad OB 3.0 credential (JS rdf-canonize:
 //!   24.1 µs); rdf-canon has a call limit but brings its own RDF model pinned to oxrdf 0.2.
