@@ -132,6 +132,18 @@ pub(crate) fn trim_text(bytes: &[u8]) -> &[u8] {
     bytes.trim_ascii()
 }
 
+/// The 1-based line on which [`trim_text`] of `bytes` starts: one more than the line breaks in
+/// the leading whitespace it trims.
+pub(crate) fn text_start_line(bytes: &[u8]) -> u64 {
+    let bytes = bytes.strip_prefix(UTF8_BOM.as_slice()).unwrap_or(bytes);
+    let breaks = bytes
+        .iter()
+        .take_while(|b| b.is_ascii_whitespace())
+        .filter(|&&b| b == b'\n')
+        .count();
+    u64::try_from(breaks).unwrap_or(u64::MAX).saturating_add(1)
+}
+
 /// Decodes one blob (a file or a zip entry) by its content.
 pub(crate) fn decode_blob(bytes: &[u8], at: &At, cx: &mut Cx<'_>) {
     if bytes.starts_with(PNG_SIGNATURE) {
@@ -145,7 +157,7 @@ pub(crate) fn decode_blob(bytes: &[u8], at: &At, cx: &mut Cx<'_>) {
     let text = trim_text(bytes);
     match text.first() {
         None => cx.fail(at.not_a_container("empty input")),
-        Some(b'{' | b'[' | b'"') => json::decode_json_text(text, at, cx),
+        Some(b'{' | b'[' | b'"') => json::decode_json_text(text, text_start_line(bytes), at, cx),
         Some(b'<') if !looks_like_n_quads(text) => svg::decode(text, at, cx),
         Some(_) if jws::looks_like_jws(text) => document::decode_jws_text(text, at, cx),
         Some(_) => cx.fail(at.not_a_container(describe(bytes))),
@@ -158,7 +170,7 @@ pub(crate) fn decode_text_value(bytes: &[u8], at: &At, cx: &mut Cx<'_>, allow_ur
     let text = trim_text(bytes);
     match text.first() {
         None => cx.fail(at.not_a_container("an empty value")),
-        Some(b'{' | b'[') => json::decode_json_text(text, at, cx),
+        Some(b'{' | b'[') => json::decode_json_text(text, text_start_line(bytes), at, cx),
         Some(_) if jws::looks_like_jws(text) => document::decode_jws_text(text, at, cx),
         Some(_) if allow_url && looks_like_url(text) => {
             let url = String::from_utf8_lossy(text).into_owned();

@@ -118,8 +118,10 @@ pub enum Error {
         /// Which carrier, e.g. `SVG element <openbadges:assertion>`.
         carrier: String,
     },
-    /// A blob larger than [`crate::Limits::max_file_bytes`].
-    #[error("{path}: {size} bytes exceed the limit of {limit} bytes per file")]
+    /// A blob larger than [`crate::Limits::max_file_bytes`]: a file read whole, a zip entry, or
+    /// one line of a JSON Lines file that is streamed (the path then ends in `:line`; the
+    /// lines after it are still read).
+    #[error("{path}: {size} bytes exceed the limit of {limit} bytes per file (or JSON Lines line)")]
     FileTooLarge {
         /// Where.
         path: ItemPath,
@@ -185,7 +187,8 @@ pub enum Error {
         limit: usize,
     },
     /// One file yielding more results than [`crate::Limits::max_items_per_file`]; the rest of the
-    /// file is skipped.
+    /// file is skipped. For a streamed JSON Lines file the path is the line's, and the count is
+    /// per line.
     #[error("{path}: more than {limit} credentials and errors in one file; the rest is skipped")]
     TooManyItems {
         /// Where (the file).

@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use crate::decode::{At, Cx};
 use crate::document;
 use crate::error::Error;
-use crate::item::{ContainerKind, PathSegment};
+use crate::item::{ContainerKind, Item, PathSegment};
 use crate::limits::Limits;
 
 /// serde_json's own recursion ceiling (it refuses a 128th level with a generic "recursion
@@ -109,8 +109,10 @@ pub(crate) fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Decodes a JSON text: one document, a top-level array, or JSON Lines.
-pub(crate) fn decode_json_text(text: &[u8], at: &At, cx: &mut Cx<'_>) {
+/// Decodes a JSON text: one document, a top-level array, or JSON Lines. `first_line` is the
+/// 1-based line of the enclosing file where `text` starts (blank lines trimmed off before it),
+/// so that JSON Lines paths name the file's own line numbers.
+pub(crate) fn decode_json_text(text: &[u8], first_line: u64, at: &At, cx: &mut Cx<'_>) {
     if exceeds_depth(text, cx.limits.max_json_depth) {
         return cx.fail(Error::JsonTooDeep {
             path: at.path.clone(),
@@ -129,33 +131,83 @@ pub(crate) fn decode_json_text(text: &[u8], at: &At, cx: &mut Cx<'_>) {
     }
     // JSON Lines (https://jsonlines.org/): the first value sits on one line and the next value
     // starts on a later line. Anything else after a value is an error, reported by serde_json.
+    // `crate::walk` makes the same decision from the head of a file (`is_one_value_line`).
     let next_starts_on_new_line = rest
         .iter()
         .take_while(|b| b.is_ascii_whitespace())
         .any(|&b| b == b'\n');
     if !first.get().contains('\n') && next_starts_on_new_line {
-        return decode_json_lines(text, at, cx);
+        return decode_json_lines(text, first_line, at, cx);
     }
     if let Err(e) = serde_json::from_slice::<&RawValue>(text) {
         cx.fail(invalid_json(at, &e));
     }
 }
 
-fn decode_json_lines(text: &[u8], at: &At, cx: &mut Cx<'_>) {
-    for (index, line) in text.split(|&b| b == b'\n').enumerate() {
+/// Whether one line of text (without its line break) holds exactly one JSON value that can
+/// start a JSON Lines file: the first half of the JSON Lines decision in [`decode_json_text`],
+/// used by the file walker on the first non-blank line of a file to decide whether to stream
+/// it line by line. The second half, "another value starts on a later line", is the walker's.
+pub(crate) fn is_one_value_line(line: &[u8]) -> bool {
+    let line = line.trim_ascii();
+    if !matches!(line.first(), Some(b'{' | b'[' | b'"')) {
+        return false;
+    }
+    let mut stream = serde_json::Deserializer::from_slice(line).into_iter::<&RawValue>();
+    matches!(stream.next(), Some(Ok(_)))
+        && line
+            .get(stream.byte_offset()..)
+            .is_some_and(|rest| rest.trim_ascii().is_empty())
+}
+
+fn decode_json_lines(text: &[u8], first_line: u64, at: &At, cx: &mut Cx<'_>) {
+    let mut number = first_line;
+    for line in text.split(|&b| b == b'\n') {
         if cx.is_full() {
             return;
         }
-        let line = line.trim_ascii();
-        if line.is_empty() {
-            continue;
-        }
-        let number = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
-        let at_line = at
-            .at(PathSegment::Line(number))
-            .with(ContainerKind::JsonLines);
-        decode_root(line, &at_line, cx, false);
+        decode_json_line(line, number, at, cx);
+        number = number.saturating_add(1);
     }
+}
+
+/// Decodes line `number` of a JSON Lines text whose container is `at`; a blank line is
+/// skipped. The depth of the whole text has been checked already.
+fn decode_json_line(line: &[u8], number: u64, at: &At, cx: &mut Cx<'_>) {
+    let line = line.trim_ascii();
+    if line.is_empty() {
+        return;
+    }
+    let at_line = at
+        .at(PathSegment::Line(number))
+        .with(ContainerKind::JsonLines);
+    decode_root(line, &at_line, cx, false);
+}
+
+/// Decodes line `number` of a JSON Lines file that the walker streams (so no depth check of
+/// the whole text ran): its own depth guard, then the same path as an in-memory line. The
+/// line is its own "file" for [`Limits::max_items_per_file`]: the stream hands out each
+/// line's results before reading the next, so only one line's results are ever buffered.
+pub(crate) fn decode_streamed_line(
+    line: &[u8],
+    number: u64,
+    at: &At,
+    limits: &Limits,
+) -> Vec<Result<Item, Error>> {
+    let mut out = Vec::new();
+    let at_line = at
+        .at(PathSegment::Line(number))
+        .with(ContainerKind::JsonLines);
+    let mut cx = Cx::new(limits, &at_line, &mut out);
+    if exceeds_depth(line, limits.max_json_depth) {
+        cx.fail(Error::JsonTooDeep {
+            path: at_line.path.clone(),
+            limit: limits.max_json_depth.min(SERDE_JSON_MAX_DEPTH),
+        });
+    } else {
+        decode_json_line(line, number, at, &mut cx);
+    }
+    out
 }
 
 /// Decodes one root value: `standalone` means it is a JSON text of its own (so the item gets

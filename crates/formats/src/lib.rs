@@ -46,9 +46,16 @@
 //!
 //! # Design decisions
 //! - **Streaming.** [`decode_path`] walks directories one level at a time (sorted, so runs are
-//!   reproducible) and zip archives entry by entry; one blob is in memory at a time and its
-//!   items are handed out before the next blob is read. A bad file is one `Err` in the stream,
-//!   not the end of it.
+//!   reproducible), zip archives entry by entry and JSON Lines files line by line; one blob (a
+//!   file, an entry, a line) is in memory at a time and its items are handed out before the
+//!   next blob is read. A bad file or line is one `Err` in the stream, not the end of it.
+//! - **JSON Lines files are recognised from their head.** A file whose first line with content
+//!   is one JSON value and whose next value starts on a later line (the rule the in-memory
+//!   decoder applies to a whole text) is streamed: [`Limits::max_file_bytes`] bounds each line,
+//!   not the file, and [`Limits::max_items_per_file`] counts per line, so `creds.jsonl` with
+//!   100 000 credentials decodes in constant memory. Zip entries and [`decode_bytes`] input are
+//!   in memory already and keep the whole-blob rules. Line numbers are the file's own (leading
+//!   blank lines count) in both paths.
 //! - **Nothing is lost.** [`Payload::Json`] keeps the exact bytes of the value, also for inner
 //!   credentials (found with serde_json's `RawValue`), so proofs over the original text and
 //!   fields this crate does not know survive.
@@ -56,7 +63,7 @@
 //!   text size (checked while inflating), zip entries (read from the end record before the
 //!   central directory is loaded), zip ratio (checked while inflating) and total, container
 //!   nesting, JSON depth (a byte scan before serde_json, so the error is specific), directory
-//!   depth, results per file. Inner credentials of one array are sliced out in one pass, so a
+//!   depth, results per file (per line for a streamed JSON Lines file), JSON Lines line size. Inner credentials of one array are sliced out in one pass, so a
 //!   CLR with thousands of entries stays linear.
 //! - **PNG by hand, SVG with quick-xml.** A small chunk walker over checked slices reads and
 //!   rewrites PNG chunks, so that baking keeps every other chunk byte for byte (the `png`
@@ -113,8 +120,10 @@ pub fn decode_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Items {
 }
 
 /// Decodes a file, or every file of a directory tree (recursively, in sorted order; symbolic
-/// links to directories are not followed), streaming: items come out as each file is read.
-/// Errors are per item and carry its path; the walk goes on after them.
+/// links to directories are not followed), streaming: items come out as each file is read, and
+/// a JSON Lines file is read line by line, with no limit on its total size (each line is
+/// bounded by [`Limits::max_file_bytes`]). Errors are per item and carry its path; the walk
+/// goes on after them.
 pub fn decode_path(path: &Path, limits: &Limits) -> Items {
     Items::from_path(path, limits)
 }

@@ -1,6 +1,13 @@
 //! Input limits: every dimension of untrusted input has a named bound and its own error.
 
-/// Largest single blob read into memory: a file, a zip entry (16 MiB).
+/// Largest single blob read into memory: a file, a zip entry, or one line of a JSON Lines file
+/// (16 MiB).
+///
+/// A JSON Lines file on disk is streamed by [`crate::decode_path`] line by line, so the file as
+/// a whole has no size limit; only each line does (a longer line is one
+/// [`crate::Error::FileTooLarge`] naming it, and the next line is read). The first line with
+/// content and the start of the second must lie within this many bytes for the file to be
+/// recognised as JSON Lines; otherwise it is read whole, and refused if larger.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Largest baked PNG text value, after decompression (4 MiB).
 pub const MAX_PNG_TEXT_BYTES: usize = 4 * 1024 * 1024;
@@ -21,6 +28,10 @@ pub const MAX_NESTING_DEPTH: usize = 8;
 pub const MAX_JSON_DEPTH: usize = 127;
 /// Most results (items and errors) from one file or zip entry: a 16 MiB JSON array of `{}`
 /// would otherwise become millions of buffered errors.
+///
+/// A JSON Lines file streamed from disk counts per line, not per file: its lines' results are
+/// handed out before the next line is read, so nothing piles up however many lines it has, and
+/// a cap on the file would only cut off a legitimate bulk input (100 000 credentials).
 pub const MAX_ITEMS_PER_FILE: usize = 100_000;
 /// Deepest directory level walked below the path given to [`crate::decode_path`].
 pub const MAX_DIRECTORY_DEPTH: usize = 32;

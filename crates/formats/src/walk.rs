@@ -1,17 +1,19 @@
-//! The streaming walk over directories and zip archives: [`Items`].
+//! The streaming walk over directories, zip archives and JSON Lines files: [`Items`].
 //!
-//! Only one blob (a file or a zip entry) is in memory at a time: directories are listed one
-//! level at a time, archives are read entry by entry through their central directory, and the
-//! items of the current blob are handed out before the next blob is read.
+//! Only one blob (a file, a zip entry, or a line of a JSON Lines file) is in memory at a time:
+//! directories are listed one level at a time, archives are read entry by entry through their
+//! central directory, JSON Lines files line by line, and the items of the current blob are
+//! handed out before the next blob is read.
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use crate::decode::{At, Cx, decode_blob, is_zip};
 use crate::error::Error;
 use crate::item::{ContainerKind, Item, ItemPath, PathSegment};
+use crate::json;
 use crate::limits::{Limits, ZIP_RATIO_CHECK_MIN_BYTES};
 
 trait ReadSeek: Read + Seek {}
@@ -37,6 +39,7 @@ impl std::fmt::Debug for Items {
 enum Source {
     Directory(DirectorySource),
     Zip(Box<ZipSource>),
+    Lines(Box<LinesSource>),
 }
 
 struct DirectorySource {
@@ -51,6 +54,29 @@ struct ZipSource {
     next: usize,
     at: At,
     total: u64,
+}
+
+/// A file read through a buffer. Behind it is the file with the bytes already read to sniff
+/// its type (its first four) put back in front, so that pipes (`<(gunzip -c creds.jsonl.gz)`)
+/// need no seeking; or, for the fuzzing entry point, bytes in memory.
+type FileReader = BufReader<Box<dyn Read>>;
+
+/// Buffer size for reading files line by line: a typical credential is a few KiB.
+const LINE_READER_CAPACITY: usize = 64 * 1024;
+
+/// A JSON Lines file, read one line at a time (<https://jsonlines.org/>).
+struct LinesSource {
+    reader: FileReader,
+    /// Line breaks read so far: the next line read is line `breaks + 1`.
+    breaks: u64,
+    /// The first line with content and its number, read while sniffing; decoded first.
+    first: Option<(u64, Vec<u8>)>,
+    /// The file (the line segment is added per line).
+    at: At,
+    /// The current line, reused from line to line; never longer than the file limit + 1.
+    buffer: Vec<u8>,
+    /// Set at the end of the file or after a read error (which would likely repeat).
+    done: bool,
 }
 
 /// What advancing a source produced.
@@ -87,6 +113,15 @@ impl Items {
                 source,
             })),
         }
+        items
+    }
+
+    /// Decodes what `reader` yields as the content of a (non-zip) file named `name`: the
+    /// fuzzing entry point for the JSON Lines sniffing and streaming of [`visit_text`].
+    pub(crate) fn from_reader(reader: Box<dyn Read>, name: &str, limits: &Limits) -> Items {
+        let mut items = Items::new(limits);
+        let at = At::root(ItemPath::file(name));
+        items.apply(visit_text(reader, at, &items.limits));
         items
     }
 
@@ -174,6 +209,7 @@ impl Items {
                 }
             },
             Source::Zip(zip) => zip.next_entry(&limits),
+            Source::Lines(lines) => lines.next_line(&limits),
         };
         Some(step)
     }
@@ -207,8 +243,9 @@ fn too_large(at: &At, size: usize, limits: &Limits) -> Option<Error> {
     })
 }
 
-/// Reads one file: a zip archive is opened for streaming, anything else is read (up to the
-/// file limit) and decoded.
+/// Reads one file: a zip archive is opened for streaming, a JSON Lines file (see
+/// [`sniff_json_lines`]) is read line by line with each line limited to
+/// [`Limits::max_file_bytes`], anything else is read whole (up to the file limit) and decoded.
 fn visit_file(path: &Path, at: At, limits: &Limits) -> Step {
     let io_error = |at: &At, source| {
         Step::Items(vec![Err(Error::Io {
@@ -231,9 +268,41 @@ fn visit_file(path: &Path, at: At, limits: &Limits) -> Step {
             Err(source) => io_error(&at, source),
         };
     }
-    let mut bytes = magic.get(..magic_len).unwrap_or_default().to_vec();
-    let cap = limits.max_file_bytes.saturating_add(1).saturating_sub(4);
-    if let Err(source) = file.take(cap).read_to_end(&mut bytes) {
+    let magic = magic.get(..magic_len).unwrap_or_default().to_vec();
+    visit_text(Box::new(Cursor::new(magic).chain(file)), at, limits)
+}
+
+/// Reads a file that is not a zip archive: streamed line by line if it is JSON Lines, else
+/// read whole (up to the file limit) and decoded.
+fn visit_text(reader: Box<dyn Read>, at: At, limits: &Limits) -> Step {
+    let io_error = |at: &At, source| {
+        Step::Items(vec![Err(Error::Io {
+            path: at.path.clone(),
+            source,
+        })])
+    };
+    let mut reader = BufReader::with_capacity(LINE_READER_CAPACITY, reader);
+    let mut bytes = match sniff_json_lines(&mut reader, limits.max_file_bytes) {
+        Ok(Head::JsonLines {
+            number,
+            line,
+            breaks,
+        }) => {
+            return Step::Push(Source::Lines(Box::new(LinesSource {
+                reader,
+                breaks,
+                first: Some((number, line)),
+                at,
+                buffer: Vec::new(),
+                done: false,
+            })));
+        }
+        Ok(Head::Other(bytes)) => bytes,
+        Err(source) => return io_error(&at, source),
+    };
+    let cap = limits.max_file_bytes.saturating_add(1);
+    let room = cap.saturating_sub(len_u64(&bytes));
+    if let Err(source) = reader.take(room).read_to_end(&mut bytes) {
         return io_error(&at, source);
     }
     if let Some(error) = too_large(&at, bytes.len(), limits) {
@@ -242,6 +311,202 @@ fn visit_file(path: &Path, at: At, limits: &Limits) -> Step {
     let mut out = Vec::new();
     decode_blob(&bytes, &at, &mut Cx::new(limits, &at, &mut out));
     Step::Items(out)
+}
+
+fn len_u64(bytes: &[u8]) -> u64 {
+    u64::try_from(bytes.len()).unwrap_or(u64::MAX)
+}
+
+/// What the head of a (non-zip) file says about it.
+enum Head {
+    /// JSON Lines: the first line with content (trimmed, without a byte order mark), its
+    /// number, and the line breaks read so far; the reader stands at the start of the second
+    /// value.
+    JsonLines {
+        number: u64,
+        line: Vec<u8>,
+        breaks: u64,
+    },
+    /// Anything else: every byte read so far (about `limit + 1` at most), for the whole-file
+    /// decoder to continue from.
+    Other(Vec<u8>),
+}
+
+/// Decides from the head of a file whether it is JSON Lines, the same way
+/// [`json::decode_json_text`] decides for bytes in memory: the first value sits alone on its
+/// line ([`json::is_one_value_line`]) and another value starts on a later line.
+///
+/// At most about `limit + 1` bytes are read: if the first line with content and the start of
+/// the next value are not within them, the file is not streamed, and the whole-file decoder
+/// reports [`Error::FileTooLarge`] for it. So a JSON Lines file whose *first* line exceeds the
+/// limit is refused as a whole, while a later long line is refused on its own.
+fn sniff_json_lines(reader: &mut impl BufRead, limit: u64) -> std::io::Result<Head> {
+    const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+    let cap = limit.saturating_add(1);
+    let mut head = Vec::new();
+    let mut breaks = 0u64;
+    // The first line with content, as a range of `head` without its line break.
+    let (start, end) = loop {
+        let start = head.len();
+        let room = cap.saturating_sub(len_u64(&head));
+        let read = Read::take(&mut *reader, room).read_until(b'\n', &mut head)?;
+        let Some(end) = head
+            .len()
+            .checked_sub(1)
+            .filter(|&i| read > 0 && head.get(i) == Some(&b'\n'))
+        else {
+            // The file or the head budget ended inside the line: no second line to go by.
+            return Ok(Head::Other(head));
+        };
+        breaks = breaks.saturating_add(1);
+        let start = if start == 0 && head.starts_with(UTF8_BOM) {
+            UTF8_BOM.len()
+        } else {
+            start
+        };
+        if !head
+            .get(start..end)
+            .unwrap_or_default()
+            .trim_ascii()
+            .is_empty()
+        {
+            break (start, end);
+        }
+    };
+    let number = breaks;
+    if !json::is_one_value_line(head.get(start..end).unwrap_or_default()) {
+        return Ok(Head::Other(head));
+    }
+    // Does another value follow on a later line? (The first line ended with a break.)
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            // Only blank space after one value: a single document.
+            return Ok(Head::Other(head));
+        }
+        let blank = available
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        let value_follows = blank < available.len();
+        let skipped = available.get(..blank).unwrap_or_default();
+        let skipped_breaks = skipped.iter().filter(|&&b| b == b'\n').count();
+        breaks = breaks.saturating_add(u64::try_from(skipped_breaks).unwrap_or(u64::MAX));
+        head.extend_from_slice(skipped);
+        reader.consume(blank);
+        if len_u64(&head) > limit {
+            return Ok(Head::Other(head));
+        }
+        if value_follows {
+            let line = head
+                .get(start..end)
+                .unwrap_or_default()
+                .trim_ascii()
+                .to_vec();
+            return Ok(Head::JsonLines {
+                number,
+                line,
+                breaks,
+            });
+        }
+    }
+}
+
+/// How reading one line went.
+enum LineRead {
+    /// The end of the file: nothing was read.
+    End,
+    /// A line (with its line break, unless it is the last line) is in the buffer.
+    Line,
+    /// The line is longer than the cap; it was read to its end and dropped, only counted.
+    /// `size` is its length without the line break.
+    TooLong { size: u64 },
+}
+
+/// Reads one line into `buffer` (cleared first), keeping at most `cap` bytes of it: a longer
+/// line is skipped to its line break without being held, so its length costs no memory.
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    cap: u64,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<LineRead> {
+    buffer.clear();
+    let read = Read::take(&mut *reader, cap).read_until(b'\n', buffer)?;
+    if read == 0 {
+        return Ok(LineRead::End);
+    }
+    if buffer.ends_with(b"\n") || len_u64(buffer) < cap {
+        return Ok(LineRead::Line);
+    }
+    let mut size = len_u64(buffer);
+    buffer.clear();
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(LineRead::TooLong { size });
+        }
+        let line_break = available.iter().position(|&b| b == b'\n');
+        let taken = line_break.unwrap_or(available.len());
+        size = size.saturating_add(u64::try_from(taken).unwrap_or(u64::MAX));
+        reader.consume(line_break.map_or(taken, |at| at.saturating_add(1)));
+        if line_break.is_some() {
+            return Ok(LineRead::TooLong { size });
+        }
+    }
+}
+
+impl LinesSource {
+    /// Reads and decodes the next line with content.
+    fn next_line(&mut self, limits: &Limits) -> Step {
+        if let Some((number, line)) = self.first.take() {
+            return Step::Items(json::decode_streamed_line(&line, number, &self.at, limits));
+        }
+        let cap = limits.max_file_bytes.saturating_add(1);
+        loop {
+            if self.done {
+                return Step::Exhausted;
+            }
+            let number = self.breaks.saturating_add(1);
+            let read = read_line_bounded(&mut self.reader, cap, &mut self.buffer);
+            self.breaks = number;
+            let line_path = || self.at.path.join(PathSegment::Line(number));
+            match read {
+                Ok(LineRead::End) => {
+                    self.done = true;
+                    return Step::Exhausted;
+                }
+                Ok(LineRead::Line) => {
+                    let line = self.buffer.trim_ascii();
+                    if line.is_empty() {
+                        continue;
+                    }
+                    return Step::Items(json::decode_streamed_line(line, number, &self.at, limits));
+                }
+                Ok(LineRead::TooLong { size }) => {
+                    return Step::Items(vec![Err(Error::FileTooLarge {
+                        path: line_path(),
+                        size,
+                        limit: limits.max_file_bytes,
+                    })]);
+                }
+                Err(source) => {
+                    self.done = true;
+                    return Step::Items(vec![Err(Error::Io {
+                        path: line_path(),
+                        source,
+                    })]);
+                }
+            }
+        }
+    }
 }
 
 fn read_up_to(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
@@ -418,5 +683,97 @@ fn read_entry(
                 limit: limits.max_zip_ratio,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sniff(text: &str, limit: u64) -> Head {
+        sniff_json_lines(&mut Cursor::new(text.as_bytes()), limit).unwrap()
+    }
+
+    #[test]
+    fn sniff_finds_json_lines_and_where_the_next_value_starts() {
+        match sniff("\u{feff}\n  \n{\"a\": 1}\r\n\n \t{\"b\"", 100) {
+            Head::JsonLines {
+                number,
+                line,
+                breaks,
+            } => {
+                assert_eq!(number, 3);
+                assert_eq!(line, br#"{"a": 1}"#);
+                assert_eq!(breaks, 4, "the next value is on line 5");
+            }
+            Head::Other(head) => panic!("{head:?}"),
+        }
+    }
+
+    #[test]
+    fn sniff_leaves_other_texts_whole() {
+        for text in [
+            "",
+            "\n\n",
+            "{\"a\": 1}",
+            "{\"a\": 1}\n\n  \n",
+            "{\n\"a\": 1}\n{}",
+            "{\"a\": 1} {\"b\": 2}\n{}",
+            "eyJhbGciOiJub25lIn0.e30.\neyJhbGciOiJub25lIn0.e30.",
+            "{\"broken\": \n{}\n",
+        ] {
+            // What the sniff read plus the rest of the reader is the whole text.
+            let mut reader = Cursor::new(text.as_bytes());
+            match sniff_json_lines(&mut reader, 100).unwrap() {
+                Head::Other(mut head) => {
+                    reader.read_to_end(&mut head).unwrap();
+                    assert_eq!(head, text.as_bytes(), "{text:?}");
+                }
+                Head::JsonLines { .. } => panic!("{text:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn sniff_reads_no_more_than_the_limit() {
+        // Blank lines that fill the budget exactly, then a value: undecided within the limit.
+        let text = format!("{}{{}}\n{{}}\n", "\n".repeat(10));
+        match sniff(&text, 9) {
+            Head::Other(head) => assert_eq!(head.len(), 10),
+            Head::JsonLines { .. } => panic!("decided past the limit"),
+        }
+        // A first line longer than the limit.
+        match sniff("[1, 2, 3]\n[4]\n", 5) {
+            Head::Other(head) => assert_eq!(head, b"[1, 2,"),
+            Head::JsonLines { .. } => panic!("decided past the limit"),
+        }
+        // Blank space after the first line that runs past the limit.
+        match sniff(&format!("[1]\n{}[2]\n", " ".repeat(20)), 10) {
+            Head::Other(head) => assert!(head.len() > 10),
+            Head::JsonLines { .. } => panic!("decided past the limit"),
+        }
+        assert!(matches!(sniff("[1]\n[2]\n", 4), Head::JsonLines { .. }));
+    }
+
+    #[test]
+    fn long_lines_are_counted_and_skipped() {
+        // A cap of 7 is a limit of 6 bytes per line.
+        let mut reader = Cursor::new(b"12345\n123456\r\n\n123456".as_slice());
+        let mut buffer = Vec::new();
+        let mut next = || match read_line_bounded(&mut reader, 7, &mut buffer).unwrap() {
+            LineRead::End => "end".to_owned(),
+            LineRead::Line => String::from_utf8(buffer.clone()).unwrap(),
+            LineRead::TooLong { size } => format!("too long: {size}"),
+        };
+        assert_eq!(next(), "12345\n");
+        assert_eq!(next(), "too long: 7", "the carriage return counts");
+        assert_eq!(next(), "\n");
+        assert_eq!(next(), "123456", "the last line needs no line break");
+        assert_eq!(next(), "end");
+        let mut reader = Cursor::new(b"1234567".as_slice());
+        assert!(matches!(
+            read_line_bounded(&mut reader, 7, &mut buffer).unwrap(),
+            LineRead::TooLong { size: 7 }
+        ));
     }
 }

@@ -89,6 +89,7 @@ proptest! {
     #[test]
     fn random_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..2048)) {
         fuzzing::decode(&data);
+        fuzzing::decode_stream(&data);
     }
 
     #[test]
@@ -144,5 +145,80 @@ proptest! {
         let image = apply(example(carriers[carrier]), &mutation);
         fuzzing::bake_roundtrip(&image, br#"{"type": "VerifiableCredential"}"#);
         fuzzing::bake_roundtrip(&image, crate::example_str("1edtech-validator/ob20/simple.jwt").as_bytes());
+    }
+}
+
+/// Pieces of line-based texts: credential lines, blank and CRLF lines, a broken line, a
+/// pretty-printed document, two values on one line, an array line, a byte order mark.
+fn json_lines_pieces() -> Vec<String> {
+    let one_line = |relative: &str| {
+        serde_json::to_string(
+            &serde_json::from_slice::<serde_json::Value>(&example(relative)).unwrap(),
+        )
+        .unwrap()
+    };
+    let vc = one_line("1edtech-validator/ob30/simple.json");
+    let clr = one_line("1edtech-validator/clr20/simple.json");
+    let jwt = crate::example_str("1edtech-validator/clr20/simple.jwt");
+    vec![
+        format!("{vc}\n"),
+        format!("{clr}\r\n"),
+        format!("\"{jwt}\"\n"),
+        "\n".into(),
+        "  \t \n".into(),
+        "{\"broken\": \n".into(),
+        format!("[{vc}, {vc}]\n"),
+        format!("{vc} {vc}\n"),
+        String::from_utf8(example("1edtech-validator/ob30/simple.json")).unwrap(),
+        "\u{feff}".into(),
+        "{}\n".into(),
+        format!("{vc}"),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The fuzzing entry point of the streamed path: line-based texts and mutated examples.
+    #[test]
+    fn streamed_decoding_never_panics_and_matches_in_memory(
+        picks in proptest::collection::vec(0usize..12, 0..8),
+        seed in proptest::option::of(0usize..10),
+        mutations in proptest::collection::vec(mutation(), 0..3),
+    ) {
+        let pieces = json_lines_pieces();
+        let mut data: Vec<u8> = match seed {
+            Some(seed) => { let seeds = seeds(); seeds[seed % seeds.len()].clone() }
+            None => picks.iter().flat_map(|&i| pieces[i].bytes()).collect(),
+        };
+        for m in &mutations {
+            data = apply(data, m);
+        }
+        fuzzing::decode_stream(&data);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A file decoded from disk (streamed line by line when it is JSON Lines) gives exactly
+    /// what the same bytes give in memory: the streaming decision and line numbers match.
+    #[test]
+    fn streamed_files_decode_like_the_same_bytes_in_memory(
+        picks in proptest::collection::vec(0usize..12, 0..8),
+        mutation in proptest::option::of(mutation()),
+    ) {
+        let pieces = json_lines_pieces();
+        let mut data: Vec<u8> = picks.iter().flat_map(|&i| pieces[i].bytes()).collect();
+        if let Some(m) = &mutation {
+            data = apply(data, m);
+        }
+        let path = crate::scratch_dir("prop-streamed").join("in.jsonl");
+        std::fs::write(&path, &data).unwrap();
+        let limits = credbridge_formats::Limits::default();
+        let streamed: Vec<_> = credbridge_formats::decode_path(&path, &limits).collect();
+        let in_memory: Vec<_> =
+            credbridge_formats::decode_bytes(&data, path.to_str().unwrap(), &limits).collect();
+        prop_assert_eq!(crate::summary(&streamed), crate::summary(&in_memory));
     }
 }
