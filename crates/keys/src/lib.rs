@@ -75,7 +75,7 @@ pub use key::{
     Algorithm, KeyType, MAX_RSA_BITS, MIN_RSA_BITS, PublicKey, SecretKey, SignatureVerified,
 };
 pub use pem::{decode_pem, encode_pem};
-pub use resolver::{ChainResolver, Resolver};
+pub use resolver::{CachingResolver, ChainResolver, MAX_CACHED_METHODS, Resolver};
 pub use verification_method::{
     SUPPORTED_METHOD_TYPES, VerificationMethod, VerificationRelationship, parse_verification_method,
 };

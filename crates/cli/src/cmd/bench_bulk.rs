@@ -126,6 +126,7 @@ fn template(issuer: &str) -> Value {
         "issuer": {"id": issuer, "type": ["Profile"], "name": "Riverside Community College"},
         "validFrom": "2026-06-12T00:00:00Z",
         "credentialSubject": {
+            "id": "did:example:learner",
             "type": ["AchievementSubject"],
             "achievement": {
                 "id": "https://riverside.example.edu/achievements/data-analysis-python",
