@@ -76,13 +76,8 @@ fn verify_bundled_example_is_valid_and_tampered_copy_is_invalid() {
 #[test]
 fn verify_reports_expired_and_unreadable_with_their_exit_codes() {
     let dir = tempdir("expired");
-    let mut credential: Value = serde_json::from_slice(
-        &std::fs::read(repo().join("examples/ob3-eddsa-rdfc-2022.json")).unwrap(),
-    )
-    .unwrap();
-    // Verify "as of" a time after a validUntil we cannot add without re-signing: use --at
-    // before validFrom instead, which must fail not-before.
-    credential["x"] = Value::Null;
+    // A validUntil cannot be added without re-signing, so verify "as of" a time before
+    // validFrom instead, which must fail not-before.
     let not_yet = credbridge(&[
         "verify",
         "--offline",
@@ -105,7 +100,6 @@ fn verify_reports_expired_and_unreadable_with_their_exit_codes() {
     std::fs::write(&garbage, [0u8, 159, 146, 150]).unwrap();
     let out = credbridge(&["verify", "--offline", garbage.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    let _ = credential;
 }
 
 #[test]
@@ -367,4 +361,34 @@ fn every_json_report_follows_the_published_schema() {
         verdicts.contains("valid") && verdicts.contains("invalid"),
         "{verdicts:?}"
     );
+}
+
+#[test]
+fn offline_did_web_is_indeterminate_until_the_did_document_is_supplied() {
+    let credential = "testdata/examples/dcc-vc-test-fixtures/verifiableCredentials/v2/ed25519/didWeb/oidf-noStatus-notExpired.json";
+    let offline = credbridge(&["verify", "--offline", credential]);
+    assert_eq!(offline.status.code(), Some(3));
+    assert!(
+        stdout(&offline).contains("--did-dir"),
+        "{}",
+        stdout(&offline)
+    );
+
+    let supplied = credbridge(&[
+        "verify",
+        "--offline",
+        "--json",
+        "--did-dir",
+        "testdata/examples/dcc-vc-test-fixtures/dids/oidf",
+        credential,
+    ]);
+    let report = &json_lines(&supplied)[0];
+    let proof = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "proof")
+        .unwrap();
+    assert_eq!(proof["outcome"], "passed", "{report:#}");
+    assert_eq!(supplied.status.code(), Some(0));
 }

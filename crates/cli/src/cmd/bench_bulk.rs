@@ -348,43 +348,29 @@ pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
     let mut wrong = 0usize;
     let mut first_wrong: Option<String> = None;
     let mut seen = 0usize;
-    let mut batch = Vec::with_capacity(super::verify::BATCH);
-    let mut items = credbridge_formats::decode_path(&file, &Limits::default());
-    loop {
-        batch.clear();
-        batch.extend(items.by_ref().take(super::verify::BATCH));
-        if batch.is_empty() {
-            break;
-        }
-        let reports: Vec<Option<VerificationReport>> = batch
-            .par_iter()
-            .map(|item| {
-                item.as_ref()
-                    .ok()
-                    .map(|i| credbridge_verify::verify_item(i, &options))
-            })
-            .collect();
-        for report in reports {
-            let intended = generated.intents.get(seen).copied();
-            seen += 1;
-            let right = match (&report, intended) {
-                (Some(report), Some(intended)) => verdict_is_right(report, intended),
-                _ => false,
-            };
-            if !right {
-                wrong += 1;
-                if first_wrong.is_none() {
-                    first_wrong = Some(format!(
-                        "item {} ({intended:?}): {}",
-                        seen - 1,
-                        report
-                            .map(|r| serde_json::to_string(&r).unwrap_or_default())
-                            .unwrap_or_else(|| "undecodable".into())
-                    ));
-                }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .build()
+        .context("starting worker threads")?;
+    let items = credbridge_formats::decode_path(&file, &Limits::default());
+    super::verify::verify_batched(items, &options, &pool, |report| {
+        let intended = generated.intents.get(seen).copied();
+        seen += 1;
+        let right = match (&report, intended) {
+            (Ok(report), Some(intended)) => verdict_is_right(report, intended),
+            _ => false,
+        };
+        if !right {
+            wrong += 1;
+            if first_wrong.is_none() {
+                let got = match &report {
+                    Ok(report) => serde_json::to_string(report).unwrap_or_default(),
+                    Err((_, error)) => error.clone(),
+                };
+                first_wrong = Some(format!("item {} ({intended:?}): {got}", seen - 1));
             }
         }
-    }
+        Ok(())
+    })?;
     let elapsed = verify_started.elapsed();
     let peak = peak_rss();
     let per_second = seen as f64 / elapsed.as_secs_f64();

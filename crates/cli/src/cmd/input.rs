@@ -1,9 +1,13 @@
-//! Reading a single input file (or standard input) with the same size limit the decoders use.
+//! What several commands read the same way: input files and standard input, decoded items,
+//! the progress bar, and the verification / signing time.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
+use credbridge_formats::{Items, Limits};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Reads `path` (`-` is standard input), refusing anything over `limit` bytes.
 pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
@@ -33,4 +37,43 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
 pub fn read_json(path: &Path, limit: u64) -> Result<serde_json::Value> {
     let bytes = read_limited(path, limit)?;
     serde_json::from_slice(&bytes).with_context(|| format!("{} is not valid JSON", path.display()))
+}
+
+/// The decoded items under `path`; `-` is standard input, read whole (up to the file limit)
+/// and decoded by content like any file.
+pub fn items(path: &Path, limits: &Limits) -> Result<Items> {
+    if path == Path::new("-") {
+        let bytes = read_limited(path, limits.max_file_bytes)?;
+        Ok(credbridge_formats::decode_bytes(&bytes, "<stdin>", limits))
+    } else {
+        Ok(credbridge_formats::decode_path(path, limits))
+    }
+}
+
+/// A spinner counting items on stderr, drawn only when stderr is a terminal.
+pub fn progress_bar(disabled: bool, template: &str) -> ProgressBar {
+    if disabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar
+}
+
+/// `text` (the value of `flag`, RFC 3339) as Unix seconds, or the current time when absent.
+/// The clock is read here, at the edge, and passed into the libraries as a value.
+pub fn unix_time(text: Option<&str>, flag: &str) -> Result<i64> {
+    match text {
+        Some(text) => credbridge_proofs::parse_datetime(text).ok_or_else(|| {
+            anyhow!("{flag} {text:?} is not an RFC 3339 date-time, e.g. 2025-06-01T00:00:00Z")
+        }),
+        None => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .context("the system clock is before 1970")?
+            .as_secs()
+            .try_into()
+            .context("the system clock is out of range"),
+    }
 }

@@ -3,28 +3,30 @@
 //! Items are printed as they are decoded (never collected), so a folder of any size runs in
 //! constant memory; with `--json` each item is one JSON line.
 
-use std::io::{BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::io::{BufWriter, Write};
 
 use anyhow::Result;
 use credbridge_formats::{Item, Limits, Payload};
 use credbridge_model::{Document, SchemaReport};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
 use crate::args::InspectArgs;
+use crate::cmd::input::{items, progress_bar};
 use crate::exit::Status;
 
 pub fn run(args: &InspectArgs, as_json: bool) -> Result<Status> {
     let limits = Limits::default();
-    let progress = progress_bar(args.no_progress);
+    let progress = progress_bar(
+        args.no_progress,
+        "{spinner} {pos} items decoded ({per_sec})",
+    );
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut status = Status::Ok;
     let mut counts = Counts::default();
 
     for path in &args.paths {
-        for result in items(path, &limits) {
+        for result in items(path, &limits)? {
             progress.inc(1);
             let item_status = match result {
                 Ok(item) => {
@@ -59,35 +61,6 @@ pub fn run(args: &InspectArgs, as_json: bool) -> Result<Status> {
         eprintln!("{counts}");
     }
     Ok(status)
-}
-
-fn items(path: &Path, limits: &Limits) -> credbridge_formats::Items {
-    if path == Path::new("-") {
-        // Standard input is one blob; decoding still detects what it is by content.
-        let mut bytes = Vec::new();
-        let read = std::io::Read::read_to_end(
-            &mut std::io::Read::take(std::io::stdin(), limits.max_file_bytes + 1),
-            &mut bytes,
-        );
-        if read.is_err() {
-            bytes.clear();
-        }
-        credbridge_formats::decode_bytes(&bytes, "<stdin>", limits)
-    } else {
-        credbridge_formats::decode_path(path, limits)
-    }
-}
-
-fn progress_bar(disabled: bool) -> ProgressBar {
-    if disabled || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {pos} items decoded ({per_sec})")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar
 }
 
 /// What inspecting one decoded item found.

@@ -1,7 +1,6 @@
 //! `credbridge sign`: secure a credential with a Data Integrity cryptosuite or as a JWT.
 
 use std::io::Write;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
 use credbridge_keys::SecretKey;
@@ -11,7 +10,7 @@ use credbridge_proofs::{
 };
 
 use crate::args::SignArgs;
-use crate::cmd::input::{read_json, read_limited};
+use crate::cmd::input::{read_json, read_limited, unix_time};
 use crate::cmd::keys::did_for;
 use crate::exit::Status;
 
@@ -29,16 +28,7 @@ pub fn run(args: &SignArgs) -> Result<Status> {
         Some(vm) => vm.clone(),
         None => did_for(&key.public_key()).1,
     };
-    let created = match &args.created {
-        Some(text) => credbridge_proofs::parse_datetime(text)
-            .ok_or_else(|| anyhow!("--created {text:?} is not an RFC 3339 date-time"))?,
-        None => SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .context("the system clock is before 1970")?
-            .as_secs()
-            .try_into()
-            .context("the system clock is out of range")?,
-    };
+    let created = unix_time(args.created.as_deref(), "--created")?;
 
     let output = match args.suite.as_str() {
         "vc-jwt" | "vc-jose" => {

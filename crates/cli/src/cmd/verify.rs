@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow};
 use credbridge_fetch::{
@@ -16,26 +15,59 @@ use credbridge_fetch::{
     OfflineDocuments, SnapshotStore, SystemClock,
 };
 use credbridge_formats::{Item, Limits};
-use credbridge_keys::{ChainResolver, OfflineDirectory, Resolver};
+use credbridge_keys::{ChainResolver, OfflineDirectory, ResolveError, Resolver};
 use credbridge_proofs::{JsonLdCanonicalizer, suites};
 use credbridge_verify::{
     Check, Outcome, Registry, TrustPolicy, Verdict, VerificationReport, VerifyOptions,
 };
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
 
 use crate::args::VerifyArgs;
 use crate::cmd::canonize::loader;
-use crate::cmd::input::read_json;
+use crate::cmd::input::{items, progress_bar, read_json, unix_time};
 use crate::exit::Status;
 
 /// Items verified per parallel batch: large enough to keep every core busy, small enough
 /// that memory does not grow with the input.
-pub const BATCH: usize = 512;
+const BATCH: usize = 512;
 
 /// Configuration files (maps, registries, DID documents) are small; this guards a wrong path.
 const MAX_CONFIG_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What verifying one input item gave: a report, or why the item could not be read (its path
+/// and the error).
+pub type ItemReport = Result<VerificationReport, (Option<String>, String)>;
+
+/// Verifies `items` in parallel batches of [`BATCH`] on `pool` and hands every outcome to
+/// `each` in input order. Only one batch is held at a time, so memory stays flat however long
+/// the stream; `credbridge verify` and `credbridge bench --bulk` both run through here.
+pub fn verify_batched(
+    items: impl Iterator<Item = Result<Item, credbridge_formats::Error>>,
+    options: &VerifyOptions,
+    pool: &rayon::ThreadPool,
+    mut each: impl FnMut(ItemReport) -> Result<()>,
+) -> Result<()> {
+    let mut items = items.peekable();
+    let mut batch = Vec::with_capacity(BATCH);
+    while items.peek().is_some() {
+        batch.clear();
+        batch.extend(items.by_ref().take(BATCH));
+        let reports: Vec<ItemReport> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|item| match item {
+                    Ok(item) => Ok(credbridge_verify::verify_item(item, options)),
+                    Err(err) => Err((err.path().map(ToString::to_string), err.to_string())),
+                })
+                .collect()
+        });
+        for report in reports {
+            each(report)?;
+        }
+    }
+    Ok(())
+}
 
 pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {
     let options = build_options(args)?;
@@ -44,35 +76,25 @@ pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {
         .build()
         .context("starting worker threads")?;
     let limits = Limits::default();
-    let progress = progress_bar(args.no_progress);
+    let progress = progress_bar(
+        args.no_progress,
+        "{spinner} {pos} credentials verified ({per_sec})",
+    );
     let color = !as_json && std::io::stdout().is_terminal();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut summary = Summary::default();
 
-    let mut batch: Vec<Result<Item, credbridge_formats::Error>> = Vec::with_capacity(BATCH);
-    let flush = |batch: &mut Vec<Result<Item, credbridge_formats::Error>>,
-                 out: &mut BufWriter<std::io::StdoutLock<'_>>,
-                 summary: &mut Summary|
-     -> Result<()> {
-        let reports: Vec<Result<VerificationReport, (Option<String>, String)>> =
-            pool.install(|| {
-                batch
-                    .par_iter()
-                    .map(|item| match item {
-                        Ok(item) => Ok(credbridge_verify::verify_item(item, &options)),
-                        Err(err) => Err((err.path().map(ToString::to_string), err.to_string())),
-                    })
-                    .collect()
-            });
-        for report in &reports {
+    for path in &args.paths {
+        verify_batched(items(path, &limits)?, &options, &pool, |report| {
+            progress.inc(1);
             match report {
                 Ok(report) => {
-                    summary.add(report);
+                    summary.add(&report);
                     if as_json {
-                        serde_json::to_writer(&mut *out, report)?;
+                        serde_json::to_writer(&mut out, &report)?;
                         writeln!(out)?;
                     } else {
-                        write_human(out, report, args.verbose, color)?;
+                        write_human(&mut out, &report, args.verbose, color)?;
                     }
                 }
                 Err((item, message)) => {
@@ -84,22 +106,10 @@ pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {
                     }
                 }
             }
-        }
-        progress.inc(batch.len() as u64);
-        batch.clear();
+            Ok(())
+        })?;
         out.flush()?;
-        Ok(())
-    };
-
-    for path in &args.paths {
-        for item in items(path, &limits) {
-            batch.push(item);
-            if batch.len() == BATCH {
-                flush(&mut batch, &mut out, &mut summary)?;
-            }
-        }
     }
-    flush(&mut batch, &mut out, &mut summary)?;
     progress.finish_and_clear();
     drop(out);
 
@@ -109,36 +119,9 @@ pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {
     Ok(summary.status(args.strict))
 }
 
-fn items(path: &Path, limits: &Limits) -> credbridge_formats::Items {
-    if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        if std::io::Read::read_to_end(
-            &mut std::io::Read::take(std::io::stdin(), limits.max_file_bytes + 1),
-            &mut bytes,
-        )
-        .is_err()
-        {
-            bytes.clear();
-        }
-        credbridge_formats::decode_bytes(&bytes, "<stdin>", limits)
-    } else {
-        credbridge_formats::decode_path(path, limits)
-    }
-}
-
 /// Turns what the user typed into built objects: clock, resolvers, document sources, trust.
 fn build_options(args: &VerifyArgs) -> Result<VerifyOptions> {
-    let now = match &args.at {
-        Some(text) => credbridge_proofs::parse_datetime(text).ok_or_else(|| {
-            anyhow!("--at {text:?} is not an RFC 3339 date-time, e.g. 2025-06-01T00:00:00Z")
-        })?,
-        None => SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .context("the system clock is before 1970")?
-            .as_secs()
-            .try_into()
-            .context("the system clock is out of range")?,
-    };
+    let now = unix_time(args.at.as_deref(), "--at")?;
 
     let client = if args.offline {
         None
@@ -167,6 +150,8 @@ fn build_options(args: &VerifyArgs) -> Result<VerifyOptions> {
         resolver = resolver
             .with(Box::new(DidWebResolver::new(client.clone())))
             .with(Box::new(HttpsControllerResolver::new(client.clone())));
+    } else {
+        resolver = resolver.with(Box::new(OfflineNotice));
     }
     let resolver: Arc<dyn Resolver> = Arc::new(resolver);
 
@@ -215,6 +200,40 @@ fn build_options(args: &VerifyArgs) -> Result<VerifyOptions> {
     })
 }
 
+/// Last in the offline chain: says why a did:web or https key was not resolved (instead of
+/// "no resolver handles this id"), as an environment failure, so the proof is reported as
+/// "could not check" with a hint.
+struct OfflineNotice;
+
+impl OfflineNotice {
+    fn refuse(id: &str) -> ResolveError {
+        if id.starts_with("did:web:") || id.starts_with("https://") || id.starts_with("http://") {
+            ResolveError::Fetch {
+                id: id.to_owned(),
+                reason: "--offline: not fetched (supply the document with --did-dir)".to_owned(),
+            }
+        } else {
+            ResolveError::NotHandled { id: id.to_owned() }
+        }
+    }
+}
+
+impl Resolver for OfflineNotice {
+    fn resolve_verification_method(
+        &self,
+        id: &str,
+    ) -> Result<credbridge_keys::VerificationMethod, ResolveError> {
+        Err(OfflineNotice::refuse(id))
+    }
+
+    fn resolve_document(
+        &self,
+        id: &str,
+    ) -> Result<credbridge_keys::ControllerDocument, ResolveError> {
+        Err(OfflineNotice::refuse(id))
+    }
+}
+
 /// Every `*.json` in `dir` (not recursive), registered under its own `id`.
 fn did_directory(dir: &Path) -> Result<OfflineDirectory> {
     let mut directory = OfflineDirectory::new();
@@ -257,18 +276,6 @@ fn document_map(map: &Path) -> Result<OfflineDocuments> {
         documents.insert(url.clone(), base.join(file));
     }
     Ok(documents)
-}
-
-fn progress_bar(disabled: bool) -> ProgressBar {
-    if disabled || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {pos} credentials verified ({per_sec})")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar
 }
 
 const RED: &str = "31";
