@@ -190,7 +190,7 @@ fn credential_checks(
         }
         None => {
             let summary = proof::data_integrity(value, options, purpose);
-            rdfc_verified = summary.signer.is_some() && uses_rdfc(&summary.check);
+            rdfc_verified = summary.expanded_in_safe_mode;
             checks.push(summary.check.clone());
             summary
         }
@@ -241,21 +241,6 @@ fn credential_checks(
         checks.push(clr::associations(value));
     }
     checks
-}
-
-fn uses_rdfc(proof_check: &Check) -> bool {
-    proof_check
-        .evidence
-        .get("proofs")
-        .and_then(Value::as_array)
-        .is_some_and(|proofs| {
-            proofs.iter().any(|p| {
-                p.get("outcome") == Some(&json!("verified"))
-                    && p.get("cryptosuite")
-                        .and_then(Value::as_str)
-                        .is_none_or(|c| c.contains("rdfc"))
-            })
-        })
 }
 
 fn schema_check(report: &credbridge_model::SchemaReport) -> Check {

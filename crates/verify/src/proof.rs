@@ -18,6 +18,18 @@ pub struct ProofSummary {
     pub check: Check,
     /// The resolved verification method of a verified proof, if any.
     pub signer: Option<VerificationMethod>,
+    /// Whether a verified proof used an RDFC suite, i.e. the document was already expanded
+    /// to RDF in safe mode (so no term of it is silently dropped).
+    pub expanded_in_safe_mode: bool,
+}
+
+/// Whether a proof result comes from a suite that canonicalizes with JSON-LD + RDFC.
+fn is_rdfc(result: &ProofResult) -> bool {
+    credbridge_proofs::suites::ALL_SUITES.iter().any(|suite| {
+        suite.transform == credbridge_proofs::Transform::Rdfc
+            && result.proof_type.as_deref() == Some(suite.proof_type)
+            && result.cryptosuite.as_deref() == suite.cryptosuite
+    })
 }
 
 fn proof_evidence(result: &ProofResult) -> Value {
@@ -100,10 +112,15 @@ fn aggregate(results: &[ProofResult]) -> ProofSummary {
             None,
         )
     };
+    let expanded_in_safe_mode = signer.is_some()
+        && results
+            .iter()
+            .any(|r| r.outcome.is_verified() && is_rdfc(r));
     ProofSummary {
         check: Check::new("proof", Severity::Fatal, outcome, message)
             .with_evidence("proofs", evidence),
         signer,
+        expanded_in_safe_mode,
     }
 }
 
@@ -131,6 +148,7 @@ pub fn data_integrity(
                 "the proof section of the credential is malformed",
             ),
             signer: None,
+            expanded_in_safe_mode: false,
         },
     }
 }
@@ -166,6 +184,7 @@ pub fn jose(compact: &str, options: &VerifyOptions) -> (ProofSummary, Option<Jwt
                     "the signed token (JWT) is malformed",
                 ),
                 signer: None,
+                expanded_in_safe_mode: false,
             },
             None,
         ),
