@@ -392,3 +392,29 @@ fn offline_did_web_is_indeterminate_until_the_did_document_is_supplied() {
     assert_eq!(proof["outcome"], "passed", "{report:#}");
     assert_eq!(supplied.status.code(), Some(0));
 }
+
+#[test]
+fn recipient_option_matches_the_salted_identity_hash() {
+    let example = "examples/ob3-eddsa-rdfc-2022.json";
+    let right = credbridge(&[
+        "verify",
+        "--offline",
+        "--recipient",
+        "jordan.lee@example.com",
+        example,
+    ]);
+    assert_eq!(right.status.code(), Some(0), "{}", stdout(&right));
+    let wrong = credbridge(&[
+        "verify",
+        "--offline",
+        "--recipient",
+        "someone@example.com",
+        example,
+    ]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stdout(&wrong).contains("issued to someone else"),
+        "{}",
+        stdout(&wrong)
+    );
+}
