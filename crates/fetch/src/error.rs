@@ -131,7 +131,7 @@ pub enum FetchError {
         /// Why.
         reason: String,
     },
-    /// The body is not JSON (from [`crate::GuardedClient::get_json`]).
+    /// The body is not JSON (from [`crate::GuardedClient::get_json`] or [`crate::body_to_value`]).
     #[error("{url}: body is not JSON: {reason}")]
     InvalidJson {
         /// The final URL.

@@ -100,7 +100,8 @@ pub use snapshot::{
     SnapshotStore, sha256_hex,
 };
 pub use source::{
-    DocumentSource, FirstOf, MAX_OFFLINE_DOCUMENT_BYTES, OfflineDocuments, SourcedDocument,
+    DocumentSource, FirstOf, MAX_OFFLINE_DOCUMENT_BYTES, OfflineDocuments, SourcedBody,
+    SourcedDocument, body_to_value,
 };
 
 use credbridge_keys::ResolveError;

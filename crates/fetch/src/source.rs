@@ -32,10 +32,43 @@ pub struct SourcedDocument {
     pub from_cache: bool,
 }
 
+/// A body obtained for a URL, not parsed: see [`DocumentSource::get_body`].
+#[derive(Debug, Clone)]
+pub struct SourcedBody {
+    /// The raw body.
+    pub body: Vec<u8>,
+    /// The URL that answered (after redirects), or the local file.
+    pub origin: String,
+    /// When it was obtained.
+    pub fetched_at: SystemTime,
+    /// Whether it came from a cache.
+    pub from_cache: bool,
+}
+
+impl From<SourcedDocument> for SourcedBody {
+    fn from(document: SourcedDocument) -> SourcedBody {
+        SourcedBody {
+            body: document.body,
+            origin: document.origin,
+            fetched_at: document.fetched_at,
+            from_cache: document.from_cache,
+        }
+    }
+}
+
 /// Where `verify` gets documents by URL.
 pub trait DocumentSource: Send + Sync {
     /// The body at `url`, as JSON (a JWS body is returned as a JSON string).
     fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, FetchError>;
+
+    /// The body at `url` without parsing it, for a caller that can often answer from the bytes
+    /// alone: thousands of credentials in a bulk run point at one status list, whose verdict
+    /// is kept under the hash of its body, so parsing it again for each would be wasted. The
+    /// caller parses with [`body_to_value`] when it needs the document. The default asks
+    /// [`DocumentSource::get_document`] (which has parsed); sources holding bytes override it.
+    fn get_body(&self, url: &str, purpose: Purpose) -> Result<SourcedBody, FetchError> {
+        self.get_document(url, purpose).map(SourcedBody::from)
+    }
 
     /// What was last seen at `url`, if this source keeps snapshots.
     fn last_snapshot(&self, url: &str) -> Option<Snapshot> {
@@ -46,7 +79,10 @@ pub trait DocumentSource: Send + Sync {
 
 /// Reads a body as JSON, or as a JSON string when it is a compact JWS (OB 2.0 signed
 /// assertions and VC-JWT status lists are served as text).
-fn body_to_value(url: &str, body: &[u8]) -> Result<Value, FetchError> {
+///
+/// # Errors
+/// [`FetchError::InvalidJson`] naming `url` when it is neither.
+pub fn body_to_value(url: &str, body: &[u8]) -> Result<Value, FetchError> {
     match serde_json::from_slice(body) {
         Ok(value) => Ok(value),
         Err(json_error) => {
@@ -69,6 +105,22 @@ fn body_to_value(url: &str, body: &[u8]) -> Result<Value, FetchError> {
 
 impl DocumentSource for GuardedClient {
     fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, FetchError> {
+        let SourcedBody {
+            body,
+            origin,
+            fetched_at,
+            from_cache,
+        } = self.get_body(url, purpose)?;
+        Ok(SourcedDocument {
+            value: body_to_value(&origin, &body)?,
+            body,
+            origin,
+            fetched_at,
+            from_cache,
+        })
+    }
+
+    fn get_body(&self, url: &str, purpose: Purpose) -> Result<SourcedBody, FetchError> {
         let Fetched {
             final_url,
             body,
@@ -76,8 +128,7 @@ impl DocumentSource for GuardedClient {
             from_cache,
             ..
         } = self.get(url, purpose)?;
-        Ok(SourcedDocument {
-            value: body_to_value(&final_url, &body)?,
+        Ok(SourcedBody {
             body,
             origin: final_url,
             fetched_at,
@@ -154,19 +205,33 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
 /// any other error is the answer (a host that is down must not be masked by a fallback).
 pub struct FirstOf(pub Vec<Arc<dyn DocumentSource>>);
 
-impl DocumentSource for FirstOf {
-    fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, FetchError> {
+impl FirstOf {
+    fn first<T>(
+        &self,
+        url: &str,
+        get: impl Fn(&dyn DocumentSource) -> Result<T, FetchError>,
+    ) -> Result<T, FetchError> {
         let mut last = FetchError::Offline {
             url: url.to_owned(),
         };
         for source in &self.0 {
-            match source.get_document(url, purpose) {
-                Ok(document) => return Ok(document),
+            match get(source.as_ref()) {
+                Ok(found) => return Ok(found),
                 Err(FetchError::Offline { url }) => last = FetchError::Offline { url },
                 Err(other) => return Err(other),
             }
         }
         Err(last)
+    }
+}
+
+impl DocumentSource for FirstOf {
+    fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, FetchError> {
+        self.first(url, |source| source.get_document(url, purpose))
+    }
+
+    fn get_body(&self, url: &str, purpose: Purpose) -> Result<SourcedBody, FetchError> {
+        self.first(url, |source| source.get_body(url, purpose))
     }
 
     fn last_snapshot(&self, url: &str) -> Option<Snapshot> {

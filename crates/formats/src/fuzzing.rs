@@ -1,6 +1,6 @@
 //! Entry points for fuzz targets and property tests. Each must never panic on any input.
 
-use crate::walk::Items;
+use crate::walk::{Blobs, Items};
 use crate::{
     BakePayload, Error, Item, Limits, bake_png, bake_svg, decode_bytes, unbake_png, unbake_svg,
 };
@@ -25,11 +25,11 @@ pub fn decode_stream(data: &[u8]) {
         max_items_per_file: 8,
         ..Limits::default()
     };
-    for item in Items::from_reader(
+    for item in Items::new(Blobs::from_reader(
         Box::new(std::io::Cursor::new(data.to_vec())),
         "fuzz",
         &small,
-    ) {
+    )) {
         let _ = item.map(|i| i.path.to_string());
     }
     if crate::decode::is_zip(data) {
@@ -50,11 +50,11 @@ pub fn decode_stream(data: &[u8]) {
             .collect();
         (!scope_differs).then_some(results)
     };
-    let streamed = Items::from_reader(
+    let streamed = Items::new(Blobs::from_reader(
         Box::new(std::io::Cursor::new(data.to_vec())),
         "fuzz",
         &limits,
-    )
+    ))
     .collect();
     let in_memory = decode_bytes(data, "fuzz", &limits).collect();
     if let (Some(streamed), Some(in_memory)) = (comparable(streamed), comparable(in_memory)) {

@@ -19,6 +19,8 @@
 //!
 //! # Main types
 //! - [`decode_bytes`] / [`decode_path`] → [`Items`], a stream of `Result<`[`Item`]`, `[`Error`]`>`;
+//! - [`read_path`] → [`Blobs`], the same walk with decoding left to the caller ([`Blob::decode`],
+//!   on any thread);
 //! - [`Item`] = [`ItemPath`] + [`ContainerKind`]s + [`Payload`] (`Json` with its exact original
 //!   bytes, `Jws` with header, claims, [`JwsKind`] and the credential, or `Url`);
 //! - [`bake_png`], [`bake_svg`], [`unbake_png`], [`unbake_svg`] with [`BakePayload`];
@@ -110,13 +112,13 @@ pub use limits::{
     MAX_NESTING_DEPTH, MAX_PNG_TEXT_BYTES, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO, MAX_ZIP_TOTAL_BYTES,
     ZIP_RATIO_CHECK_MIN_BYTES,
 };
-pub use walk::Items;
+pub use walk::{Blob, Blobs, Items};
 
 /// Decodes one blob (an upload, a zip file in memory …) by its content. `name` becomes the
 /// first [`ItemPath`] segment. A zip blob is read entry by entry; anything else is decoded at
 /// once. Collect into `Result<Vec<Item>, Error>` to stop at the first error.
 pub fn decode_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Items {
-    Items::from_bytes(bytes, name, limits)
+    Items::new(walk::Blobs::from_bytes(bytes, name, limits))
 }
 
 /// Decodes a file, or every file of a directory tree (recursively, in sorted order; symbolic
@@ -125,5 +127,19 @@ pub fn decode_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Items {
 /// bounded by [`Limits::max_file_bytes`]). Errors are per item and carry its path; the walk
 /// goes on after them.
 pub fn decode_path(path: &Path, limits: &Limits) -> Items {
-    Items::from_path(path, limits)
+    Items::new(Blobs::from_path(path, limits))
+}
+
+/// [`decode_bytes`] as [`Blobs`]: everything but a zip archive is decoded at once (the bytes
+/// are in memory already), a zip archive is read entry by entry, one blob per entry.
+pub fn read_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Blobs {
+    Blobs::from_bytes(bytes, name, limits)
+}
+
+/// Reads like [`decode_path`] (same walk, same order, same limits) but leaves decoding to the
+/// caller: each [`Blob`] is one file, zip entry or JSON Lines line, read but not decoded, and
+/// [`Blob::decode`] gives exactly the items [`decode_path`] would have given for it. For bulk
+/// work that decodes on many threads while one thread reads.
+pub fn read_path(path: &Path, limits: &Limits) -> Blobs {
+    Blobs::from_path(path, limits)
 }

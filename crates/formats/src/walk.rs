@@ -21,18 +21,109 @@ impl<T: Read + Seek> ReadSeek for T {}
 
 /// The stream of decoded items (and per-item errors) returned by [`crate::decode_path`] and
 /// [`crate::decode_bytes`]. Errors do not end the stream.
+///
+/// It is [`Blobs`] with each blob decoded as it is read; a caller that wants to decode on
+/// several threads takes the [`Blobs`] themselves ([`crate::read_path`]).
 pub struct Items {
-    limits: Limits,
+    blobs: Blobs,
     pending: VecDeque<Result<Item, Error>>,
-    stack: Vec<Source>,
 }
 
 impl std::fmt::Debug for Items {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Items")
             .field("pending", &self.pending.len())
+            .field("blobs", &self.blobs)
+            .finish()
+    }
+}
+
+/// The stream of read-but-not-yet-decoded units of input returned by [`crate::read_path`]:
+/// a file, a zip entry or a line of a JSON Lines file. Reading is sequential (the walk is a
+/// stream); decoding ([`Blob::decode`]) can then happen on any thread, in any order.
+pub struct Blobs {
+    limits: Limits,
+    ready: VecDeque<Blob>,
+    stack: Vec<Source>,
+}
+
+impl std::fmt::Debug for Blobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Blobs")
+            .field("ready", &self.ready.len())
             .field("open_sources", &self.stack.len())
             .finish()
+    }
+}
+
+/// One unit of input, read but not decoded: decoding it yields its items (a file may hold
+/// many: an array, a CLR, a presentation) or the errors that stopped them.
+pub struct Blob {
+    content: BlobContent,
+    limits: Limits,
+}
+
+enum BlobContent {
+    /// Nothing left to decode: the walk itself failed here (an I/O error, a limit), or the
+    /// bytes were decoded as they were read ([`crate::decode_bytes`]).
+    Decoded(Vec<Result<Item, Error>>),
+    /// A whole file or zip entry.
+    Whole { bytes: Vec<u8>, at: At },
+    /// Line `number` (trimmed, not blank) of the JSON Lines file at `at`.
+    Line { bytes: Vec<u8>, number: u64, at: At },
+}
+
+impl std::fmt::Debug for Blob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Blob")
+            .field("path", &self.path())
+            .field("bytes", &self.len())
+            .finish()
+    }
+}
+
+impl Blob {
+    /// Where the blob came from; `None` for one that is already decoded.
+    #[must_use]
+    pub fn path(&self) -> Option<&ItemPath> {
+        match &self.content {
+            BlobContent::Decoded(_) => None,
+            BlobContent::Whole { at, .. } | BlobContent::Line { at, .. } => Some(&at.path),
+        }
+    }
+
+    /// The size of the undecoded bytes held (0 once decoded): for bounding how much input a
+    /// caller keeps in flight.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match &self.content {
+            BlobContent::Decoded(_) => 0,
+            BlobContent::Whole { bytes, .. } | BlobContent::Line { bytes, .. } => bytes.len(),
+        }
+    }
+
+    /// Whether no undecoded bytes are held.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Decodes the blob into its items and per-item errors, in order, exactly as
+    /// [`crate::decode_path`] would have.
+    #[must_use]
+    pub fn decode(self) -> Vec<Result<Item, Error>> {
+        let limits = &self.limits;
+        match self.content {
+            BlobContent::Decoded(items) => items,
+            BlobContent::Whole { bytes, at } => {
+                let mut out = Vec::new();
+                decode_blob(&bytes, &at, &mut Cx::new(limits, &at, &mut out));
+                out
+            }
+            BlobContent::Line { bytes, number, at } => {
+                json::decode_streamed_line(&bytes, number, &at, limits)
+            }
+        }
     }
 }
 
@@ -82,71 +173,88 @@ struct LinesSource {
 /// What advancing a source produced.
 enum Step {
     Items(Vec<Result<Item, Error>>),
+    Blob(BlobContent),
     Push(Source),
     Exhausted,
 }
 
-impl Items {
-    fn new(limits: &Limits) -> Items {
-        Items {
+impl Blobs {
+    fn new(limits: &Limits) -> Blobs {
+        Blobs {
             limits: *limits,
-            pending: VecDeque::new(),
+            ready: VecDeque::new(),
             stack: Vec::new(),
         }
     }
 
-    pub(crate) fn from_path(path: &Path, limits: &Limits) -> Items {
-        let mut items = Items::new(limits);
+    fn decoded(&mut self, items: Vec<Result<Item, Error>>) {
+        self.ready.push_back(Blob {
+            content: BlobContent::Decoded(items),
+            limits: self.limits,
+        });
+    }
+
+    pub(crate) fn from_path(path: &Path, limits: &Limits) -> Blobs {
+        let mut blobs = Blobs::new(limits);
         let at = At::root(ItemPath::file(path));
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let at_dir = at.with(ContainerKind::Directory);
-                match items.visit_directory(path, 0, at_dir) {
-                    Step::Items(found) => items.pending.extend(found),
-                    Step::Push(source) => items.stack.push(source),
-                    Step::Exhausted => {}
-                }
+                let step = blobs.visit_directory(path, 0, at_dir);
+                blobs.apply(step);
             }
-            Ok(_) => items.apply(visit_file(path, at, &items.limits)),
-            Err(source) => items.pending.push_back(Err(Error::Io {
+            Ok(_) => {
+                let step = visit_file(path, at, &blobs.limits);
+                blobs.apply(step);
+            }
+            Err(source) => blobs.decoded(vec![Err(Error::Io {
                 path: ItemPath::file(path),
                 source,
-            })),
+            })]),
         }
-        items
+        blobs
     }
 
-    /// Decodes what `reader` yields as the content of a (non-zip) file named `name`: the
+    /// Reads what `reader` yields as the content of a (non-zip) file named `name`: the
     /// fuzzing entry point for the JSON Lines sniffing and streaming of [`visit_text`].
-    pub(crate) fn from_reader(reader: Box<dyn Read>, name: &str, limits: &Limits) -> Items {
-        let mut items = Items::new(limits);
+    pub(crate) fn from_reader(reader: Box<dyn Read>, name: &str, limits: &Limits) -> Blobs {
+        let mut blobs = Blobs::new(limits);
         let at = At::root(ItemPath::file(name));
-        items.apply(visit_text(reader, at, &items.limits));
-        items
+        let step = visit_text(reader, at, &blobs.limits);
+        blobs.apply(step);
+        blobs
     }
 
-    pub(crate) fn from_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Items {
-        let mut items = Items::new(limits);
+    /// Bytes in memory are decoded at once (a zip is still read entry by entry): the caller
+    /// holds them anyway, and copying them into a blob would only cost.
+    pub(crate) fn from_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Blobs {
+        let mut blobs = Blobs::new(limits);
         let at = At::root(ItemPath::file(name));
         if is_zip(bytes) {
             let reader: Box<dyn ReadSeek> = Box::new(Cursor::new(bytes.to_vec()));
-            let step = open_zip(reader, at, &items.limits);
-            items.apply(step);
-        } else if let Some(error) = too_large(&at, bytes.len(), &items.limits) {
-            items.pending.push_back(Err(error));
+            let step = open_zip(reader, at, &blobs.limits);
+            blobs.apply(step);
+        } else if let Some(error) = too_large(&at, bytes.len(), &blobs.limits) {
+            blobs.decoded(vec![Err(error)]);
         } else {
             let mut out = Vec::new();
-            decode_blob(bytes, &at, &mut Cx::new(&items.limits, &at, &mut out));
-            items.pending.extend(out);
+            decode_blob(bytes, &at, &mut Cx::new(&blobs.limits, &at, &mut out));
+            blobs.decoded(out);
         }
-        items
+        blobs
     }
 
     fn apply(&mut self, step: Step) {
         match step {
-            Step::Items(found) => self.pending.extend(found),
+            Step::Items(found) => self.decoded(found),
+            Step::Blob(content) => self.ready.push_back(Blob {
+                content,
+                limits: self.limits,
+            }),
             Step::Push(source) => self.stack.push(source),
-            Step::Exhausted => {}
+            Step::Exhausted => {
+                self.stack.pop();
+            }
         }
     }
 
@@ -215,6 +323,29 @@ impl Items {
     }
 }
 
+impl Iterator for Blobs {
+    type Item = Blob;
+
+    fn next(&mut self) -> Option<Blob> {
+        loop {
+            if let Some(next) = self.ready.pop_front() {
+                return Some(next);
+            }
+            let step = self.advance()?;
+            self.apply(step);
+        }
+    }
+}
+
+impl Items {
+    pub(crate) fn new(blobs: Blobs) -> Items {
+        Items {
+            blobs,
+            pending: VecDeque::new(),
+        }
+    }
+}
+
 impl Iterator for Items {
     type Item = Result<Item, Error>;
 
@@ -223,13 +354,8 @@ impl Iterator for Items {
             if let Some(next) = self.pending.pop_front() {
                 return Some(next);
             }
-            match self.advance()? {
-                Step::Items(found) => self.pending.extend(found),
-                Step::Push(source) => self.stack.push(source),
-                Step::Exhausted => {
-                    self.stack.pop();
-                }
-            }
+            let blob = self.blobs.next()?;
+            self.pending.extend(blob.decode());
         }
     }
 }
@@ -308,9 +434,7 @@ fn visit_text(reader: Box<dyn Read>, at: At, limits: &Limits) -> Step {
     if let Some(error) = too_large(&at, bytes.len(), limits) {
         return Step::Items(vec![Err(error)]);
     }
-    let mut out = Vec::new();
-    decode_blob(&bytes, &at, &mut Cx::new(limits, &at, &mut out));
-    Step::Items(out)
+    Step::Blob(BlobContent::Whole { bytes, at })
 }
 
 fn len_u64(bytes: &[u8]) -> u64 {
@@ -467,7 +591,11 @@ impl LinesSource {
     /// Reads and decodes the next line with content.
     fn next_line(&mut self, limits: &Limits) -> Step {
         if let Some((number, line)) = self.first.take() {
-            return Step::Items(json::decode_streamed_line(&line, number, &self.at, limits));
+            return Step::Blob(BlobContent::Line {
+                bytes: line,
+                number,
+                at: self.at.clone(),
+            });
         }
         let cap = limits.max_file_bytes.saturating_add(1);
         loop {
@@ -488,7 +616,11 @@ impl LinesSource {
                     if line.is_empty() {
                         continue;
                     }
-                    return Step::Items(json::decode_streamed_line(line, number, &self.at, limits));
+                    return Step::Blob(BlobContent::Line {
+                        bytes: line.to_vec(),
+                        number,
+                        at: self.at.clone(),
+                    });
                 }
                 Ok(LineRead::TooLong { size }) => {
                     return Step::Items(vec![Err(Error::FileTooLarge {
@@ -641,9 +773,7 @@ impl ZipSource {
             if is_zip(&bytes) {
                 return open_zip(Box::new(Cursor::new(bytes)), at, limits);
             }
-            let mut out = Vec::new();
-            decode_blob(&bytes, &at, &mut Cx::new(limits, &at, &mut out));
-            return Step::Items(out);
+            return Step::Blob(BlobContent::Whole { bytes, at });
         }
     }
 }

@@ -339,3 +339,55 @@ fn json_lines_items_are_yielded_before_the_file_is_read_to_its_end() {
     assert_eq!(rest[count - 2], "urn:example:chang");
     assert_eq!(rest[count - 1], format!("urn:example:{count:05}"));
 }
+
+/// `read_path` + `Blob::decode` is `decode_path` with the decoding moved: over every example
+/// file, a JSON Lines file, a zip of examples and a missing file, decoding the blobs in
+/// reverse order on other threads and putting them back in reading order gives exactly the
+/// items and errors `decode_path` gives.
+#[test]
+fn blobs_decoded_on_other_threads_give_exactly_the_decoded_walk() {
+    let dir = scratch_dir("blobs");
+    std::fs::write(dir.join("lines.jsonl"), example_lines().join("\n")).unwrap();
+    let simple = example("1edtech-validator/ob30/simple.json");
+    let zip = crate::zip_of(&[
+        ("a/simple.json", &simple, true),
+        ("b/not-json.txt", b"plain text", false),
+    ]);
+    std::fs::write(dir.join("bundle.zip"), zip).unwrap();
+    let limits = Limits::default();
+    let roots = [
+        crate::examples_dir(),
+        dir.clone(),
+        dir.join("does-not-exist.json"),
+    ];
+    for root in roots {
+        let expected: Vec<Result<String, String>> = decode_path(&root, &limits)
+            .map(|r| r.map(|i| format!("{i:?}")).map_err(|e| e.to_string()))
+            .collect();
+        let blobs: Vec<credbridge_formats::Blob> =
+            credbridge_formats::read_path(&root, &limits).collect();
+        assert!(blobs.len() > 1 || root.ends_with("does-not-exist.json"));
+        let mut decoded: Vec<(usize, Vec<Result<String, String>>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = blobs
+                .into_iter()
+                .enumerate()
+                .rev()
+                .map(|(n, blob)| {
+                    s.spawn(move || {
+                        let items = blob
+                            .decode()
+                            .into_iter()
+                            .map(|r| r.map(|i| format!("{i:?}")).map_err(|e| e.to_string()))
+                            .collect();
+                        (n, items)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        decoded.sort_by_key(|(n, _)| *n);
+        let got: Vec<_> = decoded.into_iter().flat_map(|(_, items)| items).collect();
+        assert!(!expected.is_empty());
+        assert_eq!(got, expected, "{}", root.display());
+    }
+}

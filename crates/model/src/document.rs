@@ -126,12 +126,7 @@ pub fn parse_jwt(credential: &Value, claims: &Value) -> Result<Document, ModelEr
 
 /// [`parse`] / [`parse_jwt`] taking ownership (no copy of the JSON).
 pub fn parse_owned(value: Value, claims: Option<Value>) -> Result<Document, ModelError> {
-    if !value.is_object() {
-        return Err(ModelError::NotAnObject {
-            found: json_kind(&value),
-        });
-    }
-    check_depth(&value)?;
+    check_shape(&value)?;
     if let Some(claims) = &claims {
         check_depth(claims)?;
     }
@@ -250,6 +245,16 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
+}
+
+/// What every reader of a credential requires first: an object, nested at most [`MAX_DEPTH`].
+pub(crate) fn check_shape(value: &Value) -> Result<(), ModelError> {
+    if !value.is_object() {
+        return Err(ModelError::NotAnObject {
+            found: json_kind(value),
+        });
+    }
+    check_depth(value)
 }
 
 fn check_depth(value: &Value) -> Result<(), ModelError> {

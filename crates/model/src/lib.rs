@@ -101,7 +101,9 @@ pub use classify::{Classification, Format, VcdmVersion, classify};
 pub use datetime::{DateTime, Timestamp};
 pub use document::{Document, MAX_DEPTH, Typed, parse, parse_jwt, parse_owned};
 pub use error::ModelError;
-pub use schema::{SchemaFinding, SchemaName, SchemaReport, Verdict, schema_findings};
+pub use schema::{
+    SchemaFinding, SchemaName, SchemaReport, Verdict, schema_findings, schema_findings_of,
+};
 pub use summary::{Summary, summarize};
 pub use tolerant::{IdOr, LangString, OneOrMany};
 

@@ -23,8 +23,9 @@ use boon::{Compiler, ErrorKind, SchemaIndex, Schemas, UrlLoader, ValidationError
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::classify::{Format, VcdmVersion};
+use crate::classify::{Classification, Format, VcdmVersion};
 use crate::document::Document;
+use crate::error::ModelError;
 
 /// A bundled 1EdTech JSON Schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -192,7 +193,27 @@ fn shorten(text: &str, max_chars: usize) -> String {
 
 /// Checks a document against the schema for its format (see the module doc).
 pub fn schema_findings(doc: &Document) -> SchemaReport {
-    let schema = match doc.format() {
+    findings_for(doc.json(), &doc.classification)
+}
+
+/// [`schema_findings`] for a credential that is only JSON (with its [`classify`] result): the
+/// bulk verification path, which needs the findings but not the typed view, and so skips
+/// copying and deserializing the whole credential.
+///
+/// # Errors
+/// As [`crate::parse`] before typing: the value is not an object or is nested too deep.
+///
+/// [`classify`]: crate::classify
+pub fn schema_findings_of(
+    value: &Value,
+    classification: &Classification,
+) -> Result<SchemaReport, ModelError> {
+    crate::document::check_shape(value)?;
+    Ok(findings_for(value, classification))
+}
+
+fn findings_for(value: &Value, classification: &Classification) -> SchemaReport {
+    let schema = match classification.format {
         Format::OpenBadges3 => SchemaName::Ob3AchievementCredential,
         Format::Endorsement3 => SchemaName::Ob3EndorsementCredential,
         Format::Clr2 => SchemaName::Clr2ClrCredential,
@@ -205,8 +226,8 @@ pub fn schema_findings(doc: &Document) -> SchemaReport {
             };
         }
     };
-    let mut report = validate(schema, doc.json());
-    if doc.vcdm() == Some(VcdmVersion::V1_1) && report.verdict == Verdict::Fail {
+    let mut report = validate(schema, value);
+    if classification.vcdm == Some(VcdmVersion::V1_1) && report.verdict == Verdict::Fail {
         report.note = Some(VCDM_1_1_NOTE);
     }
     report

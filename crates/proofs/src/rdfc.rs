@@ -43,17 +43,34 @@ impl JsonLdCanonicalizer {
     }
 }
 
-impl Canonicalizer for JsonLdCanonicalizer {
-    fn canonize(&self, document: &Value) -> Result<String, CanonicalizeError> {
-        let quads = self
-            .processor
+impl JsonLdCanonicalizer {
+    fn to_rdf(&self, document: &Value) -> Result<Vec<credbridge_rdf::Quad>, CanonicalizeError> {
+        self.processor
             .to_rdf(document, &Options::safe())
             .map_err(|e| CanonicalizeError {
                 stage: "toRdf",
                 cause: json_ld_cause(&e),
                 reason: e.to_string(),
-            })?;
+            })
+    }
+}
+
+impl Canonicalizer for JsonLdCanonicalizer {
+    fn canonize(&self, document: &Value) -> Result<String, CanonicalizeError> {
+        let quads = self.to_rdf(document)?;
         credbridge_rdf::canonical_nquads(&quads, &self.canon).map_err(|e| CanonicalizeError {
+            stage: "rdfc",
+            cause: rdfc_cause(&e),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Safe-mode toRdf plus the term checks RDFC-1.0 makes before it starts refuse whatever
+    /// canonicalisation would refuse in the document itself; the rest of RDFC-1.0 adds only
+    /// work limits, which say nothing about the document.
+    fn check_safe_mode(&self, document: &Value) -> Result<(), CanonicalizeError> {
+        let quads = self.to_rdf(document)?;
+        credbridge_rdf::validate_quads(&quads).map_err(|e| CanonicalizeError {
             stage: "rdfc",
             cause: rdfc_cause(&e),
             reason: e.to_string(),

@@ -14,3 +14,4 @@ mod expectations;
 mod jose_vectors;
 mod no_panics;
 mod round_trips;
+mod safe_mode;

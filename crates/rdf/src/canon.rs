@@ -266,6 +266,20 @@ pub fn canonical_nquads(quads: &[Quad], options: &CanonOptions) -> Result<String
     with_run(quads, options, |_, run| run.nquads)
 }
 
+/// Checks every quad the way canonicalization does before it starts (IRIs, language tags,
+/// term positions), without canonicalizing: for callers that only need to know a dataset
+/// could be canonicalized and signed.
+///
+/// # Errors
+/// The first [`CanonError::InvalidIri`], [`CanonError::InvalidLanguageTag`] or
+/// [`CanonError::TermNotAllowed`].
+pub fn validate_quads(quads: &[Quad]) -> Result<(), CanonError> {
+    quads
+        .iter()
+        .enumerate()
+        .try_for_each(|(index, quad)| engine::validate_quad(index, quad))
+}
+
 /// Parses N-Quads (at most [`CanonOptions::max_quads`] quads) and canonicalizes them.
 ///
 /// # Errors

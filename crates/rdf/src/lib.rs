@@ -68,7 +68,7 @@ pub mod term;
 pub use canon::{
     CanonError, CanonOptions, Canonical, DEFAULT_MAX_BLANK_NODES, DEFAULT_MAX_HNDQ_CALLS,
     DEFAULT_MAX_HNDQ_DEPTH, DEFAULT_MAX_PERMUTATIONS, DEFAULT_MAX_QUADS, HashAlgorithm,
-    canonical_nquads, canonicalize, canonicalize_nquads,
+    canonical_nquads, canonicalize, canonicalize_nquads, validate_quads,
 };
 pub use nquads::{
     NQuadsError, NQuadsLimits, parse_nquads, parse_nquads_with_limits, to_nquads, write_quad,

@@ -160,9 +160,9 @@ fn credential_checks(
     if matches!(
         classification.format,
         Format::OpenBadges3 | Format::Endorsement3 | Format::Clr2
-    ) && let Ok(doc) = credbridge_model::parse(value)
+    ) && let Ok(report) = credbridge_model::schema_findings_of(value, classification)
     {
-        checks.push(schema_check(&credbridge_model::schema_findings(&doc)));
+        checks.push(schema_check(&report));
     }
 
     // The proof: a JOSE envelope, or embedded Data Integrity proofs.
@@ -281,8 +281,8 @@ fn schema_check(report: &credbridge_model::SchemaReport) -> Check {
 
 fn json_ld_check(value: &Value, options: &VerifyOptions) -> Check {
     const ID: &str = "json-ld";
-    match options.canonicalizer.canonize(value) {
-        Ok(_) => Check::new(
+    match options.canonicalizer.check_safe_mode(value) {
+        Ok(()) => Check::new(
             ID,
             Severity::Fatal,
             Outcome::Passed,

@@ -2,7 +2,7 @@
 //! our own signers (eddsa-rdfc-2022, eddsa-jcs-2022 and VC-JOSE EdDSA, in turn), every one
 //! with a Bitstring status entry on a status list served by an HTTP server on loopback; some
 //! revoked, some expired, some tampered after signing. Then verifies them exactly as
-//! `credbridge verify` does (decode the JSON Lines stream, verify in parallel batches) and
+//! `credbridge verify` does (read the JSON Lines stream, decode and verify each line on the worker threads) and
 //! checks that every verdict is the one the generator intended.
 //!
 //! Reported: credentials per second over the verification phase, the same-run baseline (raw
@@ -351,8 +351,8 @@ pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
         .build()
         .context("starting worker threads")?;
-    let items = credbridge_formats::decode_path(&file, &Limits::default());
-    super::verify::verify_batched(items, &options, &pool, |report| {
+    let blobs = credbridge_formats::read_path(&file, &Limits::default());
+    super::verify::verify_stream(blobs, &options, &pool, |report| {
         let intended = generated.intents.get(seen).copied();
         seen += 1;
         let right = match (&report, intended) {

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
-use credbridge_formats::{Items, Limits};
+use credbridge_formats::{Blobs, Items, Limits};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Reads `path` (`-` is standard input), refusing anything over `limit` bytes.
@@ -47,6 +47,16 @@ pub fn items(path: &Path, limits: &Limits) -> Result<Items> {
         Ok(credbridge_formats::decode_bytes(&bytes, "<stdin>", limits))
     } else {
         Ok(credbridge_formats::decode_path(path, limits))
+    }
+}
+
+/// [`items`], read but not decoded: for decoding on many threads.
+pub fn blobs(path: &Path, limits: &Limits) -> Result<Blobs> {
+    if path == Path::new("-") {
+        let bytes = read_limited(path, limits.max_file_bytes)?;
+        Ok(credbridge_formats::read_bytes(&bytes, "<stdin>", limits))
+    } else {
+        Ok(credbridge_formats::read_path(path, limits))
     }
 }
 

@@ -1,20 +1,22 @@
 //! `credbridge verify`: one verdict per credential, for people (one line per check, in words)
 //! and programs (`--json`: one report per line), over any number of files in parallel.
 //!
-//! Items are decoded as a stream, verified in bounded batches on a rayon pool, and printed in
-//! input order, so memory stays flat however large the folder or archive.
+//! The input is read as a stream of blobs (files, zip entries, lines), each decoded and
+//! verified on a rayon pool while the next are read, and printed in input order; memory stays
+//! flat however large the folder or archive.
 
 use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 
 use anyhow::{Context, Result, anyhow};
 use credbridge_fetch::{
     DidWebResolver, DocumentSource, FetchPolicy, FirstOf, GuardedClient, HttpsControllerResolver,
     OfflineDocuments, SnapshotStore, SystemClock,
 };
-use credbridge_formats::{Item, Limits};
+use credbridge_formats::{Blob, Item, Limits};
 use credbridge_keys::{ChainResolver, OfflineDirectory, ResolveError, Resolver};
 use credbridge_proofs::{JsonLdCanonicalizer, suites};
 use credbridge_verify::{
@@ -25,12 +27,16 @@ use serde_json::json;
 
 use crate::args::VerifyArgs;
 use crate::cmd::canonize::loader;
-use crate::cmd::input::{items, progress_bar, read_json, unix_time};
+use crate::cmd::input::{blobs, progress_bar, read_json, unix_time};
 use crate::exit::Status;
 
-/// Items verified per parallel batch: large enough to keep every core busy, small enough
-/// that memory does not grow with the input.
-const BATCH: usize = 512;
+/// Most blobs (files, zip entries, JSON Lines lines) read but not yet reported: enough to
+/// keep every core busy while one slow blob finishes, few enough that memory stays flat.
+const MAX_IN_FLIGHT: u64 = 1024;
+
+/// Most undecoded input bytes held in flight (one blob is always let through, whatever its
+/// size, so a large file cannot stall the stream).
+const MAX_IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
 
 /// Configuration files (maps, registries, DID documents) are small; this guards a wrong path.
 const MAX_CONFIG_BYTES: u64 = 64 * 1024 * 1024;
@@ -39,34 +45,105 @@ const MAX_CONFIG_BYTES: u64 = 64 * 1024 * 1024;
 /// and the error).
 pub type ItemReport = Result<VerificationReport, (Option<String>, String)>;
 
-/// Verifies `items` in parallel batches of [`BATCH`] on `pool` and hands every outcome to
-/// `each` in input order. Only one batch is held at a time, so memory stays flat however long
-/// the stream; `credbridge verify` and `credbridge bench --bulk` both run through here.
-pub fn verify_batched(
-    items: impl Iterator<Item = Result<Item, credbridge_formats::Error>>,
+/// Verifies every item of `blobs` on `pool` and hands each outcome to `each` in input order.
+///
+/// The calling thread only reads: each blob is decoded *and* verified by a worker (a blob of
+/// many items — an array, a CLR — spreads over the workers too), results are put back in
+/// reading order as they arrive, and at most [`MAX_IN_FLIGHT`] blobs ([`MAX_IN_FLIGHT_BYTES`])
+/// are held at once, so there is no batch barrier and memory stays flat however long the
+/// stream. If `each` fails (say, stdout closed), the workers skip what is left and the error
+/// is returned. `credbridge verify` and `credbridge bench --bulk` both run through here.
+pub fn verify_stream(
+    blobs: impl Iterator<Item = Blob>,
     options: &VerifyOptions,
     pool: &rayon::ThreadPool,
     mut each: impl FnMut(ItemReport) -> Result<()>,
 ) -> Result<()> {
-    let mut items = items.peekable();
-    let mut batch = Vec::with_capacity(BATCH);
-    while items.peek().is_some() {
-        batch.clear();
-        batch.extend(items.by_ref().take(BATCH));
-        let reports: Vec<ItemReport> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|item| match item {
-                    Ok(item) => Ok(credbridge_verify::verify_item(item, options)),
-                    Err(err) => Err((err.path().map(ToString::to_string), err.to_string())),
-                })
-                .collect()
-        });
-        for report in reports {
-            each(report)?;
+    let (sender, receiver) = mpsc::channel::<(u64, usize, Vec<ItemReport>)>();
+    let stop = AtomicBool::new(false);
+    let mut blobs = blobs.fuse();
+    pool.in_place_scope(|scope| {
+        let mut read: u64 = 0;
+        let mut reported: u64 = 0;
+        let mut bytes_in_flight = 0usize;
+        let mut finished: BTreeMap<u64, (usize, Vec<ItemReport>)> = BTreeMap::new();
+        let result = loop {
+            while read - reported < MAX_IN_FLIGHT
+                && (bytes_in_flight < MAX_IN_FLIGHT_BYTES || read == reported)
+            {
+                let Some(blob) = blobs.next() else { break };
+                let size = blob.len();
+                bytes_in_flight += size;
+                let sequence = read;
+                read += 1;
+                let sender = sender.clone();
+                let stop = &stop;
+                scope.spawn(move |_| {
+                    let reports = if stop.load(Ordering::Relaxed) {
+                        Vec::new()
+                    } else {
+                        verify_blob(blob, options)
+                    };
+                    // The receiver outlives the scope; a send cannot fail before it ends.
+                    let _ = sender.send((sequence, size, reports));
+                });
+            }
+            if reported == read {
+                break Ok(());
+            }
+            // Every spawned blob sends exactly once (panics included), so this cannot hang.
+            let Ok((sequence, size, reports)) = receiver.recv() else {
+                break Err(anyhow!("a verification worker stopped"));
+            };
+            finished.insert(sequence, (size, reports));
+            let mut failure = None;
+            while let Some((size, reports)) = finished.remove(&reported) {
+                bytes_in_flight -= size;
+                reported += 1;
+                for report in reports {
+                    if let Err(e) = each(report) {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+                if failure.is_some() {
+                    break;
+                }
+            }
+            if let Some(e) = failure {
+                break Err(e);
+            }
+        };
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
         }
-    }
-    Ok(())
+        result
+    })
+}
+
+/// Decodes one blob and verifies its items (in parallel when there are several). A panic —
+/// a bug, since no library panics on input by design — becomes that blob's error instead of
+/// ending the run.
+fn verify_blob(blob: Blob, options: &VerifyOptions) -> Vec<ItemReport> {
+    let path = blob.path().map(ToString::to_string);
+    let work = std::panic::AssertUnwindSafe(|| {
+        let items = blob.decode();
+        let verify = |item: &Result<Item, credbridge_formats::Error>| match item {
+            Ok(item) => Ok(credbridge_verify::verify_item(item, options)),
+            Err(err) => Err((err.path().map(ToString::to_string), err.to_string())),
+        };
+        if items.len() > 1 {
+            items.par_iter().map(verify).collect()
+        } else {
+            items.iter().map(verify).collect()
+        }
+    });
+    std::panic::catch_unwind(work).unwrap_or_else(|_| {
+        vec![Err((
+            path,
+            "internal error: verification stopped unexpectedly (please report this input)".into(),
+        ))]
+    })
 }
 
 pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {
@@ -85,7 +162,7 @@ pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {
     let mut summary = Summary::default();
 
     for path in &args.paths {
-        verify_batched(items(path, &limits)?, &options, &pool, |report| {
+        verify_stream(blobs(path, &limits)?, &options, &pool, |report| {
             progress.inc(1);
             match report {
                 Ok(report) => {

@@ -824,7 +824,7 @@ impl Permuter {
 /// Rejects quads that are not RDF or could not be serialized unambiguously. Strictness
 /// here is a security property: an IRI holding `> <` or a newline could make two different
 /// datasets produce the same canonical text, and so the same signature.
-fn validate_quad(quad_index: usize, quad: &Quad) -> Result<(), CanonError> {
+pub(super) fn validate_quad(quad_index: usize, quad: &Quad) -> Result<(), CanonError> {
     let not_allowed = |position, found| CanonError::TermNotAllowed {
         quad_index,
         position,

@@ -4,7 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use credbridge_fetch::{FetchError, Purpose, Snapshot, SourcedDocument};
+use credbridge_fetch::{FetchError, Purpose, Snapshot, SourcedBody};
 use credbridge_proofs::AssertionMethodPurpose;
 use serde_json::{Map, Value, json};
 
@@ -12,11 +12,15 @@ use super::bitstring::{Bitstring, ListKind, SPEC_MINIMUM_ENTRIES, decode_bitstri
 use crate::report::Outcome;
 use crate::{VerifyOptions, proof, validity};
 
-/// A document as obtained from the document source (or from its last snapshot).
+/// A document as obtained from the document source (or from its last snapshot), not yet
+/// parsed: its verdict is shared under the hash of its body, so most credentials of a bulk run
+/// never need the parsed list.
 #[derive(Debug, Clone)]
 pub struct ListDocument {
-    /// The body: a JSON document, or a JSON string holding a compact JWS.
-    pub value: Value,
+    /// The URL asked for.
+    pub url: String,
+    /// The raw body: a JSON document, or a compact JWS.
+    pub body: Vec<u8>,
     /// Where it came from (the final URL, or a local file).
     pub origin: String,
     /// When it was obtained (RFC 3339).
@@ -28,6 +32,12 @@ pub struct ListDocument {
 }
 
 impl ListDocument {
+    /// The body as JSON (a compact JWS as a JSON string), or why it is neither, in the words
+    /// of a fetch error.
+    pub fn value(&self) -> Result<Value, String> {
+        credbridge_fetch::body_to_value(&self.url, &self.body).map_err(|e| e.to_string())
+    }
+
     /// The facts about where the document came from, for evidence.
     pub fn provenance(&self, evidence: &mut Map<String, Value>) {
         evidence.insert("origin".into(), json!(self.origin));
@@ -58,18 +68,10 @@ fn rfc3339(time: SystemTime) -> String {
     credbridge_proofs::format_datetime(seconds)
 }
 
-/// A body as JSON, or as a JSON string when it is a compact JWS (a VC-JWT status list).
-fn body_value(body: &[u8]) -> Option<Value> {
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Some(value);
-    }
-    let text = std::str::from_utf8(body).ok()?.trim();
-    (text.split('.').count() == 3).then(|| Value::String(text.to_owned()))
-}
-
 fn from_snapshot(snapshot: &Snapshot) -> Option<ListDocument> {
     Some(ListDocument {
-        value: body_value(&snapshot.body)?,
+        url: snapshot.url.clone(),
+        body: snapshot.body.clone(),
         origin: format!("snapshot of {}", snapshot.final_url),
         fetched_at: rfc3339(snapshot.fetched_at),
         from_cache: true,
@@ -91,19 +93,19 @@ pub fn fetch(url: &str, options: &VerifyOptions) -> Fetch {
             last_seen: None,
         };
     };
-    match source.get_document(url, Purpose::StatusList) {
-        Ok(SourcedDocument {
-            value,
+    match source.get_body(url, Purpose::StatusList) {
+        Ok(SourcedBody {
             body,
             origin,
             fetched_at,
             from_cache,
         }) => Fetch::Fetched(ListDocument {
-            value,
+            url: url.to_owned(),
+            body_sha256: sha256(&body),
+            body,
             origin,
             fetched_at: rfc3339(fetched_at),
             from_cache,
-            body_sha256: sha256(&body),
         }),
         Err(err) => Fetch::NotFetched {
             reason: match err {
@@ -176,9 +178,9 @@ fn validate_into(
 ) -> Result<ValidList, String> {
     let wanted = kind.credential_type();
     // The credential, the proof check, and the JWT claims when it came as a VC-JWT.
-    let (credential, summary, claims) = match &doc.value {
+    let (credential, summary, claims) = match doc.value()? {
         Value::String(compact) => {
-            let (summary, verification) = proof::jose(compact, options);
+            let (summary, verification) = proof::jose(&compact, options);
             let verification = verification.ok_or_else(|| match &summary.check.outcome {
                 Outcome::Failed(reason) | Outcome::CouldNotCheck(reason) => {
                     format!("the status list is not a readable signed token: {reason}")
@@ -193,15 +195,15 @@ fn validate_into(
             check_type(&credential, wanted)?;
             (credential, summary, Some(claims))
         }
-        Value::Object(_) => {
-            check_type(&doc.value, wanted)?;
-            let summary = proof::data_integrity(&doc.value, options, &AssertionMethodPurpose);
-            (doc.value.clone(), summary, None)
+        value @ Value::Object(_) => {
+            check_type(&value, wanted)?;
+            let summary = proof::data_integrity(&value, options, &AssertionMethodPurpose);
+            (value, summary, None)
         }
         other => {
             return Err(format!(
                 "the status list document is {}, not a {wanted}",
-                json_type(other)
+                json_type(&other)
             ));
         }
     };

@@ -302,7 +302,10 @@ impl Run<'_> {
         match fetched.as_ref() {
             Fetch::NotFetched { reason, last_seen } => {
                 if let Some(doc) = last_seen {
-                    let finding = read_1edtech(url, &doc.value, credential_id, &mut Map::new());
+                    let finding = match doc.value() {
+                        Ok(list) => read_1edtech(url, &list, credential_id, &mut Map::new()),
+                        Err(reason) => Finding::CouldNotCheck(reason),
+                    };
                     facts.insert(
                         "last_seen".into(),
                         json!(format!(
@@ -316,7 +319,12 @@ impl Run<'_> {
             }
             Fetch::Fetched(doc) => {
                 doc.provenance(facts);
-                read_1edtech(url, &doc.value, credential_id, facts)
+                match doc.value() {
+                    Ok(list) => read_1edtech(url, &list, credential_id, facts),
+                    Err(reason) => Finding::CouldNotCheck(format!(
+                        "1EdTech revocation list {url} could not be read: {reason}"
+                    )),
+                }
             }
         }
     }
