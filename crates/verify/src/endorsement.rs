@@ -13,29 +13,54 @@ use crate::report::{Check, Outcome, Severity, Verdict};
 /// Most endorsements verified per credential.
 pub const MAX_ENDORSEMENTS: usize = 64;
 
-fn collect<'a>(value: &'a Value, pointer: String, out: &mut Vec<(String, &'a Value)>) {
+/// One step of the JSON pointer to where the walk is: built into a string only for the
+/// endorsements found, since most credentials have none and the walk visits every node.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn pointer(path: &[Step<'_>]) -> String {
+    let mut out = String::new();
+    for step in path {
+        out.push('/');
+        match step {
+            Step::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Step::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
+fn collect<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Vec<(String, &'a Value)>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                let at = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                path.push(Step::Key(key));
                 if key == "endorsement" {
                     match child {
                         Value::Array(items) => {
                             for (i, e) in items.iter().enumerate() {
-                                out.push((format!("{at}/{i}"), e));
+                                path.push(Step::Index(i));
+                                out.push((pointer(path), e));
+                                path.pop();
                             }
                         }
-                        Value::Object(_) => out.push((at.clone(), child)),
+                        Value::Object(_) => out.push((pointer(path), child)),
                         _ => {}
                     }
                 } else if key != "proof" && key != "verifiableCredential" {
-                    collect(child, at, out);
+                    collect(child, path, out);
                 }
+                path.pop();
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                collect(child, format!("{pointer}/{i}"), out);
+                path.push(Step::Index(i));
+                collect(child, path, out);
+                path.pop();
             }
         }
         _ => {}
@@ -45,7 +70,7 @@ fn collect<'a>(value: &'a Value, pointer: String, out: &mut Vec<(String, &'a Val
 /// The `endorsements` check, or `None` when the credential carries no embedded endorsement.
 pub fn check(value: &Value, options: &VerifyOptions, depth: usize) -> Option<Check> {
     let mut found = Vec::new();
-    collect(value, String::new(), &mut found);
+    collect(value, &mut Vec::new(), &mut found);
     if found.is_empty() {
         return None;
     }

@@ -11,6 +11,8 @@
 mod common;
 #[path = "main/data_model.rs"]
 mod data_model;
+#[path = "main/endorsements.rs"]
+mod endorsements;
 #[path = "main/examples.rs"]
 mod examples;
 #[path = "main/ob2.rs"]
