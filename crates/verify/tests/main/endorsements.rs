@@ -27,14 +27,14 @@ fn sign(document: &Value, key: &SecretKey, did: &DidKey) -> Value {
     .unwrap()
 }
 
-fn endorsement(key: &SecretKey, did: &DidKey, comment: &str) -> Value {
+fn endorsement(key: &SecretKey, did: &DidKey, id: &str, comment: &str) -> Value {
     sign(
         &json!({
             "@context": [
                 "https://www.w3.org/ns/credentials/v2",
                 "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
             ],
-            "id": format!("urn:uuid:{}", if comment.len() % 2 == 0 { "e1" } else { "e2" }),
+            "id": id,
             "type": ["VerifiableCredential", "EndorsementCredential"],
             "name": "Endorsement",
             "issuer": {"id": did.did, "type": ["Profile"], "name": "Guild of Data Analysts"},
@@ -57,8 +57,8 @@ fn each_endorsement_is_verified_where_it_sits_and_a_bad_one_is_advisory() {
     let guild_key = SecretKey::from_raw_bytes(KeyType::Ed25519, &[4; 32]).unwrap();
     let guild = DidKey::from_public_key(&guild_key.public_key());
 
-    let good = endorsement(&guild_key, &guild, "Meets our bar.");
-    let mut tampered = endorsement(&guild_key, &guild, "Meets our bar too");
+    let good = endorsement(&guild_key, &guild, "urn:example:e1", "Meets our bar.");
+    let mut tampered = endorsement(&guild_key, &guild, "urn:example:e2", "Meets our bar too");
     tampered["credentialSubject"]["endorsementComment"] = json!("The best course anywhere");
 
     let credential = sign(
@@ -147,7 +147,7 @@ fn each_endorsement_is_verified_where_it_sits_and_a_bad_one_is_advisory() {
 fn pointers_escape_tilde_and_slash() {
     let key = SecretKey::from_raw_bytes(KeyType::Ed25519, &[5; 32]).unwrap();
     let did = DidKey::from_public_key(&key.public_key());
-    let mut unsigned = endorsement(&key, &did, "x");
+    let mut unsigned = endorsement(&key, &did, "urn:example:e3", "x");
     unsigned.as_object_mut().unwrap().remove("proof");
     let credential = sign(
         &json!({
