@@ -32,6 +32,8 @@ use serde_json::{Value, json};
 /// Entries in the status list: the spec's minimum size (16 KiB of bits).
 const LIST_BITS: usize = 131_072;
 const SEED: [u8; 32] = [0x2b; 32];
+/// Credentials generated (in parallel) before they are written out.
+const GENERATION_CHUNK: usize = 4096;
 /// The verification time: after issuance, before the valid credentials expire.
 const NOW: i64 = 1_800_000_000;
 
@@ -165,9 +167,8 @@ fn generate(
 ) -> Result<Generated> {
     let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
     let vm = did.verification_method_id();
-    let lines: Vec<Result<String>> = (0..count)
-        .into_par_iter()
-        .map(|i| {
+    let make = |i: usize| -> Result<String> {
+        {
             let mut credential = template(&did.did);
             credential["id"] = json!(format!("urn:uuid:5e1d7c1a-0000-4000-8000-{i:012}"));
             credential["credentialStatus"] = json!({
@@ -235,11 +236,19 @@ fn generate(
                 }
             };
             Ok(signed)
-        })
-        .collect();
+        }
+    };
+    // Written chunk by chunk, so the generator never holds the whole set (the verification
+    // phase's peak memory would otherwise include what the allocator kept from it).
     let mut out = BufWriter::new(std::fs::File::create(file)?);
-    for line in lines {
-        writeln!(out, "{}", line?)?;
+    let mut start = 0;
+    while start < count {
+        let end = count.min(start + GENERATION_CHUNK);
+        let lines: Vec<Result<String>> = (start..end).into_par_iter().map(make).collect();
+        for line in lines {
+            writeln!(out, "{}", line?)?;
+        }
+        start = end;
     }
     out.flush()?;
     Ok(Generated {
