@@ -183,7 +183,7 @@ fn generate(
             }
             let signed = match i % 3 {
                 0 | 1 => {
-                    let suite = if i % 3 == 0 {
+                    let suite = if i.is_multiple_of(3) {
                         suites::EDDSA_RDFC_2022
                     } else {
                         suites::EDDSA_JCS_2022
