@@ -72,6 +72,12 @@ pub(crate) fn parse_value(bytes: &[u8], at: &At, limits: &Limits) -> Result<Valu
             limit: limits.max_json_depth.min(SERDE_JSON_MAX_DEPTH),
         });
     }
+    parse_within_checked_text(bytes, at)
+}
+
+/// Parses one JSON value that lies inside a text whose depth was checked already (the
+/// document, or the streamed line): scanning it again would only cost.
+fn parse_within_checked_text(bytes: &[u8], at: &At) -> Result<Value, Error> {
     serde_json::from_slice(bytes).map_err(|e| invalid_json(at, &e))
 }
 
@@ -210,13 +216,14 @@ pub(crate) fn decode_streamed_line(
     out
 }
 
-/// Decodes one root value: `standalone` means it is a JSON text of its own (so the item gets
+/// Decodes one root value, inside a text whose depth has been checked (every caller does
+/// that first): `standalone` means it is a JSON text of its own (so the item gets
 /// the [`ContainerKind::Json`] marker), not a line of a JSON Lines file.
 fn decode_root(raw: &[u8], at: &At, cx: &mut Cx<'_>, standalone: bool) {
     if raw.first() == Some(&b'[') {
         return decode_array(raw, at, cx);
     }
-    let value = match parse_value(raw, at, cx.limits) {
+    let value = match parse_within_checked_text(raw, at) {
         Ok(value) => value,
         Err(e) => return cx.fail(e),
     };
@@ -240,7 +247,7 @@ fn decode_array(raw: &[u8], at: &At, cx: &mut Cx<'_>) {
             cx.fail(at_element.not_a_container("a JSON array inside a JSON array"));
             continue;
         }
-        match parse_value(element_raw, &at_element, cx.limits) {
+        match parse_within_checked_text(element_raw, &at_element) {
             Ok(value) => document::decode_value(element_raw, value, &at_element, cx, false),
             Err(e) => cx.fail(e),
         }
