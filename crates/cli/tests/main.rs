@@ -418,3 +418,93 @@ fn recipient_option_matches_the_salted_identity_hash() {
         stdout(&wrong)
     );
 }
+
+#[test]
+fn bulk_benchmark_gets_every_verdict_right() {
+    let out = credbridge(&["bench", "--bulk", "300"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    let line = &lines[0];
+    assert_eq!(line["name"], "bulk-verify-mixed");
+    assert_eq!(line["credentials"], 300);
+    assert_eq!(line["wrong_verdicts"], 0, "{line}");
+    assert!(line["per_second"].as_f64().unwrap() > 0.0);
+    assert!(line["baseline"]["per_second"].as_f64().unwrap() > 0.0);
+    assert!(line["peak_rss_mb"].as_f64().unwrap() > 0.0);
+}
+
+/// A folder of files, a JSON Lines file and a zip: reports come out one per credential, in
+/// the order the files are read (what `inspect` lists), whatever the number of workers, and
+/// each verdict is the credential's own.
+#[test]
+fn folder_verification_reports_in_input_order_with_any_number_of_workers() {
+    let dir = tempdir("bulk-order");
+    let valid = std::fs::read(repo().join("examples/ob3-eddsa-rdfc-2022.json")).unwrap();
+    let tampered = std::fs::read(repo().join("examples/ob3-tampered.json")).unwrap();
+    let line = |bytes: &[u8]| {
+        serde_json::to_string(&serde_json::from_slice::<Value>(bytes).unwrap()).unwrap()
+    };
+    for i in 0..40 {
+        let bytes = if i % 7 == 3 { &tampered } else { &valid };
+        std::fs::write(dir.join(format!("a{i:02}.json")), bytes).unwrap();
+    }
+    let lines: Vec<String> = (0..60)
+        .map(|i| {
+            if i % 11 == 5 {
+                line(&tampered)
+            } else {
+                line(&valid)
+            }
+        })
+        .collect();
+    std::fs::write(dir.join("b.jsonl"), lines.join("\n")).unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..20 {
+        let bytes = if i % 5 == 1 { &tampered } else { &valid };
+        zip.start_file(
+            format!("c{i:02}.json"),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut zip, bytes).unwrap();
+    }
+    std::fs::write(dir.join("c.zip"), zip.finish().unwrap().into_inner()).unwrap();
+    let path = dir.to_str().unwrap();
+
+    let listed: Vec<String> = json_lines(&credbridge(&["inspect", "--json", path]))
+        .iter()
+        .map(|l| l["item"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed.len(), 120);
+    let expected_invalid = (0..40).filter(|i| i % 7 == 3).count()
+        + (0..60).filter(|i| i % 11 == 5).count()
+        + (0..20).filter(|i| i % 5 == 1).count();
+
+    let mut runs = Vec::new();
+    for jobs in ["1", "2", "3"] {
+        let out = credbridge(&["verify", "--offline", "--json", "--jobs", jobs, path]);
+        assert_eq!(out.status.code(), Some(1), "some are tampered");
+        let reports = json_lines(&out);
+        let items: Vec<String> = reports
+            .iter()
+            .map(|r| r["item"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(items, listed, "--jobs {jobs}");
+        let verdicts: Vec<String> = reports
+            .iter()
+            .map(|r| r["verdict"].as_str().unwrap().to_owned())
+            .collect();
+        let invalid = verdicts.iter().filter(|v| *v == "invalid").count();
+        assert_eq!(invalid, expected_invalid, "--jobs {jobs}");
+        assert!(verdicts.iter().all(|v| v == "valid" || v == "invalid"));
+        runs.push(verdicts);
+    }
+    assert_eq!(runs[0], runs[1]);
+    assert_eq!(runs[1], runs[2]);
+}
