@@ -203,7 +203,7 @@ pub fn schema_findings(doc: &Document) -> SchemaReport {
 /// # Errors
 /// As [`crate::parse`] before typing: the value is not an object or is nested too deep.
 ///
-/// [`classify`]: crate::classify
+/// [`classify`]: crate::classify()
 pub fn schema_findings_of(
     value: &Value,
     classification: &Classification,

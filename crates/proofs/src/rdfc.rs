@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use credbridge_jsonld::{DocumentLoader, JsonLdError, Options, Processor};
+use credbridge_jsonld::{DocumentLoader, JsonLdError, Options, Processor, RdfDirection};
 use credbridge_rdf::{CanonError, CanonOptions};
 use serde_json::Value;
 
@@ -44,9 +44,13 @@ impl JsonLdCanonicalizer {
 }
 
 impl JsonLdCanonicalizer {
-    fn to_rdf(&self, document: &Value) -> Result<Vec<credbridge_rdf::Quad>, CanonicalizeError> {
+    fn to_rdf(
+        &self,
+        document: &Value,
+        options: &Options,
+    ) -> Result<Vec<credbridge_rdf::Quad>, CanonicalizeError> {
         self.processor
-            .to_rdf(document, &Options::safe())
+            .to_rdf(document, options)
             .map_err(|e| CanonicalizeError {
                 stage: "toRdf",
                 cause: json_ld_cause(&e),
@@ -57,7 +61,7 @@ impl JsonLdCanonicalizer {
 
 impl Canonicalizer for JsonLdCanonicalizer {
     fn canonize(&self, document: &Value) -> Result<String, CanonicalizeError> {
-        let quads = self.to_rdf(document)?;
+        let quads = self.to_rdf(document, &Options::safe())?;
         credbridge_rdf::canonical_nquads(&quads, &self.canon).map_err(|e| CanonicalizeError {
             stage: "rdfc",
             cause: rdfc_cause(&e),
@@ -68,8 +72,16 @@ impl Canonicalizer for JsonLdCanonicalizer {
     /// Safe-mode toRdf plus the term checks RDFC-1.0 makes before it starts refuse whatever
     /// canonicalisation would refuse in the document itself; the rest of RDFC-1.0 adds only
     /// work limits, which say nothing about the document.
+    ///
+    /// One difference, on purpose: `@direction` (VCDM 2.0 §11.1 puts it in names and
+    /// descriptions) is kept as an `i18n-datatype` literal rather than refused. The check asks
+    /// whether a processor would drop or misread data, and with that representation nothing is
+    /// dropped; `canonize` keeps plain safe mode, because a signature's canonical form must be
+    /// the one the issuer's tools produce (jsonld.js refuses `@direction` there).
     fn check_safe_mode(&self, document: &Value) -> Result<(), CanonicalizeError> {
-        let quads = self.to_rdf(document)?;
+        let mut options = Options::safe();
+        options.rdf_direction = Some(RdfDirection::I18nDatatype);
+        let quads = self.to_rdf(document, &options)?;
         credbridge_rdf::validate_quads(&quads).map_err(|e| CanonicalizeError {
             stage: "rdfc",
             cause: rdfc_cause(&e),

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use credbridge_jsonld::{Options, Processor, RdfDirection};
+use credbridge_proofs::{Canonicalizer, JsonLdCanonicalizer};
 use credbridge_verify::{Check, Outcome, Severity, verify_value};
 use serde_json::{Value, json};
 
@@ -142,6 +143,7 @@ fn as_the_harness_sends_it(mut doc: Value) -> Value {
 #[test]
 fn vcdm_2_0_test_suite_fixtures() {
     let processor = Processor::with_bundled_contexts();
+    let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
     let mut files = Vec::new();
     json_files(&suite_dir(), &mut files);
     assert!(files.len() >= 90, "suite fixtures missing: {}", files.len());
@@ -158,7 +160,14 @@ fn vcdm_2_0_test_suite_fixtures() {
         let doc = as_the_harness_sends_it(read_json(path));
         let check = data_model_check(&doc);
         let data_model_ok = check.outcome == Outcome::Passed;
-        let json_ld = processor.to_rdf(&doc, &json_ld_options());
+        // What `verify`'s json-ld check runs; the processor with the suite's options must
+        // agree with it.
+        let json_ld = canonicalizer.check_safe_mode(&doc);
+        assert_eq!(
+            json_ld.is_ok(),
+            processor.to_rdf(&doc, &json_ld_options()).is_ok(),
+            "{name}"
+        );
         let accepted = data_model_ok && json_ld.is_ok();
         let good = match expect {
             Expect::Accept | Expect::HolderRule => accepted,
@@ -538,4 +547,59 @@ fn example_credentials_follow_the_data_model() {
     );
     assert!(checked >= 140, "{checked}");
     assert_eq!(failed, BROKEN_ON_PURPOSE);
+}
+
+/// VCDM 2.0 §11.1 puts `@direction` in names and descriptions: such a credential (signed with
+/// a suite that does not canonicalize, so the signature is not at stake) passes the json-ld
+/// check, while an undefined term in the same credential still fails it.
+#[test]
+fn language_direction_passes_the_json_ld_check_and_undefined_terms_do_not() {
+    use credbridge_formats::{Limits, decode_bytes};
+    use credbridge_keys::{DidKey, KeyType, SecretKey};
+    use credbridge_proofs::{SignOptions, sign_data_integrity, suites};
+    use credbridge_verify::{Verdict, verify_item};
+
+    let key = SecretKey::from_raw_bytes(KeyType::Ed25519, &[7; 32]).unwrap();
+    let did = DidKey::from_public_key(&key.public_key());
+    let verify = |extra: (&str, Value)| {
+        let mut credential = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": did.did,
+            "validFrom": "2023-01-01T00:00:00Z",
+            "name": {"@value": "شهادة تحليل البيانات", "@language": "ar", "@direction": "rtl"},
+            "credentialSubject": {"id": "did:example:learner"}
+        });
+        credential[extra.0] = extra.1;
+        let signed = sign_data_integrity(
+            &credential,
+            suites::EDDSA_JCS_2022,
+            &key,
+            &SignOptions {
+                verification_method: did.verification_method_id(),
+                proof_purpose: "assertionMethod".into(),
+                created: Some(NOW - 3_600),
+                ..SignOptions::default()
+            },
+        )
+        .unwrap();
+        let bytes = serde_json::to_vec(&signed).unwrap();
+        let item = decode_bytes(&bytes, "direction.json", &Limits::default())
+            .next()
+            .unwrap()
+            .unwrap();
+        verify_item(&item, &offline_options(NOW))
+    };
+    let report = verify(("description", json!("plain")));
+    let json_ld = report.checks.iter().find(|c| c.id == "json-ld").unwrap();
+    assert_eq!(json_ld.outcome, Outcome::Passed, "{report:#?}");
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+
+    let report = verify(("favouriteColour", json!("green")));
+    let json_ld = report.checks.iter().find(|c| c.id == "json-ld").unwrap();
+    assert!(
+        matches!(&json_ld.outcome, Outcome::Failed(why) if why.contains("favouriteColour")),
+        "{json_ld:?}"
+    );
+    assert_eq!(report.verdict, Verdict::Invalid);
 }
