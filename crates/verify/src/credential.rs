@@ -240,7 +240,45 @@ fn credential_checks(
     if classification.format == Format::Clr2 {
         checks.push(clr::associations(value));
     }
+    if !is_presentation && let Some(check) = refresh_service(value) {
+        checks.push(check);
+    }
     checks
+}
+
+/// `refresh-service` (advisory, informational): the issuer names a service where a newer
+/// version of the credential can be requested (VCDM 2.0 §5.4, 1.1 §5.5). Reported, not
+/// contacted: refreshing needs the holder's authorization, which a verifier does not have.
+/// The entry's shape is the data-model check's business; here only what a reader needs.
+fn refresh_service(value: &Value) -> Option<Check> {
+    let services: Vec<&Value> = match value.get("refreshService")? {
+        Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    let listed: Vec<Value> = services
+        .iter()
+        .map(|service| {
+            json!({
+                "type": service.get("type"),
+                "url": service.get("id").or_else(|| service.get("url")),
+            })
+        })
+        .collect();
+    let message = match listed.first().and_then(|s| s["url"].as_str()) {
+        Some(url) => {
+            format!("the issuer offers a refreshed version of this credential on request, at {url}")
+        }
+        None => "the issuer offers a refreshed version of this credential on request".to_owned(),
+    };
+    Some(
+        Check::new(
+            "refresh-service",
+            Severity::Advisory,
+            Outcome::Passed,
+            message,
+        )
+        .with_evidence("services", listed),
+    )
 }
 
 fn schema_check(report: &credbridge_model::SchemaReport) -> Check {

@@ -603,3 +603,54 @@ fn language_direction_passes_the_json_ld_check_and_undefined_terms_do_not() {
     );
     assert_eq!(report.verdict, Verdict::Invalid);
 }
+
+/// `refreshService` is reported (advisory, with its type and URL), never contacted, and does
+/// not change the verdict; a credential without one has no such check.
+#[test]
+fn refresh_service_is_reported_not_contacted() {
+    let mut credential = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "validFrom": "2023-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner"},
+        "refreshService": {
+            "type": "VerifiableCredentialRefreshService2021",
+            "id": "https://registrar.example.edu/refresh/3732"
+        }
+    });
+    let decode = Check::new("decode", Severity::Fatal, Outcome::Passed, "test");
+    let options = offline_options(NOW);
+    let report = verify_value(
+        "r.json".into(),
+        &credential,
+        None,
+        decode.clone(),
+        &options,
+        0,
+    );
+    let refresh = report
+        .checks
+        .iter()
+        .find(|c| c.id == "refresh-service")
+        .unwrap();
+    assert_eq!(refresh.severity, Severity::Advisory);
+    assert_eq!(refresh.outcome, Outcome::Passed);
+    assert!(
+        refresh
+            .message
+            .contains("https://registrar.example.edu/refresh/3732"),
+        "{}",
+        refresh.message
+    );
+    let evidence = serde_json::to_value(&refresh.evidence).unwrap();
+    assert_eq!(
+        evidence["services"],
+        json!([{"type": "VerifiableCredentialRefreshService2021",
+                "url": "https://registrar.example.edu/refresh/3732"}])
+    );
+
+    credential.as_object_mut().unwrap().remove("refreshService");
+    let report = verify_value("r.json".into(), &credential, None, decode, &options, 0);
+    assert!(report.checks.iter().all(|c| c.id != "refresh-service"));
+}
