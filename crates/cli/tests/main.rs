@@ -508,3 +508,45 @@ fn folder_verification_reports_in_input_order_with_any_number_of_workers() {
     assert_eq!(runs[0], runs[1]);
     assert_eq!(runs[1], runs[2]);
 }
+
+/// Standard input is streamed like a file: a JSON Lines text piped in gets one report per
+/// line, in order, named `<stdin>:N`, with each line's own verdict.
+#[test]
+fn json_lines_on_standard_input_are_verified_line_by_line() {
+    use std::io::Write as _;
+    let valid = std::fs::read(repo().join("examples/ob3-eddsa-rdfc-2022.json")).unwrap();
+    let tampered = std::fs::read(repo().join("examples/ob3-tampered.json")).unwrap();
+    let line = |bytes: &[u8]| {
+        serde_json::to_string(&serde_json::from_slice::<Value>(bytes).unwrap()).unwrap()
+    };
+    let text = [line(&valid), line(&tampered), String::new(), line(&valid)].join("\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credbridge"))
+        .args(["verify", "--offline", "--json", "-"])
+        .current_dir(repo())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let reports = json_lines(&out);
+    let seen: Vec<(&str, &str)> = reports
+        .iter()
+        .map(|r| (r["item"].as_str().unwrap(), r["verdict"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("<stdin>:1", "valid"),
+            ("<stdin>:2", "invalid"),
+            ("<stdin>:4", "valid")
+        ]
+    );
+}

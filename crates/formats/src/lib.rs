@@ -19,8 +19,8 @@
 //!
 //! # Main types
 //! - [`decode_bytes`] / [`decode_path`] → [`Items`], a stream of `Result<`[`Item`]`, `[`Error`]`>`;
-//! - [`read_path`] → [`Blobs`], the same walk with decoding left to the caller ([`Blob::decode`],
-//!   on any thread);
+//! - [`read_path`] / [`read_stream`] → [`Blobs`], the same walk with decoding left to the
+//!   caller ([`Blob::decode`], on any thread);
 //! - [`Item`] = [`ItemPath`] + [`ContainerKind`]s + [`Payload`] (`Json` with its exact original
 //!   bytes, `Jws` with header, claims, [`JwsKind`] and the credential, or `Url`);
 //! - [`bake_png`], [`bake_svg`], [`unbake_png`], [`unbake_svg`] with [`BakePayload`];
@@ -130,10 +130,12 @@ pub fn decode_path(path: &Path, limits: &Limits) -> Items {
     Items::new(Blobs::from_path(path, limits))
 }
 
-/// [`decode_bytes`] as [`Blobs`]: everything but a zip archive is decoded at once (the bytes
-/// are in memory already), a zip archive is read entry by entry, one blob per entry.
-pub fn read_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Blobs {
-    Blobs::from_bytes(bytes, name, limits)
+/// Reads a stream (standard input, a pipe) as the content of one file named `name`, like
+/// [`read_path`] reads a file: JSON Lines line by line as it arrives, anything else whole (up
+/// to [`Limits::max_file_bytes`]); a zip archive is read into memory (up to the same limit)
+/// and then entry by entry.
+pub fn read_stream(reader: Box<dyn std::io::Read>, name: &str, limits: &Limits) -> Blobs {
+    Blobs::from_stream(reader, name, limits)
 }
 
 /// Reads like [`decode_path`] (same walk, same order, same limits) but leaves decoding to the

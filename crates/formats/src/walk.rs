@@ -225,6 +225,36 @@ impl Blobs {
         blobs
     }
 
+    pub(crate) fn from_stream(mut reader: Box<dyn Read>, name: &str, limits: &Limits) -> Blobs {
+        let mut magic = [0u8; 4];
+        let magic_len = match read_up_to(&mut reader, &mut magic) {
+            Ok(n) => n,
+            Err(source) => {
+                let mut blobs = Blobs::new(limits);
+                blobs.decoded(vec![Err(Error::Io {
+                    path: ItemPath::file(name),
+                    source,
+                })]);
+                return blobs;
+            }
+        };
+        let head = magic.get(..magic_len).unwrap_or_default().to_vec();
+        if !is_zip(&head) {
+            return Blobs::from_reader(Box::new(Cursor::new(head).chain(reader)), name, limits);
+        }
+        let mut bytes = head;
+        let room = limits.max_file_bytes.saturating_add(1);
+        if let Err(source) = reader.take(room).read_to_end(&mut bytes) {
+            let mut blobs = Blobs::new(limits);
+            blobs.decoded(vec![Err(Error::Io {
+                path: ItemPath::file(name),
+                source,
+            })]);
+            return blobs;
+        }
+        Blobs::from_bytes(&bytes, name, limits)
+    }
+
     /// Bytes in memory are decoded at once (a zip is still read entry by entry): the caller
     /// holds them anyway, and copying them into a blob would only cost.
     pub(crate) fn from_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Blobs {

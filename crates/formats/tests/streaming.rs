@@ -391,3 +391,32 @@ fn blobs_decoded_on_other_threads_give_exactly_the_decoded_walk() {
         assert_eq!(got, expected, "{}", root.display());
     }
 }
+
+/// `read_stream` (standard input) gives what `decode_bytes` gives for the same bytes: a JSON
+/// Lines text (streamed line by line), a single document, a zip archive, and nothing.
+#[test]
+fn a_stream_decodes_like_the_same_bytes_in_memory() {
+    let limits = Limits::default();
+    let simple = example("1edtech-validator/ob30/simple.json");
+    let inputs: Vec<Vec<u8>> = vec![
+        example_lines().join("\n").into_bytes(),
+        simple.clone(),
+        crate::zip_of(&[("a.json", &simple, true), ("b.txt", b"text", false)]),
+        Vec::new(),
+    ];
+    for bytes in inputs {
+        let streamed: Vec<Result<String, String>> = credbridge_formats::read_stream(
+            Box::new(std::io::Cursor::new(bytes.clone())),
+            "<stdin>",
+            &limits,
+        )
+        .flat_map(credbridge_formats::Blob::decode)
+        .map(|r| r.map(|i| format!("{i:?}")).map_err(|e| e.to_string()))
+        .collect();
+        let in_memory: Vec<Result<String, String>> = decode_bytes(&bytes, "<stdin>", &limits)
+            .map(|r| r.map(|i| format!("{i:?}")).map_err(|e| e.to_string()))
+            .collect();
+        assert!(!in_memory.is_empty());
+        assert_eq!(streamed, in_memory);
+    }
+}

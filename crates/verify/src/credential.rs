@@ -252,9 +252,13 @@ fn credential_checks(
 /// The entry's shape is the data-model check's business; here only what a reader needs.
 fn refresh_service(value: &Value) -> Option<Check> {
     let services: Vec<&Value> = match value.get("refreshService")? {
-        Value::Array(items) => items.iter().collect(),
-        other => vec![other],
+        Value::Array(items) => items.iter().filter(|s| s.is_object()).collect(),
+        service @ Value::Object(_) => vec![service],
+        _ => return None,
     };
+    if services.is_empty() {
+        return None;
+    }
     let listed: Vec<Value> = services
         .iter()
         .map(|service| {

@@ -50,11 +50,15 @@ pub fn items(path: &Path, limits: &Limits) -> Result<Items> {
     }
 }
 
-/// [`items`], read but not decoded: for decoding on many threads.
+/// [`items`], read but not decoded: for decoding on many threads. Standard input is streamed
+/// (JSON Lines line by line as it arrives), so a pipe of any length is verified as it flows.
 pub fn blobs(path: &Path, limits: &Limits) -> Result<Blobs> {
     if path == Path::new("-") {
-        let bytes = read_limited(path, limits.max_file_bytes)?;
-        Ok(credbridge_formats::read_bytes(&bytes, "<stdin>", limits))
+        Ok(credbridge_formats::read_stream(
+            Box::new(std::io::stdin()),
+            "<stdin>",
+            limits,
+        ))
     } else {
         Ok(credbridge_formats::read_path(path, limits))
     }

@@ -59,8 +59,9 @@ pub type ItemReport = Result<VerificationReport, (Option<String>, String)>;
 /// task and one message per group rather than per credential), each blob decoded *and*
 /// verified there (a blob of many items — an array, a CLR — spreads over the workers too);
 /// results are put back in reading order as they arrive, and at most [`MAX_IN_FLIGHT`] blobs
-/// ([`MAX_IN_FLIGHT_BYTES`]) are held at once, so there is no batch barrier and memory stays
-/// flat however long the stream. If `each` fails (say, stdout closed), the workers skip what
+/// (and about [`MAX_IN_FLIGHT_BYTES`] of undecoded input) are read but not yet reported, so
+/// there is no batch barrier and memory is bounded by them and their reports however long the
+/// stream. If `each` fails (say, stdout closed), the workers skip what
 /// is left and the error is returned. `credbridge verify` and `credbridge bench --bulk` both
 /// run through here.
 pub fn verify_stream(
@@ -89,6 +90,7 @@ pub fn verify_stream(
                 while group.len() < GROUP
                     && size < GROUP_BYTES
                     && blobs_in_flight + group.len() < MAX_IN_FLIGHT
+                    && (bytes_in_flight + size < MAX_IN_FLIGHT_BYTES || group.is_empty())
                 {
                     let Some(blob) = blobs.next() else { break };
                     size += blob.len();
@@ -105,13 +107,19 @@ pub fn verify_stream(
                 let sender = sender.clone();
                 let stop = &stop;
                 scope.spawn(move |_| {
-                    let mut reports = Vec::with_capacity(group.len());
-                    for blob in group {
-                        if stop.load(Ordering::Relaxed) {
-                            break;
+                    // Panics are caught per item in verify_blob; this outer catch only makes
+                    // sure the reader, waiting for every group, always hears back.
+                    let reports = catch(|| {
+                        let mut reports = Vec::with_capacity(group.len());
+                        for blob in group {
+                            if stop.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            reports.extend(verify_blob(blob, options));
                         }
-                        reports.extend(verify_blob(blob, options));
-                    }
+                        reports
+                    })
+                    .unwrap_or_else(|()| vec![Err((None, INTERNAL_ERROR.into()))]);
                     // The receiver outlives the scope; a send cannot fail before it ends.
                     let _ = sender.send((number, count, size, reports));
                 });
@@ -119,8 +127,7 @@ pub fn verify_stream(
             if groups_reported == groups_read {
                 break Ok(());
             }
-            // Every spawned group sends exactly once (panics are caught per blob), so this
-            // cannot hang.
+            // Every spawned group sends exactly once (panics are caught), so this cannot hang.
             let Ok(done) = receiver.recv() else {
                 break Err(anyhow!("a verification worker stopped"));
             };
@@ -156,24 +163,28 @@ pub fn verify_stream(
 /// ending the run.
 fn verify_blob(blob: Blob, options: &VerifyOptions) -> Vec<ItemReport> {
     let path = blob.path().map(ToString::to_string);
-    let work = std::panic::AssertUnwindSafe(|| {
-        let items = blob.decode();
-        let verify = |item: &Result<Item, credbridge_formats::Error>| match item {
-            Ok(item) => Ok(credbridge_verify::verify_item(item, options)),
-            Err(err) => Err((err.path().map(ToString::to_string), err.to_string())),
-        };
-        if items.len() > 1 {
-            items.par_iter().map(verify).collect()
-        } else {
-            items.iter().map(verify).collect()
-        }
-    });
-    std::panic::catch_unwind(work).unwrap_or_else(|_| {
-        vec![Err((
-            path,
-            "internal error: verification stopped unexpectedly (please report this input)".into(),
-        ))]
-    })
+    let Ok(items) = catch(|| blob.decode()) else {
+        return vec![Err((path, INTERNAL_ERROR.into()))];
+    };
+    let verify = |item: &Result<Item, credbridge_formats::Error>| match item {
+        Ok(item) => catch(|| credbridge_verify::verify_item(item, options))
+            .map_err(|()| (Some(item.path.to_string()), INTERNAL_ERROR.into())),
+        Err(err) => Err((err.path().map(ToString::to_string), err.to_string())),
+    };
+    if items.len() > 1 {
+        items.par_iter().map(verify).collect()
+    } else {
+        items.iter().map(verify).collect()
+    }
+}
+
+/// What a panic becomes: the libraries are built not to panic on input, so this is a bug, and
+/// it costs one item its report rather than ending the run.
+const INTERNAL_ERROR: &str =
+    "internal error: verification stopped unexpectedly (please report this input)";
+
+fn catch<T>(work: impl FnOnce() -> T) -> Result<T, ()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|_| ())
 }
 
 pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {

@@ -650,7 +650,24 @@ fn refresh_service_is_reported_not_contacted() {
                 "url": "https://registrar.example.edu/refresh/3732"}])
     );
 
-    credential.as_object_mut().unwrap().remove("refreshService");
-    let report = verify_value("r.json".into(), &credential, None, decode, &options, 0);
-    assert!(report.checks.iter().all(|c| c.id != "refresh-service"));
+    // Absent, null, empty or not an object: nothing is offered, nothing is reported (the
+    // data-model check speaks to the shape).
+    for nothing in [None, Some(json!(null)), Some(json!([])), Some(json!(["x"]))] {
+        match nothing {
+            None => credential.as_object_mut().unwrap().remove("refreshService"),
+            Some(value) => credential
+                .as_object_mut()
+                .unwrap()
+                .insert("refreshService".into(), value),
+        };
+        let report = verify_value(
+            "r.json".into(),
+            &credential,
+            None,
+            decode.clone(),
+            &options,
+            0,
+        );
+        assert!(report.checks.iter().all(|c| c.id != "refresh-service"));
+    }
 }
