@@ -88,7 +88,8 @@ mod tests {
             purpose: Purpose::StatusList,
             status: 200,
             content_type: "application/json".into(),
-            body: vec![b'x'; body],
+            body_sha256: crate::snapshot::sha256(&vec![b'x'; body]),
+            body: vec![b'x'; body].into(),
             fetched_at: SystemTime::UNIX_EPOCH + Duration::from_secs(at),
             from_cache: false,
         }

@@ -32,8 +32,12 @@ pub struct Fetched {
     pub status: u16,
     /// The `Content-Type` header as sent (empty when absent).
     pub content_type: String,
-    /// The body.
-    pub body: Vec<u8>,
+    /// The body, shared: a cache hit hands out the same bytes without copying them.
+    pub body: Arc<[u8]>,
+    /// SHA-256 of the body, computed once when it was fetched: callers key verdicts on it
+    /// (a status list verified once per body), and hashing a large list per credential would
+    /// cost more than the lookup saves.
+    pub body_sha256: [u8; 32],
     /// When it was fetched, from the client's [`Clock`]. A cached response keeps the time of
     /// the fetch that filled the cache.
     pub fetched_at: SystemTime,
@@ -45,7 +49,7 @@ impl Fetched {
     /// SHA-256 of the body, lower-case hex.
     #[must_use]
     pub fn sha256(&self) -> String {
-        crate::snapshot::sha256_hex(&self.body)
+        crate::snapshot::hex(&self.body_sha256)
     }
 }
 
@@ -260,7 +264,8 @@ impl GuardedClient {
             purpose,
             status,
             content_type,
-            body,
+            body_sha256: crate::snapshot::sha256(&body),
+            body: body.into(),
             fetched_at: now,
             from_cache: false,
         })

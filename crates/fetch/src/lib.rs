@@ -97,7 +97,7 @@ pub use policy::{
 };
 pub use snapshot::{
     MAX_SNAPSHOT_BODY_BYTES, MAX_SNAPSHOT_FILE_BYTES, MAX_SNAPSHOTS_PER_URL, Snapshot,
-    SnapshotStore, sha256_hex,
+    SnapshotStore, sha256, sha256_hex,
 };
 pub use source::{
     DocumentSource, FirstOf, MAX_OFFLINE_DOCUMENT_BYTES, OfflineDocuments, SourcedBody,

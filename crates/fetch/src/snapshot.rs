@@ -51,8 +51,8 @@ impl Snapshot {
             final_url: fetched.final_url.clone(),
             content_type: fetched.content_type.clone(),
             fetched_at: fetched.fetched_at,
-            sha256: sha256_hex(&fetched.body),
-            body: fetched.body.clone(),
+            sha256: hex(&fetched.body_sha256),
+            body: fetched.body.to_vec(),
         }
     }
 }
@@ -71,9 +71,19 @@ struct SnapshotFile {
 /// Lower-case hex SHA-256 of `data`.
 #[must_use]
 pub fn sha256_hex(data: &[u8]) -> String {
-    let digest = Sha256::digest(data);
-    let mut out = String::with_capacity(64);
-    for byte in digest {
+    hex(&sha256(data))
+}
+
+/// SHA-256 of `data`.
+#[must_use]
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
         // Writing to a String cannot fail.
         let _ = write!(out, "{byte:02x}");
     }

@@ -35,8 +35,10 @@ pub struct SourcedDocument {
 /// A body obtained for a URL, not parsed: see [`DocumentSource::get_body`].
 #[derive(Debug, Clone)]
 pub struct SourcedBody {
-    /// The raw body.
-    pub body: Vec<u8>,
+    /// The raw body (shared with the cache it may have come from).
+    pub body: Arc<[u8]>,
+    /// SHA-256 of the body.
+    pub body_sha256: [u8; 32],
     /// The URL that answered (after redirects), or the local file.
     pub origin: String,
     /// When it was obtained.
@@ -48,7 +50,8 @@ pub struct SourcedBody {
 impl From<SourcedDocument> for SourcedBody {
     fn from(document: SourcedDocument) -> SourcedBody {
         SourcedBody {
-            body: document.body,
+            body_sha256: crate::snapshot::sha256(&document.body),
+            body: document.body.into(),
             origin: document.origin,
             fetched_at: document.fetched_at,
             from_cache: document.from_cache,
@@ -110,10 +113,11 @@ impl DocumentSource for GuardedClient {
             origin,
             fetched_at,
             from_cache,
+            ..
         } = self.get_body(url, purpose)?;
         Ok(SourcedDocument {
             value: body_to_value(&origin, &body)?,
-            body,
+            body: body.to_vec(),
             origin,
             fetched_at,
             from_cache,
@@ -124,12 +128,14 @@ impl DocumentSource for GuardedClient {
         let Fetched {
             final_url,
             body,
+            body_sha256,
             fetched_at,
             from_cache,
             ..
         } = self.get(url, purpose)?;
         Ok(SourcedBody {
             body,
+            body_sha256,
             origin: final_url,
             fetched_at,
             from_cache,

@@ -164,7 +164,11 @@ fn redirects_are_followed_within_the_limit() {
         .unwrap();
     assert_eq!(fetched.url, server.url("/hop1"));
     assert_eq!(fetched.final_url, server.url(STATUS_PATH));
-    assert_eq!(fetched.body, status_list_json());
+    assert_eq!(*fetched.body, *status_list_json());
+    assert_eq!(
+        fetched.body_sha256,
+        credbridge_fetch::sha256(&status_list_json())
+    );
     assert_eq!(server.connections(), 3);
 }
 
@@ -266,8 +270,8 @@ fn garbage_body_is_invalid_json() {
     let client = loopback_client();
     // `get` is content with the bytes; `get_json` is not.
     assert_eq!(
-        client.get(&url, Purpose::StatusList).unwrap().body,
-        b"this is {not json"
+        *client.get(&url, Purpose::StatusList).unwrap().body,
+        *b"this is {not json"
     );
     let err = client.get_json(&url, Purpose::StatusList).unwrap_err();
     assert!(
@@ -595,7 +599,8 @@ fn fetched_at(url: &str, secs: u64, body: &[u8]) -> Fetched {
         purpose: Purpose::StatusList,
         status: 200,
         content_type: "application/vc+ld+json".into(),
-        body: body.to_vec(),
+        body: body.into(),
+        body_sha256: credbridge_fetch::sha256(body),
         fetched_at: SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
         from_cache: false,
     }

@@ -2,6 +2,7 @@
 //! credential's type, its own proof and key binding, its validity window, and its
 //! `encodedList` (Bitstring Status List v1.0 §3.2 "Validate Algorithm", steps 4–9).
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use credbridge_fetch::{FetchError, Purpose, Snapshot, SourcedBody};
@@ -20,7 +21,7 @@ pub struct ListDocument {
     /// The URL asked for.
     pub url: String,
     /// The raw body: a JSON document, or a compact JWS.
-    pub body: Vec<u8>,
+    pub body: Arc<[u8]>,
     /// Where it came from (the final URL, or a local file).
     pub origin: String,
     /// When it was obtained (RFC 3339).
@@ -71,17 +72,12 @@ fn rfc3339(time: SystemTime) -> String {
 fn from_snapshot(snapshot: &Snapshot) -> Option<ListDocument> {
     Some(ListDocument {
         url: snapshot.url.clone(),
-        body: snapshot.body.clone(),
+        body: snapshot.body.as_slice().into(),
         origin: format!("snapshot of {}", snapshot.final_url),
         fetched_at: rfc3339(snapshot.fetched_at),
         from_cache: true,
-        body_sha256: sha256(&snapshot.body),
+        body_sha256: credbridge_fetch::sha256(&snapshot.body),
     })
-}
-
-fn sha256(body: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(body).into()
 }
 
 /// Fetches `url` through the options' document source. Never fetches when there is none.
@@ -96,12 +92,13 @@ pub fn fetch(url: &str, options: &VerifyOptions) -> Fetch {
     match source.get_body(url, Purpose::StatusList) {
         Ok(SourcedBody {
             body,
+            body_sha256,
             origin,
             fetched_at,
             from_cache,
         }) => Fetch::Fetched(ListDocument {
             url: url.to_owned(),
-            body_sha256: sha256(&body),
+            body_sha256,
             body,
             origin,
             fetched_at: rfc3339(fetched_at),
