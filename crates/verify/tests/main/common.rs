@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use credbridge_formats::{Limits, decode_bytes};
 use credbridge_keys::ChainResolver;
 use credbridge_proofs::{JsonLdCanonicalizer, suites};
-use credbridge_verify::{TrustPolicy, VerifyOptions};
+use credbridge_verify::{TrustPolicy, VerificationReport, VerifyOptions, verify_item};
+use serde_json::Value;
 
 /// `testdata/` at the repository root.
 pub fn testdata() -> PathBuf {
@@ -27,4 +29,15 @@ pub fn offline_options(now: i64) -> VerifyOptions {
         domain: None,
         status_lists: Default::default(),
     }
+}
+
+/// Verifies `document` as the file `name` would be: serialized, decoded, verified offline at
+/// `now`.
+pub fn verify_document(document: &Value, name: &str, now: i64) -> VerificationReport {
+    let bytes = serde_json::to_vec(document).unwrap();
+    let item = decode_bytes(&bytes, name, &Limits::default())
+        .next()
+        .unwrap()
+        .unwrap();
+    verify_item(&item, &offline_options(now))
 }

@@ -554,10 +554,9 @@ fn example_credentials_follow_the_data_model() {
 /// check, while an undefined term in the same credential still fails it.
 #[test]
 fn language_direction_passes_the_json_ld_check_and_undefined_terms_do_not() {
-    use credbridge_formats::{Limits, decode_bytes};
     use credbridge_keys::{DidKey, KeyType, SecretKey};
     use credbridge_proofs::{SignOptions, sign_data_integrity, suites};
-    use credbridge_verify::{Verdict, verify_item};
+    use credbridge_verify::Verdict;
 
     let key = SecretKey::from_raw_bytes(KeyType::Ed25519, &[7; 32]).unwrap();
     let did = DidKey::from_public_key(&key.public_key());
@@ -583,12 +582,7 @@ fn language_direction_passes_the_json_ld_check_and_undefined_terms_do_not() {
             },
         )
         .unwrap();
-        let bytes = serde_json::to_vec(&signed).unwrap();
-        let item = decode_bytes(&bytes, "direction.json", &Limits::default())
-            .next()
-            .unwrap()
-            .unwrap();
-        verify_item(&item, &offline_options(NOW))
+        crate::common::verify_document(&signed, "direction.json", NOW)
     };
     let report = verify(("description", json!("plain")));
     let json_ld = report.checks.iter().find(|c| c.id == "json-ld").unwrap();

@@ -2,13 +2,12 @@
 //! reported with its JSON pointer, and a bad one is advisory, never making the credential
 //! invalid.
 
-use credbridge_formats::{Limits, decode_bytes};
 use credbridge_keys::{DidKey, KeyType, SecretKey};
 use credbridge_proofs::{SignOptions, sign_data_integrity, suites};
-use credbridge_verify::{Outcome, Severity, Verdict, verify_item};
+use credbridge_verify::{Outcome, Severity, Verdict};
 use serde_json::{Value, json};
 
-use crate::common::offline_options;
+use crate::common::verify_document;
 
 const NOW: i64 = 1_800_000_000;
 
@@ -86,12 +85,7 @@ fn each_endorsement_is_verified_where_it_sits_and_a_bad_one_is_advisory() {
         &issuer_key,
         &issuer,
     );
-    let bytes = serde_json::to_vec(&credential).unwrap();
-    let item = decode_bytes(&bytes, "endorsed.json", &Limits::default())
-        .next()
-        .unwrap()
-        .unwrap();
-    let report = verify_item(&item, &offline_options(NOW));
+    let report = verify_document(&credential, "endorsed.json", NOW);
 
     assert_eq!(report.verdict, Verdict::ValidWithWarnings, "{report:#?}");
     let check = report
@@ -134,12 +128,7 @@ fn each_endorsement_is_verified_where_it_sits_and_a_bad_one_is_advisory() {
         &issuer_key,
         &issuer,
     );
-    let bytes = serde_json::to_vec(&plain).unwrap();
-    let item = decode_bytes(&bytes, "plain.json", &Limits::default())
-        .next()
-        .unwrap()
-        .unwrap();
-    let report = verify_item(&item, &offline_options(NOW));
+    let report = verify_document(&plain, "plain.json", NOW);
     assert!(report.checks.iter().all(|c| c.id != "endorsements"));
 }
 
@@ -172,12 +161,7 @@ fn pointers_escape_tilde_and_slash() {
         &key,
         &did,
     );
-    let bytes = serde_json::to_vec(&credential).unwrap();
-    let item = decode_bytes(&bytes, "escaped.json", &Limits::default())
-        .next()
-        .unwrap()
-        .unwrap();
-    let report = verify_item(&item, &offline_options(NOW));
+    let report = verify_document(&credential, "escaped.json", NOW);
     let check = report
         .checks
         .iter()
