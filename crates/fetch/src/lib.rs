@@ -22,8 +22,10 @@
 //! - [`classify_address`]: the address guard's table.
 //! - [`DidWebResolver`], [`HttpsControllerResolver`]: [`credbridge_keys::Resolver`]s.
 //! - [`Clock`] ([`SystemClock`], [`FixedClock`]): where `fetched_at` comes from.
-//! - [`DocumentSource`]: what `verify` calls for documents by URL; implemented by
-//!   [`GuardedClient`] and by [`OfflineDocuments`] (URL → local file).
+//! - [`DocumentSource`]: what `verify` calls for documents by URL, parsed
+//!   ([`SourcedDocument`]) or as shared bytes with their SHA-256 ([`SourcedBody`], for callers
+//!   that key verdicts on the body); implemented by [`GuardedClient`], by [`OfflineDocuments`]
+//!   (URL → local file) and by [`FirstOf`] (several in order).
 //!
 //! # Example
 //! ```
