@@ -170,6 +170,31 @@ pub enum Error {
         /// The limit.
         limit: u64,
     },
+    /// A zip archive, with the archives inside it, that inflates to more than
+    /// [`crate::Limits::max_zip_ratio`] times its own size (checked on the bytes actually
+    /// inflated; the sizes its headers declare are not trusted).
+    #[error(
+        "{path}: the zip archive (with the archives inside it) inflates to more than {limit} times its own size of {archive_bytes} bytes (zip bomb?); the rest is skipped"
+    )]
+    ZipArchiveRatio {
+        /// Where (the entry that crossed the limit).
+        path: ItemPath,
+        /// The size of the outermost archive.
+        archive_bytes: u64,
+        /// The ratio limit.
+        limit: u64,
+    },
+    /// A zip archive whose entries share bytes: one local header lies inside another entry's
+    /// header or data (the "zip bomb without recursion"). Nothing of the archive is read.
+    #[error(
+        "{path}: zip entries overlap (the entry at byte {offset} lies inside another entry); a zip bomb? nothing of the archive is read"
+    )]
+    ZipOverlappingEntries {
+        /// Where (the archive).
+        path: ItemPath,
+        /// Byte offset of the local header found inside another entry.
+        offset: u64,
+    },
     /// Containers nested deeper than [`crate::Limits::max_nesting_depth`].
     #[error("{path}: containers nested deeper than the limit of {limit}")]
     NestingTooDeep {
@@ -241,6 +266,8 @@ impl Error {
             | Error::ZipTooManyEntries { path, .. }
             | Error::ZipCompressionRatio { path, .. }
             | Error::ZipTotalTooLarge { path, .. }
+            | Error::ZipArchiveRatio { path, .. }
+            | Error::ZipOverlappingEntries { path, .. }
             | Error::NestingTooDeep { path, .. }
             | Error::JsonTooDeep { path, .. }
             | Error::DirectoryTooDeep { path, .. }

@@ -96,6 +96,7 @@ mod limits;
 mod png;
 mod svg;
 mod walk;
+mod zip;
 
 #[doc(hidden)]
 pub mod fuzzing;

@@ -15,9 +15,7 @@ use crate::error::Error;
 use crate::item::{ContainerKind, Item, ItemPath, PathSegment};
 use crate::json;
 use crate::limits::{Limits, ZIP_RATIO_CHECK_MIN_BYTES};
-
-trait ReadSeek: Read + Seek {}
-impl<T: Read + Seek> ReadSeek for T {}
+use crate::zip::{EntryError, InflateBudget, OpenError, Read2, ReadSeek, ZipError, ZipReader};
 
 /// The stream of decoded items (and per-item errors) returned by [`crate::decode_path`] and
 /// [`crate::decode_bytes`]. Errors do not end the stream.
@@ -45,6 +43,8 @@ pub struct Blobs {
     limits: Limits,
     ready: VecDeque<Blob>,
     stack: Vec<Source>,
+    /// The budget of the outermost open archive, shared by the archives inside it.
+    inflation: Inflation,
 }
 
 impl std::fmt::Debug for Blobs {
@@ -141,10 +141,8 @@ struct DirectorySource {
 }
 
 struct ZipSource {
-    archive: zip::ZipArchive<Box<dyn ReadSeek>>,
-    next: usize,
+    archive: ZipReader,
     at: At,
-    total: u64,
 }
 
 /// A file read through a buffer. Behind it is the file with the bytes already read to sniff
@@ -184,6 +182,7 @@ impl Blobs {
             limits: *limits,
             ready: VecDeque::new(),
             stack: Vec::new(),
+            inflation: Inflation::default(),
         }
     }
 
@@ -281,7 +280,16 @@ impl Blobs {
                 content,
                 limits: self.limits,
             }),
-            Step::Push(source) => self.stack.push(source),
+            Step::Push(source) => {
+                if let Source::Zip(zip) = &source
+                    && !self.stack.iter().any(|s| matches!(s, Source::Zip(_)))
+                {
+                    // An archive given to the walk (not one inside another): a new budget.
+                    self.inflation =
+                        Inflation::for_archive(zip.archive.archive_bytes(), &self.limits);
+                }
+                self.stack.push(source);
+            }
             Step::Exhausted => {
                 self.stack.pop();
             }
@@ -346,7 +354,7 @@ impl Blobs {
                     }
                 }
             },
-            Source::Zip(zip) => zip.next_entry(&limits),
+            Source::Zip(zip) => zip.next_entry(&limits, &mut self.inflation),
             Source::Lines(lines) => lines.next_line(&limits),
         };
         Some(step)
@@ -682,166 +690,166 @@ fn read_up_to(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usiz
     Ok(filled)
 }
 
-/// The entry count from the end-of-central-directory record (APPNOTE §4.3.16), read before the
-/// zip reader loads the central directory, so a huge declared count is refused first.
-fn declared_entries(reader: &mut dyn ReadSeek) -> std::io::Result<Option<u64>> {
-    const EOCD_MIN: u64 = 22;
-    const EOCD_SEARCH: u64 = EOCD_MIN + 0xFFFF;
-    let length = reader.seek(SeekFrom::End(0))?;
-    let window = length.min(EOCD_SEARCH);
-    reader.seek(SeekFrom::Start(length.saturating_sub(window)))?;
-    let mut tail = Vec::new();
-    Read::take(&mut *reader, window).read_to_end(&mut tail)?;
-    reader.seek(SeekFrom::Start(0))?;
-    let Some(at) = tail.windows(4).rposition(|w| w == b"PK\x05\x06") else {
-        return Ok(None);
-    };
-    let count = tail
-        .get(at.saturating_add(10)..at.saturating_add(12))
-        .and_then(|b| <[u8; 2]>::try_from(b).ok())
-        .map(u16::from_le_bytes);
-    // 0xFFFF means "see the ZIP64 record"; the zip reader's own count is checked after opening.
-    Ok(count.filter(|&c| c != 0xFFFF).map(u64::from))
+/// The decompression budget of one archive given to the walk and of every archive inside it
+/// (nested archives do not get a budget of their own): at most
+/// [`Limits::max_zip_total_bytes`], and at most [`Limits::max_zip_ratio`] times the outer
+/// archive's own size (or [`ZIP_RATIO_CHECK_MIN_BYTES`], for small archives).
+#[derive(Debug, Default, Clone, Copy)]
+struct Inflation {
+    /// Bytes inflated so far (stored entries count too), whether or not their entry was kept.
+    inflated: u64,
+    /// The outer archive's size.
+    archive_bytes: u64,
+    /// The smaller of the two limits, in bytes.
+    limit: u64,
+    /// Whether `limit` comes from the ratio (else from the total).
+    by_ratio: bool,
 }
 
-fn open_zip(mut reader: Box<dyn ReadSeek>, at: At, limits: &Limits) -> Step {
+impl Inflation {
+    fn for_archive(archive_bytes: u64, limits: &Limits) -> Inflation {
+        let by_ratio_limit = limits
+            .max_zip_ratio
+            .saturating_mul(archive_bytes.max(ZIP_RATIO_CHECK_MIN_BYTES));
+        Inflation {
+            inflated: 0,
+            archive_bytes,
+            limit: by_ratio_limit.min(limits.max_zip_total_bytes),
+            by_ratio: by_ratio_limit < limits.max_zip_total_bytes,
+        }
+    }
+
+    fn exceeded(&self, path: &ItemPath, limits: &Limits) -> Error {
+        if self.by_ratio {
+            Error::ZipArchiveRatio {
+                path: path.clone(),
+                archive_bytes: self.archive_bytes,
+                limit: limits.max_zip_ratio,
+            }
+        } else {
+            Error::ZipTotalTooLarge {
+                path: path.clone(),
+                limit: limits.max_zip_total_bytes,
+            }
+        }
+    }
+}
+
+/// The checks made while one entry inflates: its own ratio (actual bytes in and out) and the
+/// archive tree's budget.
+struct EntryBudget<'a> {
+    tree: &'a Inflation,
+    limits: &'a Limits,
+    path: &'a ItemPath,
+    /// Bytes this entry inflated so far.
+    inflated: u64,
+    /// Set when the tree budget stopped the entry.
+    tree_exceeded: bool,
+}
+
+impl InflateBudget for EntryBudget<'_> {
+    fn check(&mut self, inflated: u64, consumed: u64) -> Result<(), Error> {
+        self.inflated = inflated;
+        if self.tree.inflated.saturating_add(inflated) > self.tree.limit {
+            self.tree_exceeded = true;
+            return Err(self.tree.exceeded(self.path, self.limits));
+        }
+        let ratio = inflated / consumed.max(1);
+        if inflated >= ZIP_RATIO_CHECK_MIN_BYTES && ratio > self.limits.max_zip_ratio {
+            return Err(Error::ZipCompressionRatio {
+                path: self.path.clone(),
+                ratio,
+                limit: self.limits.max_zip_ratio,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn zip_error(path: ItemPath, error: ZipError) -> Error {
+    match error {
+        ZipError::Malformed(message) => Error::ZipMalformed { path, message },
+        ZipError::Overlap { offset } => Error::ZipOverlappingEntries { path, offset },
+        ZipError::Io(source) => Error::Io { path, source },
+    }
+}
+
+fn open_zip(reader: Box<dyn ReadSeek>, at: At, limits: &Limits) -> Step {
     let at_zip = match at.nest(ContainerKind::Zip, limits) {
         Ok(at_zip) => at_zip,
         Err(e) => return Step::Items(vec![Err(e)]),
     };
     let limit = u64::try_from(limits.max_zip_entries).unwrap_or(u64::MAX);
-    let too_many = |entries: u64| {
-        Step::Items(vec![Err(Error::ZipTooManyEntries {
-            path: at_zip.path.clone(),
-            entries,
-            limit: limits.max_zip_entries,
-        })])
-    };
-    match declared_entries(reader.as_mut()) {
-        Ok(Some(entries)) if entries > limit => return too_many(entries),
-        Ok(_) => {}
-        Err(source) => {
-            return Step::Items(vec![Err(Error::Io {
-                path: at_zip.path.clone(),
-                source,
-            })]);
+    match ZipReader::open(reader, limit) {
+        Ok(archive) => Step::Push(Source::Zip(Box::new(ZipSource {
+            archive,
+            at: at_zip,
+        }))),
+        Err(OpenError::TooManyEntries(entries)) => {
+            Step::Items(vec![Err(Error::ZipTooManyEntries {
+                path: at_zip.path,
+                entries,
+                limit: limits.max_zip_entries,
+            })])
         }
+        Err(OpenError::Zip(e)) => Step::Items(vec![Err(zip_error(at_zip.path, e))]),
     }
-    let archive = match zip::ZipArchive::new(reader) {
-        Ok(archive) => archive,
-        Err(e) => {
-            return Step::Items(vec![Err(Error::ZipMalformed {
-                path: at_zip.path.clone(),
-                message: e.to_string(),
-            })]);
-        }
-    };
-    let entries = u64::try_from(archive.len()).unwrap_or(u64::MAX);
-    if entries > limit {
-        return too_many(entries);
-    }
-    Step::Push(Source::Zip(Box::new(ZipSource {
-        archive,
-        next: 0,
-        at: at_zip,
-        total: 0,
-    })))
 }
 
 impl ZipSource {
-    fn next_entry(&mut self, limits: &Limits) -> Step {
+    fn next_entry(&mut self, limits: &Limits, tree: &mut Inflation) -> Step {
         loop {
-            if self.next >= self.archive.len() {
-                return Step::Exhausted;
-            }
-            let index = self.next;
-            self.next = index.saturating_add(1);
-            let mut entry = match self.archive.by_index(index) {
-                Ok(entry) => entry,
-                Err(e) => {
-                    return Step::Items(vec![Err(Error::ZipMalformed {
-                        path: self
-                            .at
-                            .path
-                            .join(PathSegment::ZipEntry(format!("#{index}"))),
-                        message: e.to_string(),
-                    })]);
+            let entry = match self.archive.next_entry() {
+                None => return Step::Exhausted,
+                Some(Ok(entry)) => entry,
+                Some(Err(e)) => {
+                    // The central directory can't be read further: nothing more from it.
+                    self.archive.finish();
+                    return Step::Items(vec![Err(zip_error(self.at.path.clone(), e))]);
                 }
             };
             if entry.is_dir() {
                 continue;
             }
-            let name = entry
-                .name()
-                .map(|n| n.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(entry.name_raw()).into_owned());
-            let at = self.at.at(PathSegment::ZipEntry(name));
-            if entry.size() > limits.max_file_bytes {
-                return Step::Items(vec![Err(Error::FileTooLarge {
-                    path: at.path,
-                    size: entry.size(),
-                    limit: limits.max_file_bytes,
-                })]);
-            }
-            let compressed = entry.compressed_size().max(1);
-            let bytes = match read_entry(&mut entry, compressed, &at, limits) {
-                Ok(bytes) => bytes,
-                Err(e) => return Step::Items(vec![Err(e)]),
+            let at = self.at.at(PathSegment::ZipEntry(entry.name.clone()));
+            let mut budget = EntryBudget {
+                tree,
+                limits,
+                path: &at.path,
+                inflated: 0,
+                tree_exceeded: false,
             };
-            drop(entry);
-            self.total = self
-                .total
-                .saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
-            if self.total > limits.max_zip_total_bytes {
+            let read = self
+                .archive
+                .read_entry(&entry, limits.max_file_bytes, &mut budget);
+            let (inflated, tree_exceeded) = (budget.inflated, budget.tree_exceeded);
+            tree.inflated = tree.inflated.saturating_add(inflated);
+            if tree_exceeded {
                 // Nothing more is read from this archive.
-                self.next = self.archive.len();
-                return Step::Items(vec![Err(Error::ZipTotalTooLarge {
-                    path: at.path,
-                    limit: limits.max_zip_total_bytes,
-                })]);
+                self.archive.finish();
             }
+            let bytes = match read {
+                Ok(Read2::Bytes(bytes)) => bytes,
+                Ok(Read2::TooLarge(size)) => {
+                    return Step::Items(vec![Err(Error::FileTooLarge {
+                        path: at.path,
+                        size,
+                        limit: limits.max_file_bytes,
+                    })]);
+                }
+                Err(EntryError::Limit(e)) => return Step::Items(vec![Err(e)]),
+                Err(EntryError::Zip(e)) => return Step::Items(vec![Err(zip_error(at.path, e))]),
+                Err(EntryError::Io(source)) => {
+                    return Step::Items(vec![Err(Error::Io {
+                        path: at.path,
+                        source,
+                    })]);
+                }
+            };
             if is_zip(&bytes) {
                 return open_zip(Box::new(Cursor::new(bytes)), at, limits);
             }
             return Step::Blob(BlobContent::Whole { bytes, at });
-        }
-    }
-}
-
-/// Inflates one entry in 64 KiB steps, checking the size and compression-ratio limits as it
-/// goes, so a bomb is stopped early rather than after inflating.
-fn read_entry(
-    entry: &mut impl Read,
-    compressed: u64,
-    at: &At,
-    limits: &Limits,
-) -> Result<Vec<u8>, Error> {
-    let mut bytes = Vec::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let n = entry.read(&mut buffer).map_err(|e| Error::ZipMalformed {
-            path: at.path.clone(),
-            message: e.to_string(),
-        })?;
-        if n == 0 {
-            return Ok(bytes);
-        }
-        bytes.extend_from_slice(buffer.get(..n).unwrap_or_default());
-        let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-        if size > limits.max_file_bytes {
-            return Err(Error::FileTooLarge {
-                path: at.path.clone(),
-                size,
-                limit: limits.max_file_bytes,
-            });
-        }
-        let ratio = size / compressed;
-        if size >= ZIP_RATIO_CHECK_MIN_BYTES && ratio > limits.max_zip_ratio {
-            return Err(Error::ZipCompressionRatio {
-                path: at.path.clone(),
-                ratio,
-                limit: limits.max_zip_ratio,
-            });
         }
     }
 }
