@@ -102,6 +102,30 @@ pub enum Error {
         /// The XML reader's description.
         message: String,
     },
+    /// An SVG element with more attributes than [`crate::Limits::max_svg_attributes`].
+    #[error(
+        "{path}: an SVG element at byte {position} has more than {limit} attributes (the SVG attribute limit)"
+    )]
+    SvgTooManyAttributes {
+        /// Where.
+        path: ItemPath,
+        /// Byte offset of the element's start tag.
+        position: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// More namespace bindings in scope than [`crate::Limits::max_svg_namespace_bindings`].
+    #[error(
+        "{path}: more than {limit} XML namespace bindings in scope at the SVG element at byte {position} (the SVG namespace binding limit)"
+    )]
+    SvgTooManyNamespaceBindings {
+        /// Where.
+        path: ItemPath,
+        /// Byte offset of the element's start tag.
+        position: u64,
+        /// The limit.
+        limit: usize,
+    },
     /// An SVG without an Open Badges / CLR credential element.
     #[error(
         "{path}: SVG image without a baked credential (no <credential> in https://purl.imsglobal.org/ob/v3p0 or https://purl.imsglobal.org/clr/v2p0, no <assertion> in http://openbadges.org)"
@@ -211,6 +235,42 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// A JSON document with more keys and values than [`crate::Limits::max_json_values`].
+    #[error(
+        "{path}: JSON document with {values} keys and values, more than the limit of {limit} (the JSON values limit)"
+    )]
+    JsonTooManyValues {
+        /// Where.
+        path: ItemPath,
+        /// Keys and values counted.
+        values: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A JSON string longer than [`crate::Limits::max_json_string_bytes`].
+    #[error(
+        "{path}: JSON string of {size} bytes, more than the limit of {limit} (the JSON string limit)"
+    )]
+    JsonStringTooLong {
+        /// Where (the document).
+        path: ItemPath,
+        /// Bytes of the longest string.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A JSON document whose estimated expansion exceeds [`crate::Limits::max_json_expanded_bytes`].
+    #[error(
+        "{path}: JSON document would expand to about {estimate} bytes (long ids or terms repeated in every statement), more than the limit of {limit} (the JSON expansion limit)"
+    )]
+    JsonExpansionTooLarge {
+        /// Where.
+        path: ItemPath,
+        /// The estimate.
+        estimate: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// One file yielding more results than [`crate::Limits::max_items_per_file`]; the rest of the
     /// file is skipped. For a streamed JSON Lines file the path is the line's, and the count is
     /// per line.
@@ -260,6 +320,8 @@ impl Error {
             | Error::PngNotBaked { path }
             | Error::SvgXml { path, .. }
             | Error::SvgNotBaked { path }
+            | Error::SvgTooManyAttributes { path, .. }
+            | Error::SvgTooManyNamespaceBindings { path, .. }
             | Error::BakedValueEmpty { path, .. }
             | Error::FileTooLarge { path, .. }
             | Error::ZipMalformed { path, .. }
@@ -270,6 +332,9 @@ impl Error {
             | Error::ZipOverlappingEntries { path, .. }
             | Error::NestingTooDeep { path, .. }
             | Error::JsonTooDeep { path, .. }
+            | Error::JsonTooManyValues { path, .. }
+            | Error::JsonStringTooLong { path, .. }
+            | Error::JsonExpansionTooLarge { path, .. }
             | Error::DirectoryTooDeep { path, .. }
             | Error::TooManyItems { path, .. }
             | Error::Io { path, .. } => Some(path),

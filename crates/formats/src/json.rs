@@ -16,37 +16,187 @@ use crate::limits::Limits;
 /// limit exceeded"), so [`Limits::max_json_depth`] is clamped to it.
 const SERDE_JSON_MAX_DEPTH: usize = 127;
 
-/// Whether arrays/objects in `bytes` nest deeper than `limit`. A byte scan that only tracks
-/// strings, so it runs before (and protects) the parser; malformed JSON is left to the parser.
-pub(crate) fn exceeds_depth(bytes: &[u8], limit: usize) -> bool {
-    let limit = limit.min(SERDE_JSON_MAX_DEPTH);
+/// What one byte scan of a JSON text found: enough to refuse a document before it is parsed
+/// (depth) and before it is handed on (size of what it could expand to). The scan only tracks
+/// strings; malformed JSON is left to the parser.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Shape {
+    /// Arrays/objects nest deeper than the depth limit (the scan stopped there).
+    pub too_deep: bool,
+    /// Keys and values: each `,`, `:`, `{` and `[` outside strings counts one (exact for
+    /// containers that are not empty).
+    pub values: u64,
+    /// Bytes of the longest string (key or value), as written (escapes not decoded).
+    pub longest_string: u64,
+    /// Bytes of all strings together, as written.
+    pub string_bytes: u64,
+}
+
+/// Scans `bytes` once (see [`Shape`]), stopping early when the nesting passes `depth_limit`.
+pub(crate) fn shape(bytes: &[u8], depth_limit: usize) -> Shape {
+    let limit = depth_limit.min(SERDE_JSON_MAX_DEPTH);
+    let mut shape = Shape::default();
     let mut depth = 0usize;
-    let mut in_string = false;
+    let mut string_start: Option<usize> = None;
     let mut escaped = false;
-    for &b in bytes {
-        if in_string {
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(start) = string_start {
             if escaped {
                 escaped = false;
             } else if b == b'\\' {
                 escaped = true;
             } else if b == b'"' {
-                in_string = false;
+                let len = u64::try_from(i.saturating_sub(start)).unwrap_or(u64::MAX);
+                shape.longest_string = shape.longest_string.max(len);
+                shape.string_bytes = shape.string_bytes.saturating_add(len);
+                string_start = None;
             }
             continue;
         }
         match b {
-            b'"' => in_string = true,
+            b'"' => string_start = Some(i.saturating_add(1)),
             b'{' | b'[' => {
+                shape.values = shape.values.saturating_add(1);
                 depth = depth.saturating_add(1);
                 if depth > limit {
-                    return true;
+                    shape.too_deep = true;
+                    return shape;
                 }
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
+            b',' | b':' => shape.values = shape.values.saturating_add(1),
             _ => {}
         }
     }
-    false
+    if let Some(start) = string_start {
+        // An unterminated string: the parser will refuse it, but it still counts.
+        let len = u64::try_from(bytes.len().saturating_sub(start)).unwrap_or(u64::MAX);
+        shape.longest_string = shape.longest_string.max(len);
+        shape.string_bytes = shape.string_bytes.saturating_add(len);
+    }
+    shape
+}
+
+/// Whether arrays/objects in `bytes` nest deeper than `limit`.
+#[cfg(test)]
+pub(crate) fn exceeds_depth(bytes: &[u8], limit: usize) -> bool {
+    shape(bytes, limit).too_deep
+}
+
+fn too_deep(at: &At, limits: &Limits) -> Error {
+    Error::JsonTooDeep {
+        path: at.path.clone(),
+        limit: limits.max_json_depth.min(SERDE_JSON_MAX_DEPTH),
+    }
+}
+
+/// The limits one document is held to before it is parsed: what it costs later (JSON-LD
+/// expansion, canonicalization) grows with its number of values and the length of its strings.
+fn check_size(shape: &Shape, at: &At, limits: &Limits) -> Result<(), Error> {
+    if shape.values > limits.max_json_values {
+        return Err(Error::JsonTooManyValues {
+            path: at.path.clone(),
+            values: shape.values,
+            limit: limits.max_json_values,
+        });
+    }
+    if shape.longest_string > limits.max_json_string_bytes {
+        return Err(Error::JsonStringTooLong {
+            path: at.path.clone(),
+            size: shape.longest_string,
+            limit: limits.max_json_string_bytes,
+        });
+    }
+    Ok(())
+}
+
+/// The estimate checked against [`Limits::max_json_expanded_bytes`]: every string once, plus,
+/// for each value of each object member (each element of an array value), the bytes that
+/// expansion repeats in the statement it becomes: its object's `id`/`@id`, its key, and the
+/// longest string of any inline `@context` (a term or `@vocab` can map a one-letter key to a
+/// long IRI). Only computed when the cheap bound from the scan
+/// (`longest string × values + string bytes`) exceeds the limit, so ordinary documents never
+/// pay for the walk.
+fn check_expansion(value: &Value, shape: &Shape, at: &At, limits: &Limits) -> Result<(), Error> {
+    let bound = shape
+        .longest_string
+        .saturating_mul(shape.values)
+        .saturating_add(shape.string_bytes);
+    if bound <= limits.max_json_expanded_bytes {
+        return Ok(());
+    }
+    let context = longest_context_string(value);
+    let estimate = expansion_estimate(value, context).saturating_add(shape.string_bytes);
+    if estimate > limits.max_json_expanded_bytes {
+        return Err(Error::JsonExpansionTooLarge {
+            path: at.path.clone(),
+            estimate,
+            limit: limits.max_json_expanded_bytes,
+        });
+    }
+    Ok(())
+}
+
+fn len_u64(text: &str) -> u64 {
+    u64::try_from(text.len()).unwrap_or(u64::MAX)
+}
+
+/// The longest string inside any `@context` member.
+fn longest_context_string(value: &Value) -> u64 {
+    fn longest_string(value: &Value) -> u64 {
+        match value {
+            Value::String(text) => len_u64(text),
+            Value::Array(items) => items.iter().map(longest_string).max().unwrap_or(0),
+            Value::Object(map) => map
+                .iter()
+                .map(|(k, v)| len_u64(k).max(longest_string(v)))
+                .max()
+                .unwrap_or(0),
+            _ => 0,
+        }
+    }
+    match value {
+        Value::Array(items) => items.iter().map(longest_context_string).max().unwrap_or(0),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| {
+                if k == "@context" {
+                    longest_string(v)
+                } else {
+                    longest_context_string(v)
+                }
+            })
+            .max()
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn expansion_estimate(value: &Value, context: u64) -> u64 {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| expansion_estimate(item, context))
+            .fold(0, u64::saturating_add),
+        Value::Object(map) => {
+            let subject = ["id", "@id"]
+                .iter()
+                .filter_map(|k| map.get(*k).and_then(Value::as_str))
+                .map(len_u64)
+                .max()
+                .unwrap_or(0);
+            map.iter().fold(0u64, |sum, (key, member)| {
+                let statements = match member {
+                    Value::Array(items) => u64::try_from(items.len()).unwrap_or(u64::MAX).max(1),
+                    _ => 1,
+                };
+                let repeated = subject.saturating_add(len_u64(key)).saturating_add(context);
+                sum.saturating_add(repeated.saturating_mul(statements))
+                    .saturating_add(expansion_estimate(member, context))
+            })
+        }
+        _ => 0,
+    }
 }
 
 pub(crate) fn invalid_json(at: &At, error: &serde_json::Error) -> Error {
@@ -64,15 +214,22 @@ pub(crate) fn invalid_json(at: &At, error: &serde_json::Error) -> Error {
     }
 }
 
-/// Parses one JSON value after the depth guard.
+/// Parses one JSON document after the depth guard and the size limits.
 pub(crate) fn parse_value(bytes: &[u8], at: &At, limits: &Limits) -> Result<Value, Error> {
-    if exceeds_depth(bytes, limits.max_json_depth) {
-        return Err(Error::JsonTooDeep {
-            path: at.path.clone(),
-            limit: limits.max_json_depth.min(SERDE_JSON_MAX_DEPTH),
-        });
+    let shape = shape(bytes, limits.max_json_depth);
+    if shape.too_deep {
+        return Err(too_deep(at, limits));
     }
-    parse_within_checked_text(bytes, at)
+    parse_document(bytes, &shape, at, limits)
+}
+
+/// Parses one document whose text was scanned (`shape`, depth already checked): the size
+/// limits before parsing, the expansion estimate after.
+fn parse_document(bytes: &[u8], shape: &Shape, at: &At, limits: &Limits) -> Result<Value, Error> {
+    check_size(shape, at, limits)?;
+    let value = parse_within_checked_text(bytes, at)?;
+    check_expansion(&value, shape, at, limits)?;
+    Ok(value)
 }
 
 /// Parses one JSON value that lies inside a text whose depth was checked already (the
@@ -119,11 +276,9 @@ pub(crate) fn pointer_token(token: &str) -> String {
 /// 1-based line of the enclosing file where `text` starts (blank lines trimmed off before it),
 /// so that JSON Lines paths name the file's own line numbers.
 pub(crate) fn decode_json_text(text: &[u8], first_line: u64, at: &At, cx: &mut Cx<'_>) {
-    if exceeds_depth(text, cx.limits.max_json_depth) {
-        return cx.fail(Error::JsonTooDeep {
-            path: at.path.clone(),
-            limit: cx.limits.max_json_depth.min(SERDE_JSON_MAX_DEPTH),
-        });
+    let text_shape = shape(text, cx.limits.max_json_depth);
+    if text_shape.too_deep {
+        return cx.fail(too_deep(at, cx.limits));
     }
     let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<&RawValue>();
     let first = match stream.next() {
@@ -133,7 +288,8 @@ pub(crate) fn decode_json_text(text: &[u8], first_line: u64, at: &At, cx: &mut C
     };
     let rest = text.get(stream.byte_offset()..).unwrap_or_default();
     if rest.trim_ascii().is_empty() {
-        return decode_root(first.get().as_bytes(), at, cx, true);
+        // One document: the scan of the text is its scan (blank space has no keys or strings).
+        return decode_root(first.get().as_bytes(), Some(&text_shape), at, cx, true);
     }
     // JSON Lines (https://jsonlines.org/): the first value sits on one line and the next value
     // starts on a later line. Anything else after a value is an error, reported by serde_json.
@@ -187,7 +343,7 @@ fn decode_json_line(line: &[u8], number: u64, at: &At, cx: &mut Cx<'_>) {
     let at_line = at
         .at(PathSegment::Line(number))
         .with(ContainerKind::JsonLines);
-    decode_root(line, &at_line, cx, false);
+    decode_root(line, None, &at_line, cx, false);
 }
 
 /// Decodes line `number` of a JSON Lines file that the walker streams (so no depth check of
@@ -205,29 +361,37 @@ pub(crate) fn decode_streamed_line(
         .at(PathSegment::Line(number))
         .with(ContainerKind::JsonLines);
     let mut cx = Cx::new(limits, &at_line, &mut out);
-    if exceeds_depth(line, limits.max_json_depth) {
-        cx.fail(Error::JsonTooDeep {
-            path: at_line.path.clone(),
-            limit: limits.max_json_depth.min(SERDE_JSON_MAX_DEPTH),
-        });
-    } else {
-        decode_json_line(line, number, at, &mut cx);
+    let line = line.trim_ascii();
+    let line_shape = shape(line, limits.max_json_depth);
+    if line_shape.too_deep {
+        cx.fail(too_deep(&at_line, limits));
+    } else if !line.is_empty() {
+        decode_root(line, Some(&line_shape), &at_line, &mut cx, false);
     }
     out
 }
 
 /// Decodes one root value, inside a text whose depth has been checked (every caller does
 /// that first): `standalone` means it is a JSON text of its own (so the item gets
-/// the [`ContainerKind::Json`] marker), not a line of a JSON Lines file.
-fn decode_root(raw: &[u8], at: &At, cx: &mut Cx<'_>, standalone: bool) {
+/// the [`ContainerKind::Json`] marker), not a line of a JSON Lines file. `scanned` is the
+/// scan of exactly `raw`, if the caller has it; else `raw` is scanned here (an array's
+/// elements are each scanned on their own: each is a document).
+fn decode_root(raw: &[u8], scanned: Option<&Shape>, at: &At, cx: &mut Cx<'_>, standalone: bool) {
     if raw.first() == Some(&b'[') {
         return decode_array(raw, at, cx);
     }
-    let value = match parse_within_checked_text(raw, at) {
-        Ok(value) => value,
-        Err(e) => return cx.fail(e),
+    let owned;
+    let scanned = match scanned {
+        Some(scanned) => scanned,
+        None => {
+            owned = shape(raw, cx.limits.max_json_depth);
+            &owned
+        }
     };
-    document::decode_value(raw, value, at, cx, standalone);
+    match parse_document(raw, scanned, at, cx.limits) {
+        Ok(value) => document::decode_value(raw, value, at, cx, standalone),
+        Err(e) => cx.fail(e),
+    }
 }
 
 fn decode_array(raw: &[u8], at: &At, cx: &mut Cx<'_>) {
@@ -247,7 +411,8 @@ fn decode_array(raw: &[u8], at: &At, cx: &mut Cx<'_>) {
             cx.fail(at_element.not_a_container("a JSON array inside a JSON array"));
             continue;
         }
-        match parse_within_checked_text(element_raw, &at_element) {
+        let element_shape = shape(element_raw, cx.limits.max_json_depth);
+        match parse_document(element_raw, &element_shape, &at_element, cx.limits) {
             Ok(value) => document::decode_value(element_raw, value, &at_element, cx, false),
             Err(e) => cx.fail(e),
         }

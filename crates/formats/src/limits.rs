@@ -36,6 +36,32 @@ pub const MAX_ITEMS_PER_FILE: usize = 100_000;
 /// Deepest directory level walked below the path given to [`crate::decode_path`].
 pub const MAX_DIRECTORY_DEPTH: usize = 32;
 
+/// Most keys and values in one JSON document (a credential, presentation, one element of a
+/// top-level array or one JSON Lines line), counted by a byte scan before parsing: each `,`,
+/// `:`, `{` and `[` outside strings counts one.
+///
+/// What a document costs downstream grows with it: JSON-LD expansion and canonicalization
+/// measured about 2 KiB per key (a 13 MB credential with 700 000 keys reached 1.1 GB before
+/// this limit); 100 000 stays near 150 MB, and a CLR with hundreds of inner credentials fits.
+pub const MAX_JSON_VALUES: u64 = 100_000;
+/// Longest string (key or value) in one JSON document, in bytes as written (4 MiB: room for a
+/// data-URL image; a 15 MiB IRI cost 416 MB downstream before this limit).
+pub const MAX_JSON_STRING_BYTES: u64 = 4 * 1024 * 1024;
+/// Largest estimated expansion of one JSON document (32 MiB): every string once, plus for each
+/// value the bytes a JSON-LD statement repeats with it (its object's `id`, its key, the longest
+/// inline `@context` string). A 1 MiB `id` on an object with 400 members is a 1.4 MB file that
+/// cost 1.3 GB to canonicalize before this limit. Only walked when a cheap bound from the byte
+/// scan exceeds it.
+pub const MAX_JSON_EXPANDED_BYTES: u64 = 32 * 1024 * 1024;
+/// Most attributes on one SVG/XML element. Real badges have a few dozen at most; the cap
+/// keeps an attribute storm (a 16 MiB tag of one-letter attributes) from costing more than
+/// its reading.
+pub const MAX_SVG_ATTRIBUTES: usize = 256;
+/// Most XML namespace bindings (`xmlns`, `xmlns:p`) in scope at one element of an SVG: every
+/// element name is resolved against them, so their number multiplies the cost of each element.
+/// Design tools declare about a dozen.
+pub const MAX_SVG_NAMESPACE_BINDINGS: usize = 64;
+
 /// Zip entries smaller than this are never rejected for their compression ratio: short,
 /// repetitive JSON compresses well and cannot be a bomb at this size.
 pub const ZIP_RATIO_CHECK_MIN_BYTES: u64 = 64 * 1024;
@@ -67,6 +93,16 @@ pub struct Limits {
     pub max_directory_depth: usize,
     /// See [`MAX_ITEMS_PER_FILE`].
     pub max_items_per_file: usize,
+    /// See [`MAX_JSON_VALUES`].
+    pub max_json_values: u64,
+    /// See [`MAX_JSON_STRING_BYTES`].
+    pub max_json_string_bytes: u64,
+    /// See [`MAX_JSON_EXPANDED_BYTES`].
+    pub max_json_expanded_bytes: u64,
+    /// See [`MAX_SVG_ATTRIBUTES`].
+    pub max_svg_attributes: usize,
+    /// See [`MAX_SVG_NAMESPACE_BINDINGS`].
+    pub max_svg_namespace_bindings: usize,
 }
 
 impl Default for Limits {
@@ -81,6 +117,11 @@ impl Default for Limits {
             max_json_depth: MAX_JSON_DEPTH,
             max_directory_depth: MAX_DIRECTORY_DEPTH,
             max_items_per_file: MAX_ITEMS_PER_FILE,
+            max_json_values: MAX_JSON_VALUES,
+            max_json_string_bytes: MAX_JSON_STRING_BYTES,
+            max_json_expanded_bytes: MAX_JSON_EXPANDED_BYTES,
+            max_svg_attributes: MAX_SVG_ATTRIBUTES,
+            max_svg_namespace_bindings: MAX_SVG_NAMESPACE_BINDINGS,
         }
     }
 }
