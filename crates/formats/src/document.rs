@@ -401,10 +401,9 @@ fn decode_data_url(url: &str, at: &At, cx: &mut Cx<'_>) {
         .filter(|scheme| scheme.eq_ignore_ascii_case("data:"))
         .and_then(|_| url.get(5..))
     else {
-        return cx.fail(fail(format!(
-            "the id of an enveloped credential must be a data: URL, found {:?}",
-            url.chars().take(40).collect::<String>()
-        )));
+        return cx.fail(fail(
+            "the id of an enveloped credential must be a data: URL, found another value".to_owned(),
+        ));
     };
     let Some((meta, data)) = rest.split_once(',') else {
         return cx.fail(fail("no ',' between media type and data".to_owned()));

@@ -149,10 +149,27 @@ pub enum Error {
     FileTooLarge {
         /// Where.
         path: ItemPath,
-        /// The size seen (declared, or read so far).
+        /// The real size: the file's, the entry's (inflated to its end, uncounted, under the
+        /// zip budgets), the line's, or a stream's (counted up to 1 GiB past the limit).
         size: u64,
         /// The limit.
         limit: u64,
+    },
+    /// Something in a folder that is not a regular file (a named pipe, a socket, a device, a
+    /// link to one): skipped without being opened, so a FIFO cannot hang the walk.
+    #[error("{path}: {kind}, not a regular file; skipped without opening it")]
+    NotARegularFile {
+        /// Where.
+        path: ItemPath,
+        /// What it is, e.g. `a named pipe (FIFO)`.
+        kind: &'static str,
+    },
+    /// A symbolic link in a folder that points outside the folder given to the walk: not
+    /// followed (a link to `/etc` or a home folder must not be read as input).
+    #[error("{path}: symbolic link to a file outside the folder being read; not followed")]
+    SymlinkOutsideInput {
+        /// Where (the link).
+        path: ItemPath,
     },
     /// A zip archive the zip reader rejects.
     #[error("{path}: malformed zip archive: {message}")]
@@ -325,6 +342,8 @@ impl Error {
             | Error::BakedValueEmpty { path, .. }
             | Error::FileTooLarge { path, .. }
             | Error::ZipMalformed { path, .. }
+            | Error::NotARegularFile { path, .. }
+            | Error::SymlinkOutsideInput { path }
             | Error::ZipTooManyEntries { path, .. }
             | Error::ZipCompressionRatio { path, .. }
             | Error::ZipTotalTooLarge { path, .. }

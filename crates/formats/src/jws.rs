@@ -48,13 +48,12 @@ fn decode_part(at: &At, part: JwsPart, text: &str) -> Result<Vec<u8>, Error> {
     // Padding is not allowed in JWS (RFC 7515 §2) but some producers emit it; it carries no
     // information, so it is dropped rather than refused.
     let text = text.trim_end_matches('=');
-    if let Some(bad) = text.bytes().find(|&b| !is_base64url(b)) {
+    if let Some(bad) = text.bytes().position(|b| !is_base64url(b)) {
         return Err(malformed(
             at,
             part,
             format!(
-                "character {:?} is not base64url (standard base64 '+' or '/' is not allowed)",
-                char::from(bad)
+                "the character at position {bad} is not base64url (standard base64 '+' or '/' is not allowed)"
             ),
         ));
     }

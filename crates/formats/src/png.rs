@@ -79,7 +79,7 @@ impl<'a> Chunks<'a> {
         if !kind.iter().all(u8::is_ascii_alphabetic) {
             return Err((
                 offset,
-                format!("invalid chunk type {:?}", String::from_utf8_lossy(&kind)),
+                "invalid chunk type (not four ASCII letters)".to_owned(),
             ));
         }
         let data_end = length.checked_add(8).ok_or_else(truncated)?;

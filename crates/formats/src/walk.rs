@@ -45,6 +45,9 @@ pub struct Blobs {
     stack: Vec<Source>,
     /// The budget of the outermost open archive, shared by the archives inside it.
     inflation: Inflation,
+    /// The folder given to the walk, canonical: symbolic links are followed only to files
+    /// inside it.
+    root: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Blobs {
@@ -183,6 +186,7 @@ impl Blobs {
             ready: VecDeque::new(),
             stack: Vec::new(),
             inflation: Inflation::default(),
+            root: None,
         }
     }
 
@@ -198,12 +202,14 @@ impl Blobs {
         let at = At::root(ItemPath::file(path));
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
+                blobs.root = std::fs::canonicalize(path).ok();
                 let at_dir = at.with(ContainerKind::Directory);
                 let step = blobs.visit_directory(path, 0, at_dir);
                 blobs.apply(step);
             }
-            Ok(_) => {
-                let step = visit_file(path, at, &blobs.limits);
+            // A path given by name is read whatever it is (a pipe from `<(gunzip -c …)` too).
+            Ok(meta) => {
+                let step = visit_file(path, at, &blobs.limits, Some(meta.len()));
                 blobs.apply(step);
             }
             Err(source) => blobs.decoded(vec![Err(Error::Io {
@@ -219,7 +225,7 @@ impl Blobs {
     pub(crate) fn from_reader(reader: Box<dyn Read>, name: &str, limits: &Limits) -> Blobs {
         let mut blobs = Blobs::new(limits);
         let at = At::root(ItemPath::file(name));
-        let step = visit_text(reader, at, &blobs.limits);
+        let step = visit_text(reader, at, &blobs.limits, None);
         blobs.apply(step);
         blobs
     }
@@ -243,11 +249,23 @@ impl Blobs {
         }
         let mut bytes = head;
         let room = limits.max_file_bytes.saturating_add(1);
-        if let Err(source) = reader.take(room).read_to_end(&mut bytes) {
+        if let Err(source) = Read::take(&mut reader, room).read_to_end(&mut bytes) {
             let mut blobs = Blobs::new(limits);
             blobs.decoded(vec![Err(Error::Io {
                 path: ItemPath::file(name),
                 source,
+            })]);
+            return blobs;
+        }
+        if len_u64(&bytes) > limits.max_file_bytes {
+            // An archive read into memory must fit the file limit; cut, it would only be
+            // reported as malformed.
+            let size = len_u64(&bytes).saturating_add(drain(&mut reader));
+            let mut blobs = Blobs::new(limits);
+            blobs.decoded(vec![Err(Error::FileTooLarge {
+                path: ItemPath::file(name),
+                size,
+                limit: limits.max_file_bytes,
             })]);
             return blobs;
         }
@@ -325,6 +343,40 @@ impl Blobs {
         }
     }
 
+    /// A symbolic link met in a folder: followed only to a regular file inside the folder
+    /// given to the walk. Links to folders are not followed (they could loop), links out of
+    /// the tree are refused, links to anything but a file are skipped like such files are.
+    fn visit_symlink(&self, path: &Path, at: At, limits: &Limits) -> Step {
+        let target = match std::fs::canonicalize(path) {
+            Ok(target) => target,
+            Err(source) => {
+                return Step::Items(vec![Err(Error::Io {
+                    path: at.path,
+                    source,
+                })]);
+            }
+        };
+        if !self
+            .root
+            .as_ref()
+            .is_some_and(|root| target.starts_with(root))
+        {
+            return Step::Items(vec![Err(Error::SymlinkOutsideInput { path: at.path })]);
+        }
+        match std::fs::metadata(&target) {
+            Ok(meta) if meta.is_dir() => Step::Items(Vec::new()),
+            Ok(meta) if meta.is_file() => visit_file(&target, at, limits, Some(meta.len())),
+            Ok(meta) => Step::Items(vec![Err(Error::NotARegularFile {
+                path: at.path,
+                kind: file_kind(&meta.file_type()),
+            })]),
+            Err(source) => Step::Items(vec![Err(Error::Io {
+                path: at.path,
+                source,
+            })]),
+        }
+    }
+
     /// Advances the innermost open source by one entry.
     fn advance(&mut self) -> Option<Step> {
         let limits = self.limits;
@@ -338,15 +390,20 @@ impl Blobs {
                         path: ItemPath::file(&path),
                         ..dir.at.clone()
                     };
-                    // Symbolic links to directories are not followed: they could loop.
                     match std::fs::symlink_metadata(&path) {
                         Ok(meta) if meta.is_dir() => {
                             self.visit_directory(&path, depth.saturating_add(1), at)
                         }
-                        Ok(meta) if meta.file_type().is_symlink() && path.is_dir() => {
-                            Step::Items(Vec::new())
+                        Ok(meta) if meta.is_file() => {
+                            visit_file(&path, at, &limits, Some(meta.len()))
                         }
-                        Ok(_) => visit_file(&path, at, &limits),
+                        Ok(meta) if meta.file_type().is_symlink() => {
+                            self.visit_symlink(&path, at, &limits)
+                        }
+                        Ok(meta) => Step::Items(vec![Err(Error::NotARegularFile {
+                            path: at.path,
+                            kind: file_kind(&meta.file_type()),
+                        })]),
                         Err(source) => Step::Items(vec![Err(Error::Io {
                             path: at.path,
                             source,
@@ -398,6 +455,36 @@ impl Iterator for Items {
     }
 }
 
+/// What a file that is not a regular file is, for [`Error::NotARegularFile`].
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    if kind.is_symlink() {
+        return "a symbolic link";
+    }
+    "not a regular file"
+}
+
+/// Reads what is left of a stream that is too large, without holding it, to report its real
+/// size: counted up to [`DRAIN_LIMIT`] bytes more (a stream may not end).
+fn drain(reader: &mut impl Read) -> u64 {
+    std::io::copy(&mut Read::take(reader, DRAIN_LIMIT), &mut std::io::sink()).unwrap_or(0)
+}
+
+/// How far past the file limit a stream is read to count its size.
+const DRAIN_LIMIT: u64 = 1 << 30;
+
 fn too_large(at: &At, size: usize, limits: &Limits) -> Option<Error> {
     let size = u64::try_from(size).unwrap_or(u64::MAX);
     (size > limits.max_file_bytes).then(|| Error::FileTooLarge {
@@ -410,7 +497,7 @@ fn too_large(at: &At, size: usize, limits: &Limits) -> Option<Error> {
 /// Reads one file: a zip archive is opened for streaming, a JSON Lines file (see
 /// [`sniff_json_lines`]) is read line by line with each line limited to
 /// [`Limits::max_file_bytes`], anything else is read whole (up to the file limit) and decoded.
-fn visit_file(path: &Path, at: At, limits: &Limits) -> Step {
+fn visit_file(path: &Path, at: At, limits: &Limits, known_len: Option<u64>) -> Step {
     let io_error = |at: &At, source| {
         Step::Items(vec![Err(Error::Io {
             path: at.path.clone(),
@@ -433,12 +520,18 @@ fn visit_file(path: &Path, at: At, limits: &Limits) -> Step {
         };
     }
     let magic = magic.get(..magic_len).unwrap_or_default().to_vec();
-    visit_text(Box::new(Cursor::new(magic).chain(file)), at, limits)
+    visit_text(
+        Box::new(Cursor::new(magic).chain(file)),
+        at,
+        limits,
+        known_len,
+    )
 }
 
 /// Reads a file that is not a zip archive: streamed line by line if it is JSON Lines, else
 /// read whole (up to the file limit) and decoded.
-fn visit_text(reader: Box<dyn Read>, at: At, limits: &Limits) -> Step {
+/// `known_len` is the file's size from its metadata, if it has one (for the error's real size).
+fn visit_text(reader: Box<dyn Read>, at: At, limits: &Limits, known_len: Option<u64>) -> Step {
     let io_error = |at: &At, source| {
         Step::Items(vec![Err(Error::Io {
             path: at.path.clone(),
@@ -466,11 +559,20 @@ fn visit_text(reader: Box<dyn Read>, at: At, limits: &Limits) -> Step {
     };
     let cap = limits.max_file_bytes.saturating_add(1);
     let room = cap.saturating_sub(len_u64(&bytes));
-    if let Err(source) = reader.take(room).read_to_end(&mut bytes) {
+    if let Err(source) = Read::take(&mut reader, room).read_to_end(&mut bytes) {
         return io_error(&at, source);
     }
-    if let Some(error) = too_large(&at, bytes.len(), limits) {
-        return Step::Items(vec![Err(error)]);
+    if len_u64(&bytes) > limits.max_file_bytes {
+        let read = len_u64(&bytes);
+        let size = match known_len {
+            Some(len) if len >= read => len,
+            _ => read.saturating_add(drain(&mut reader)),
+        };
+        return Step::Items(vec![Err(Error::FileTooLarge {
+            path: at.path,
+            size,
+            limit: limits.max_file_bytes,
+        })]);
     }
     Step::Blob(BlobContent::Whole { bytes, at })
 }

@@ -401,7 +401,8 @@ fn decode_bytes_collects_into_a_result() {
     match err {
         Err(Error::NotACredentialContainer { found, path }) => {
             assert_eq!(path.to_string(), "b");
-            assert_eq!(found, "binary data starting with 00 01 62 69 6e 61 72 79");
+            // Four bytes name a file type by its magic number; more would quote the content.
+            assert_eq!(found, "binary data starting with 00 01 62 69");
         }
         other => panic!("{other:?}"),
     }
