@@ -10,6 +10,7 @@
 mod bake;
 mod containers;
 mod examples;
+mod hostile;
 mod limits;
 mod properties;
 mod streaming;
@@ -152,6 +153,15 @@ pub fn variant(error: &Error) -> &'static str {
         Error::TooManyItems { .. } => "TooManyItems",
         Error::BakePayloadInvalid { .. } => "BakePayloadInvalid",
         Error::Io { .. } => "Io",
+        Error::ZipArchiveRatio { .. } => "ZipArchiveRatio",
+        Error::ZipOverlappingEntries { .. } => "ZipOverlappingEntries",
+        Error::SvgTooManyAttributes { .. } => "SvgTooManyAttributes",
+        Error::SvgTooManyNamespaceBindings { .. } => "SvgTooManyNamespaceBindings",
+        Error::JsonTooManyValues { .. } => "JsonTooManyValues",
+        Error::JsonStringTooLong { .. } => "JsonStringTooLong",
+        Error::JsonExpansionTooLarge { .. } => "JsonExpansionTooLarge",
+        Error::NotARegularFile { .. } => "NotARegularFile",
+        Error::SymlinkOutsideInput { .. } => "SymlinkOutsideInput",
         other => panic!("{other:?}"),
     }
 }
