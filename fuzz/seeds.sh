@@ -45,6 +45,25 @@ seed formats_decode \
   "$ex"/1edtech-spec-examples/basic-openbadgecredential.json \
   "$ex"/1edtech-validator/clr20/simple.json
 
+# decode_amplified input layout (see fuzz_targets/formats_decode_amplified.rs): shape byte,
+# 2-byte little-endian count, unit. One seed per shape, each a little below its limit.
+amplified_seed() {
+  local shape="$1" count="$2" unit="$3"
+  mkdir -p "$corpus/formats_decode_amplified"
+  {
+    printf "\\x$(printf %02x "$shape")\\x$(printf %02x $((count & 255)))\\x$(printf %02x $((count >> 8)))"
+    printf '%s' "$unit"
+  } > "$corpus/formats_decode_amplified/shape-$shape"
+}
+amplified_seed 0 15 v
+amplified_seed 1 15 n
+amplified_seed 2 1000 x
+amplified_seed 3 10000 https://example.com/
+amplified_seed 4 95 '{"type":"VerifiableCredential","@context":[]}'
+amplified_seed 5 2 '{}'
+amplified_seed 6 100 '{"type":"VerifiableCredential"}'
+amplified_seed 7 100 '{"type":"VerifiableCredential"}'
+
 # bake_roundtrip input layout (see fuzz_targets/formats_bake_roundtrip.rs):
 # 2-byte little-endian payload length, payload, image.
 bake_seed() {

@@ -529,3 +529,38 @@ fn symlinks_are_not_followed_out_of_the_input_tree_and_errors_do_not_quote_files
         }
     }
 }
+
+// ---- the fuzzing amplifier ----------------------------------------------------------------
+
+fn amplified(shape: u8, count: u16, unit: &[u8]) -> Vec<Result<Item, Error>> {
+    let mut data = vec![shape];
+    data.extend_from_slice(&count.to_le_bytes());
+    data.extend_from_slice(unit);
+    let input = credbridge_formats::fuzzing::amplify(&data);
+    decode(&input)
+}
+
+/// The structured fuzz target (`formats_decode_amplified`) reaches every limit above from a
+/// few bytes of input, so a regression of any of them is within a fuzzer's reach.
+#[test]
+fn the_fuzzing_amplifier_reaches_each_limit() {
+    let errors = |results: Vec<Result<Item, Error>>| {
+        results
+            .into_iter()
+            .filter_map(Result::err)
+            .map(|e| crate::variant(&e))
+            .collect::<Vec<_>>()
+    };
+    let cases: [(u8, u16, &[u8], &str); 6] = [
+        (0, 100, b"v", "SvgTooManyAttributes"),
+        (1, 100, b"n", "SvgTooManyNamespaceBindings"),
+        (2, 4_000, b"x", "JsonTooManyValues"),
+        (3, 20_000, b"https://example.com/", "JsonStringTooLong"),
+        (4, 5 + 6 * 15, &[b'{'; 100], "ZipArchiveRatio"),
+        (5, 1_000, b"{}", "ZipOverlappingEntries"),
+    ];
+    for (shape, count, unit, expected) in cases {
+        let found = errors(amplified(shape, count, unit));
+        assert!(found.contains(&expected), "shape {shape}: {found:?}");
+    }
+}

@@ -109,6 +109,21 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
 
+    /// The structured fuzz target's entry point, bounded: attribute and namespace storms,
+    /// many keys, long ids, nested and overlapping archives, JSON Lines and arrays built from
+    /// a random unit never panic.
+    #[test]
+    fn amplified_shapes_never_panic(
+        shape in 0u8..8,
+        count in 0u16..200,
+        unit in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let mut data = vec![shape];
+        data.extend_from_slice(&count.to_le_bytes());
+        data.extend_from_slice(&unit);
+        fuzzing::decode_amplified(&data);
+    }
+
     #[test]
     fn baking_round_trips_any_json_credential(
         carrier in prop_oneof![
