@@ -63,10 +63,25 @@
 //!   fields this crate does not know survive.
 //! - **Bounded.** Each input dimension has a limit and an error carrying it: file size, PNG
 //!   text size (checked while inflating), zip entries (read from the end record before the
-//!   central directory is loaded), zip ratio (checked while inflating) and total, container
-//!   nesting, JSON depth (a byte scan before serde_json, so the error is specific), directory
-//!   depth, results per file (per line for a streamed JSON Lines file), JSON Lines line size. Inner credentials of one array are sliced out in one pass, so a
-//!   CLR with thousands of entries stays linear.
+//!   central directory is walked), zip entry ratio (on the bytes actually inflated and
+//!   consumed, never the declared sizes), one inflation budget for an archive and every archive
+//!   inside it (total bytes, and a ratio to the outer archive's size), overlapping zip entries
+//!   (refused before anything is inflated), container nesting, JSON depth (a byte scan before
+//!   serde_json, so the error is specific), JSON keys and values, longest JSON string and
+//!   estimated JSON-LD expansion per document (the same scan; they protect the JSON-LD
+//!   pipeline, whose cost grows with them), SVG attributes per element and namespace bindings
+//!   in scope (so scanning stays linear), directory depth, results per file (per line for a
+//!   streamed JSON Lines file), JSON Lines line size. Inner credentials of one array are sliced
+//!   out in one pass, so a CLR with thousands of entries stays linear.
+//! - **Folders hold files only.** A walk skips named pipes, sockets and devices without
+//!   opening them ([`Error::NotARegularFile`]), follows a symbolic link only to a file inside
+//!   the folder given ([`Error::SymlinkOutsideInput`] otherwise; links to folders are not
+//!   followed, they could loop), and no error quotes a file's text.
+//! - **Zip by hand.** A streaming reader (`src/zip.rs`) walks the central directory record by
+//!   record instead of loading it (the `zip` crate's `ZipArchive` held about 245 bytes per
+//!   entry), refuses overlapping entries (David Fifield's "zip bomb without recursion") and
+//!   checks CRC-32 and declared sizes against what the entry holds. Stored and deflated entries
+//!   and ZIP64 are read; encrypted entries and other methods are per-entry errors.
 //! - **PNG by hand, SVG with quick-xml.** A small chunk walker over checked slices reads and
 //!   rewrites PNG chunks, so that baking keeps every other chunk byte for byte (the `png`
 //!   crate would decode and re-encode the image, and reading needs no pixels); SVG baking
@@ -80,8 +95,9 @@
 //! - **JSON shape gate.** A JSON object is an item if it has `@context` or `type` (or the
 //!   `recipient`/`badge`/`verify` of OB 0.5/1.x assertions, which had neither); anything else
 //!   is [`Error::NotACredentialContainer`]. Deeper classification is left to the model crate.
-//! - **Dependencies.** `zip` with deflate only (via flate2's pure-Rust backend, no zopfli,
-//!   bzip2, zstd or AES), `quick-xml` without features, `crc32fast` (already pulled in by flate2).
+//! - **Dependencies.** `flate2` with its pure-Rust backend (PNG text chunks, zip entries),
+//!   `quick-xml` without features, `crc32fast` (already pulled in by flate2); `zip` only builds
+//!   test archives.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -124,7 +140,8 @@ pub fn decode_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Items {
 }
 
 /// Decodes a file, or every file of a directory tree (recursively, in sorted order; symbolic
-/// links to directories are not followed), streaming: items come out as each file is read, and
+/// links to directories are not followed, links to files only inside the tree, and anything
+/// that is not a regular file is reported and skipped unopened), streaming: items come out as each file is read, and
 /// a JSON Lines file is read line by line, with no limit on its total size (each line is
 /// bounded by [`Limits::max_file_bytes`]). Errors are per item and carry its path; the walk
 /// goes on after them.
