@@ -275,7 +275,7 @@ impl ZipReader {
     fn check_overlaps(&mut self) -> Result<(), ZipError> {
         let mut previous_end = 0u64;
         for _ in 0..self.directory.entries {
-            let entry = self.next_record()?;
+            let entry = self.record(false)?;
             let end = minimal_end(&entry);
             if end > self.directory.start {
                 return Err(malformed(format!(
@@ -293,7 +293,7 @@ impl ZipReader {
             self.rewind_to_directory();
             let mut ranges: Vec<(u64, u64)> = Vec::new();
             for _ in 0..self.directory.entries {
-                let entry = self.next_record()?;
+                let entry = self.record(false)?;
                 ranges.push((entry.offset, minimal_end(&entry)));
             }
             ranges.sort_unstable();
@@ -340,6 +340,12 @@ impl ZipReader {
 
     /// Reads the next central-directory record.
     fn next_record(&mut self) -> Result<Entry, ZipError> {
+        self.record(true)
+    }
+
+    /// Reads the next central-directory record; its name only if `with_name` (the overlap
+    /// pass needs none, and allocates nothing per entry).
+    fn record(&mut self, with_name: bool) -> Result<Entry, ZipError> {
         let at = self.cursor;
         let fixed = self.window_bytes(at, CENTRAL_HEADER_LEN)?;
         if !fixed.starts_with(CENTRAL_HEADER) {
@@ -383,9 +389,10 @@ impl ZipReader {
             }
             rest = rest.get(4usize.saturating_add(len)..).unwrap_or_default();
         }
-        let name = match std::str::from_utf8(name) {
-            Ok(name) => name.to_owned(),
-            Err(_) => String::from_utf8_lossy(name).into_owned(),
+        let name = if with_name {
+            String::from_utf8_lossy(name).into_owned()
+        } else {
+            String::new()
         };
         self.cursor = at
             .saturating_add(to_u64(CENTRAL_HEADER_LEN))
@@ -460,7 +467,13 @@ impl ZipReader {
             self.end = data_end;
         }
         self.source.seek(SeekFrom::Start(data_at))?;
-        let mut bytes = Vec::new();
+        // Sized by the declared size (exact for an honest archive, so a small entry's blob
+        // holds no spare capacity), and grown in steps if the entry holds more.
+        let mut bytes = Vec::with_capacity(
+            to_usize(entry.size.min(cap))
+                .min(WINDOW * 16)
+                .saturating_add(64),
+        );
         let mut held = true;
         let mut crc = crc32fast::Hasher::new();
         let (inflated, consumed) = if entry.method == 0 {
@@ -513,8 +526,9 @@ impl ZipReader {
             crc.update(&chunk);
             if done > cap {
                 *held = false;
-                bytes.clear();
+                *bytes = Vec::new();
             } else {
+                bytes.reserve_exact(chunk.len());
                 bytes.extend_from_slice(&chunk);
             }
             if let Err(e) = budget.check(done, done) {
@@ -558,7 +572,12 @@ impl ZipReader {
             let before_out = self.inflater.total_out();
             let out: &mut Vec<u8> = if *held { &mut *bytes } else { &mut discard };
             let start = out.len();
-            out.reserve(WINDOW);
+            if out.capacity().saturating_sub(out.len()) < 64 {
+                // The end of the stream may still need a little room; beyond the declared
+                // size, grow by a window at a time.
+                let declared_rest = to_usize(entry.size).saturating_sub(out.len());
+                out.reserve_exact(declared_rest.clamp(64, WINDOW));
+            }
             let pending = input.get(input_at..).unwrap_or_default();
             let status = self
                 .inflater
