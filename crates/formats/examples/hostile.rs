@@ -32,6 +32,7 @@ fn main() {
 
 fn decode(path: &Path) {
     let (mut items, mut errors) = (0u64, 0u64);
+    let mut last = None;
     for result in decode_path(path, &Limits::default()) {
         match result {
             Ok(item) => {
@@ -44,9 +45,14 @@ fn decode(path: &Path) {
                 errors += 1;
                 if errors <= 5 {
                     println!("error {e}");
+                } else {
+                    last = Some(e.to_string());
                 }
             }
         }
+    }
+    if let Some(last) = last {
+        println!("last error {last}");
     }
     println!("{items} items, {errors} errors");
 }
