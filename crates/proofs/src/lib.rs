@@ -103,7 +103,7 @@ pub use rdfc::JsonLdCanonicalizer;
 pub use suite::{Cryptosuite, HashRule, KNOWN_UNSUPPORTED, ProofValueFormat, Transform};
 pub use vc_jwt::{
     ClaimFinding, JoseVerifyOptions, JwtKind, JwtSignOptions, JwtVerification, KeySource,
-    MAX_ENVELOPE_DEPTH, MAX_ENVELOPED_CREDENTIALS, sign_jwt, verify_jwt,
+    MAX_ENVELOPE_DEPTH, MAX_ENVELOPED_CREDENTIALS, sign_jwt, vc_jwt_credential, verify_jwt,
 };
 
 /// Entry points for fuzzers and property tests: each takes arbitrary bytes and must never panic.

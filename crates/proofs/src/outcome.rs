@@ -72,6 +72,16 @@ pub enum FailReason {
     /// The signature is malformed or does not verify.
     #[error("signature: {0}")]
     Signature(KeyError),
+    /// A JWT was signed with the key in its own `jwk` header, and that key is not one of the
+    /// keys the issuer's resolved document lists (issue 9 item 0: a key the credential brings
+    /// with it proves nothing).
+    #[error(
+        "the token is signed with the key in its own jwk header, which is not one of the keys of its issuer {issuer}"
+    )]
+    EmbeddedKeyNotIssuers {
+        /// The issuer identifier whose document was resolved.
+        issuer: String,
+    },
     /// The method verified the signature, but its controller does not authorise it for the
     /// proof's purpose.
     #[error("{reason}")]
