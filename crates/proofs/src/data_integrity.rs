@@ -257,17 +257,131 @@ fn check(
                 }
             }
         }
+        Transform::Rdfc => set_rdfc_config_context(suite, &mut config, unsecured),
+    }
+    let unsecured = changed.as_ref().unwrap_or(unsecured);
+    let config_text = transform(suite.transform, &config, options.canonicalizer)?;
+    match suite.transform {
         Transform::Rdfc => {
-            if let Some(ctx) = unsecured.get("@context") {
-                config.insert("@context".into(), ctx.clone());
+            check_expanded_terms(suite, options.purpose.term(), &method_id, &config_text)?
+        }
+        Transform::Jcs => {
+            if config.get("@context").is_some_and(context_may_redefine) {
+                let expanded = transform(Transform::Rdfc, &config, options.canonicalizer)?;
+                check_expanded_terms(suite, options.purpose.term(), &method_id, &expanded)?;
             }
         }
     }
-    let unsecured = changed.as_ref().unwrap_or(unsecured);
-    let data = hash_data(suite, key_type, &config, unsecured, options.canonicalizer)?;
+    let doc_text = transform(suite.transform, unsecured, options.canonicalizer)?;
+    let mut data = digest(suite.hash, key_type, config_text.as_bytes());
+    data.extend(digest(suite.hash, key_type, doc_text.as_bytes()));
     let verified = verify_signature(&method.public_key, alg, &signature, &data)?;
     result.signature = Some(verified);
     Ok(purpose_outcome(options.purpose.validate(proof, &method)))
+}
+
+/// The `@context` the proof configuration of an RDFC suite is canonicalized with. The Data
+/// Integrity suites (vc-di-eddsa §3.2.5, vc-di-ecdsa) set it to the document's. The Linked
+/// Data signature suites of 2018–2020 (Ed25519Signature2018, RsaSignature2018,
+/// EcdsaSecp256k1Signature2019, JsonWebSignature2020, Ed25519Signature2020) keep a proof's own
+/// `@context` when it has one and take the document's otherwise, as `jsonld-signatures` does
+/// (`{'@context': document['@context'], ...proof}`).
+fn set_rdfc_config_context(
+    suite: &Cryptosuite,
+    config: &mut Map<String, Value>,
+    unsecured: &Map<String, Value>,
+) {
+    if suite.cryptosuite.is_none() && config.contains_key("@context") {
+        return;
+    }
+    if let Some(ctx) = unsecured.get("@context") {
+        config.insert("@context".into(), ctx.clone());
+    }
+}
+
+const RDF_TYPE: &str = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>";
+const SEC: &str = "https://w3id.org/security#";
+
+/// Whether a JCS proof's `@context` could give its terms another meaning: an inline context,
+/// or one from outside the W3C, security-vocabulary and 1EdTech context families (whose terms
+/// for proofs are the standard ones). Only then is the configuration expanded to check.
+fn context_may_redefine(ctx: &Value) -> bool {
+    let standard = |v: &Value| {
+        v.as_str().is_some_and(|url| {
+            [
+                "https://www.w3.org/",
+                "https://w3id.org/security/",
+                "https://purl.imsglobal.org/spec/",
+            ]
+            .iter()
+            .any(|prefix| url.starts_with(prefix))
+        })
+    };
+    match ctx {
+        Value::Array(items) => !items.iter().all(standard),
+        other => !standard(other),
+    }
+}
+
+/// Issue 9 item 1: proof terms must mean what they say. The canonical N-Quads of the proof
+/// configuration must hold, for one proof node, `rdf:type` = the suite's IRI,
+/// `sec:proofPurpose` = the expected purpose's IRI, `sec:verificationMethod` = the method
+/// and, for Data Integrity suites, `sec:cryptosuite` = the suite name, as
+/// `jsonld-signatures` checks the expanded proof. An inline `@context` that remaps any of
+/// them (so that the signed bytes say something else) fails the proof.
+fn check_expanded_terms(
+    suite: &Cryptosuite,
+    purpose_term: &str,
+    method_id: &str,
+    nquads: &str,
+) -> Result<(), ProofOutcome> {
+    let redefined =
+        |term: &'static str, expected: String| fail(FailReason::TermsRedefined { term, expected });
+    let type_iri = format!("{SEC}{}", suite.proof_type);
+    let type_tail = format!(" {RDF_TYPE} <{type_iri}> .");
+    let Some(subject) = nquads
+        .lines()
+        .find_map(|line| line.strip_suffix(type_tail.as_str()))
+    else {
+        return Err(redefined("type", type_iri));
+    };
+    let has = |predicate: &str, object: &str| {
+        nquads.lines().any(|line| {
+            line.strip_prefix(subject)
+                .and_then(|rest| rest.strip_prefix(' '))
+                .and_then(|rest| rest.strip_prefix(predicate))
+                .and_then(|rest| rest.strip_prefix(' '))
+                .and_then(|rest| rest.strip_prefix(object))
+                .is_some_and(|rest| {
+                    rest == " ." || rest.starts_with("^^<") && rest.ends_with("> .")
+                })
+        })
+    };
+    let purpose_iri = format!("{SEC}{purpose_term}");
+    if !has(&format!("<{SEC}proofPurpose>"), &format!("<{purpose_iri}>")) {
+        return Err(redefined("proofPurpose", purpose_iri));
+    }
+    if !has(
+        &format!("<{SEC}verificationMethod>"),
+        &format!("<{method_id}>"),
+    ) {
+        return Err(redefined(
+            "verificationMethod",
+            format!("{SEC}verificationMethod → {method_id}"),
+        ));
+    }
+    if let Some(cryptosuite) = suite.cryptosuite
+        && !has(
+            &format!("<{SEC}cryptosuite>"),
+            &format!("\"{cryptosuite}\""),
+        )
+    {
+        return Err(redefined(
+            "cryptosuite",
+            format!("{SEC}cryptosuite → {cryptosuite}"),
+        ));
+    }
+    Ok(())
 }
 
 fn purpose_outcome(check: PurposeCheck) -> ProofOutcome {
@@ -708,10 +822,8 @@ pub fn proof_intermediates(
     let mut config = proof.as_object().cloned().unwrap_or_default();
     config.remove("proofValue");
     config.remove("jws");
-    if suite.transform == Transform::Rdfc
-        && let Some(ctx) = unsecured.get("@context")
-    {
-        config.insert("@context".into(), ctx.clone());
+    if suite.transform == Transform::Rdfc {
+        set_rdfc_config_context(suite, &mut config, &unsecured);
     }
     let err = |o: ProofOutcome| ProofError::TransformFailed {
         reason: format!("{o:?}"),

@@ -2,7 +2,8 @@
 
 use credbridge_keys::{DidKey, KeyType, SecretKey};
 use credbridge_proofs::{
-    AuthenticationPurpose, FailReason, ProofOutcome, SignOptions, suites, verify_data_integrity,
+    AuthenticationPurpose, FailReason, JsonLdCanonicalizer, ProofOutcome, SignOptions, suites,
+    verify_data_integrity,
 };
 use serde_json::{Value, json};
 
@@ -23,7 +24,7 @@ fn sign(
     doc: &Value,
     suite: &'static credbridge_proofs::Cryptosuite,
     key: &SecretKey,
-    canon: &FixtureCanonicalizer,
+    canon: &JsonLdCanonicalizer,
 ) -> Value {
     let did = DidKey::from_public_key(&key.public_key());
     credbridge_proofs::sign_data_integrity(
@@ -42,11 +43,11 @@ fn sign(
 }
 
 /// Every suite with every key type it accepts (RSA is checked once, with JsonWebSignature2020,
-/// through did:jwk-free direct key use below). The RDFC suites run over the fixture
-/// canonicalizer's JCS stand-in; what is under test is the engine, hashing and signature.
+/// through did:jwk-free direct key use below). The RDFC suites run over the real JSON-LD
+/// canonicalizer (the expanded-terms check needs real N-Quads).
 #[test]
 fn every_suite_every_key_type() {
-    let canon = FixtureCanonicalizer::default();
+    let canon = JsonLdCanonicalizer::with_bundled_contexts();
     let resolver = offline();
     let mut count = 0;
     for suite in suites::ALL_SUITES {
@@ -139,7 +140,7 @@ fn signing_with_a_key_that_does_not_fit_is_misuse() {
 /// Two independent proofs (a set), then a third chained to both, then a fourth to the third.
 #[test]
 fn proof_sets_and_chains() {
-    let canon = FixtureCanonicalizer::default();
+    let canon = JsonLdCanonicalizer::with_bundled_contexts();
     let resolver = offline();
     let keys: Vec<SecretKey> = (0..4)
         .map(|_| SecretKey::generate(KeyType::Ed25519).unwrap())
@@ -223,7 +224,7 @@ fn proof_sets_and_chains() {
 
 #[test]
 fn created_and_expires_against_the_passed_in_time() {
-    let canon = FixtureCanonicalizer::default();
+    let canon = JsonLdCanonicalizer::with_bundled_contexts();
     let resolver = offline();
     let key = SecretKey::generate(KeyType::Ed25519).unwrap();
     let did = DidKey::from_public_key(&key.public_key());
@@ -327,7 +328,7 @@ fn json_web_signature_2020_with_rsa() {
     let mut dir = credbridge_keys::OfflineDirectory::new();
     dir.insert(controller, json!({"id": controller, "verificationMethod": [{"id": vm, "type": "JsonWebKey2020",
         "controller": controller, "publicKeyJwk": key.public_key().to_jwk()}], "assertionMethod": [vm]}));
-    let canon = FixtureCanonicalizer::default();
+    let canon = JsonLdCanonicalizer::with_bundled_contexts();
     let signed = credbridge_proofs::sign_data_integrity(
         &credential(controller),
         suites::JSON_WEB_SIGNATURE_2020,
