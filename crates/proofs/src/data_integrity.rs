@@ -345,36 +345,50 @@ fn check_expanded_terms(
     else {
         return Err(redefined("type", type_iri));
     };
-    let has = |predicate: &str, object: &str| {
+    // `term` in the security vocabulary, written out, or as the compact IRI `sec:term` that
+    // the VCDM 1.1 context's RsaSignature2018 definition produces (it uses the `sec` prefix
+    // without defining it; jsonld.js expands it the same way).
+    let sec = |term: &str| [format!("<{SEC}{term}>"), format!("<sec:{term}>")];
+    let has = |predicates: &[String; 2], objects: &[String]| {
         nquads.lines().any(|line| {
-            line.strip_prefix(subject)
+            let Some(rest) = line
+                .strip_prefix(subject)
                 .and_then(|rest| rest.strip_prefix(' '))
-                .and_then(|rest| rest.strip_prefix(predicate))
-                .and_then(|rest| rest.strip_prefix(' '))
-                .and_then(|rest| rest.strip_prefix(object))
-                .is_some_and(|rest| {
-                    rest == " ." || rest.starts_with("^^<") && rest.ends_with("> .")
-                })
+            else {
+                return false;
+            };
+            predicates.iter().any(|predicate| {
+                rest.strip_prefix(predicate.as_str())
+                    .and_then(|rest| rest.strip_prefix(' '))
+                    .is_some_and(|rest| {
+                        objects.iter().any(|object| {
+                            rest.strip_prefix(object.as_str()).is_some_and(|tail| {
+                                tail == " ." || (tail.starts_with("^^<") && tail.ends_with("> ."))
+                            })
+                        })
+                    })
+            })
         })
     };
+    // The security vocabulary names some purposes with a `Method` suffix
+    // (`authentication` → `sec:authenticationMethod` in every context that defines it).
     let purpose_iri = format!("{SEC}{purpose_term}");
-    if !has(&format!("<{SEC}proofPurpose>"), &format!("<{purpose_iri}>")) {
+    let [full, compact] = sec(purpose_term);
+    let [full_method, compact_method] = sec(&format!("{purpose_term}Method"));
+    if !has(
+        &sec("proofPurpose"),
+        &[full, compact, full_method, compact_method],
+    ) {
         return Err(redefined("proofPurpose", purpose_iri));
     }
-    if !has(
-        &format!("<{SEC}verificationMethod>"),
-        &format!("<{method_id}>"),
-    ) {
+    if !has(&sec("verificationMethod"), &[format!("<{method_id}>")]) {
         return Err(redefined(
             "verificationMethod",
             format!("{SEC}verificationMethod → {method_id}"),
         ));
     }
     if let Some(cryptosuite) = suite.cryptosuite
-        && !has(
-            &format!("<{SEC}cryptosuite>"),
-            &format!("\"{cryptosuite}\""),
-        )
+        && !has(&sec("cryptosuite"), &[format!("\"{cryptosuite}\"")])
     {
         return Err(redefined(
             "cryptosuite",
@@ -872,6 +886,10 @@ fn suite_context(suite: &Cryptosuite, contexts: &[&str]) -> Option<&'static str>
         "JsonWebSignature2020" => "https://w3id.org/security/suites/jws-2020/v1",
         "DataIntegrityProof" if contexts.first() == Some(&VCDM_1_1) => {
             "https://w3id.org/security/data-integrity/v2"
+        }
+        // The VCDM 1.1 context defines it; elsewhere its suite context does.
+        "EcdsaSecp256k1Signature2019" if contexts.first() != Some(&VCDM_1_1) => {
+            "https://w3id.org/security/suites/secp256k1-2019/v1"
         }
         _ => return None,
     };

@@ -1,6 +1,7 @@
 //! Proofs for credbridge: the Data Integrity cryptosuites (eddsa-rdfc-2022, eddsa-jcs-2022,
 //! ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020, Ed25519Signature2018,
-//! JsonWebSignature2020, and the draft name eddsa-2022), JCS (RFC 8785), JOSE (compact JWS,
+//! JsonWebSignature2020, RsaSignature2018, EcdsaSecp256k1Signature2019, and the draft name
+//! eddsa-2022), JCS (RFC 8785), JOSE (compact JWS,
 //! VC-JWT, the OB 3.0 JWT whose payload is the credential, VC-JOSE `vc+jwt`, VP-JWT), proof
 //! purposes, and signing with every suite.
 //!
@@ -72,6 +73,17 @@
 //! - **JCS is hand-written** (~60 lines over `serde_json::Value`, with `ryu-js` for ES6
 //!   numbers) rather than `serde_jcs`, which re-serialises through `Serialize`; it is tested on
 //!   the RFC 8785 examples and the W3C vectors.
+//! - **Proof terms must mean what they say.** Before a Data Integrity proof's signature is
+//!   trusted, its expanded form (the canonical N-Quads of the proof configuration, already
+//!   computed for RDFC suites, so the check costs a line scan) must give `rdf:type` = the
+//!   suite's IRI, `sec:proofPurpose` = the expected purpose, `sec:verificationMethod` = the
+//!   method and `sec:cryptosuite` = the suite; an `@context` that remaps one fails the proof
+//!   with [`FailReason::TermsRedefined`]. JCS proofs are expanded for this only when their
+//!   `@context` is inline or from outside the standard families.
+//! - **A JWT's own key proves nothing.** A `jwk` header is used only when it equals a key of
+//!   the issuer's resolved document (a `did:jwk` issuer's document is that key); every key
+//!   that verifies a JWT, except a caller-pinned one, comes back as
+//!   [`ProofResult::method`] so the caller's issuer-binding check always runs.
 //! - **JWT claim mismatches are findings, not failures**: `iss`/`jti`/`sub`/`nbf`/`exp` versus
 //!   the credential are reported in [`JwtVerification::claim_findings`] for `verify` to weigh.
 #![forbid(unsafe_code)]

@@ -90,7 +90,7 @@ pub(crate) fn eddsa_algorithm(key_type: KeyType) -> Option<Algorithm> {
 
 /// Suites that are recognised by name but not implemented; proofs using them are reported
 /// unsupported with this reason.
-pub const KNOWN_UNSUPPORTED: [(&str, &str); 4] = [
+pub const KNOWN_UNSUPPORTED: [(&str, &str); 2] = [
     (
         "ecdsa-sd-2023",
         "selective-disclosure suite; not implemented",
@@ -98,13 +98,5 @@ pub const KNOWN_UNSUPPORTED: [(&str, &str); 4] = [
     (
         "bbs-2023",
         "BBS selective-disclosure suite; not implemented",
-    ),
-    (
-        "RsaSignature2018",
-        "legacy RSA linked-data signature; not implemented",
-    ),
-    (
-        "EcdsaSecp256k1Signature2019",
-        "legacy secp256k1 linked-data signature; not implemented",
     ),
 ];
