@@ -273,6 +273,18 @@ fn check(
         }
     }
     let doc_text = transform(suite.transform, unsecured, options.canonicalizer)?;
+    if let Some(derived) = &signature.sd {
+        let proof_hash = sha2::Sha256::digest(config_text.as_bytes());
+        let verified = crate::ecdsa_sd::verify_derived(
+            derived,
+            &proof_hash,
+            &doc_text,
+            &method.public_key,
+            alg,
+        )?;
+        result.signature = Some(verified);
+        return Ok(purpose_outcome(options.purpose.validate(proof, &method)));
+    }
     let mut data = digest(suite.hash, key_type, config_text.as_bytes());
     data.extend(digest(suite.hash, key_type, doc_text.as_bytes()));
     let verified = verify_signature(&method.public_key, alg, &signature, &data)?;
@@ -488,6 +500,8 @@ fn context_is_prefix(proof_ctx: &Value, doc_ctx: Option<&Value>) -> bool {
 /// The signature carried by a proof, decoded.
 struct CarriedSignature {
     bytes: Vec<u8>,
+    /// An ecdsa-sd-2023 derived proof (then `bytes` is empty).
+    sd: Option<crate::ecdsa_sd::DerivedProof>,
     /// For detached JWS: the encoded protected header (part of the signing input) and its alg.
     jws_header_b64: Option<String>,
     jws_alg: Option<String>,
@@ -514,6 +528,18 @@ fn read_signature(proof: &Value, suite: &Cryptosuite) -> Result<CarriedSignature
                 })?;
             Ok(CarriedSignature {
                 bytes,
+                sd: None,
+                jws_header_b64: None,
+                jws_alg: None,
+            })
+        }
+        ProofValueFormat::EcdsaSdDerived => {
+            let value = str_prop(proof, "proofValue").ok_or(fail(FailReason::MissingProperty {
+                property: "proofValue",
+            }))?;
+            Ok(CarriedSignature {
+                bytes: Vec::new(),
+                sd: Some(crate::ecdsa_sd::parse_derived_proof_value(value)?),
                 jws_header_b64: None,
                 jws_alg: None,
             })
@@ -558,6 +584,7 @@ fn read_signature(proof: &Value, suite: &Cryptosuite) -> Result<CarriedSignature
                 .map_err(|e| malformed(format!("signature is not base64url: {e}")))?;
             Ok(CarriedSignature {
                 bytes,
+                sd: None,
                 jws_header_b64: Some(header_b64.to_owned()),
                 jws_alg: Some(alg.to_owned()),
             })
@@ -669,6 +696,15 @@ pub fn sign_data_integrity(
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
+    if suite.proof_value == ProofValueFormat::EcdsaSdDerived {
+        return Err(ProofError::InvalidSignInput {
+            what: "suite",
+            reason: format!(
+                "{} proofs are derived by a holder from a base proof; signing them is not offered",
+                suite.name()
+            ),
+        });
+    }
     if options.verification_method.is_empty() || options.proof_purpose.is_empty() {
         return Err(ProofError::InvalidSignInput {
             what: "sign options",
@@ -770,6 +806,13 @@ pub fn sign_data_integrity(
                 "jws".into(),
                 format!("{header_b64}..{}", URL_SAFE_NO_PAD.encode(sig)).into(),
             );
+        }
+        // Refused at the top of this function.
+        ProofValueFormat::EcdsaSdDerived => {
+            return Err(ProofError::InvalidSignInput {
+                what: "suite",
+                reason: "derived proofs are not signed here".into(),
+            });
         }
     }
 

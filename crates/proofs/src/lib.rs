@@ -1,7 +1,7 @@
 //! Proofs for credbridge: the Data Integrity cryptosuites (eddsa-rdfc-2022, eddsa-jcs-2022,
 //! ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020, Ed25519Signature2018,
-//! JsonWebSignature2020, RsaSignature2018, EcdsaSecp256k1Signature2019, and the draft name
-//! eddsa-2022), JCS (RFC 8785), JOSE (compact JWS,
+//! JsonWebSignature2020, RsaSignature2018, EcdsaSecp256k1Signature2019, the draft name
+//! eddsa-2022, and the verify side of ecdsa-sd-2023 derived proofs), JCS (RFC 8785), JOSE (compact JWS,
 //! VC-JWT, the OB 3.0 JWT whose payload is the credential, VC-JOSE `vc+jwt`, VP-JWT), proof
 //! purposes, and signing with every suite.
 //!
@@ -64,7 +64,7 @@
 //!   `CouldNotCheck`; `Failed` means the proof or the document is wrong
 //!   ([`CanonicalizeCause`] carries the distinction out of the canonicalizer).
 //! - **Unknown is not invalid.** A proof whose suite is unknown, not allowed, or known but not
-//!   implemented (ecdsa-sd-2023, bbs-2023) is `Unsupported`, never `Failed` or `Verified`.
+//!   implemented (bbs-2023) is `Unsupported`, never `Failed` or `Verified`.
 //! - **Only a signature check makes `Verified`.** [`ProofResult::signature`] holds the
 //!   [`credbridge_keys::SignatureVerified`] token, which only the keys crate can mint.
 //! - **The purpose is checked after the signature**, against the relationships the controller
@@ -92,6 +92,7 @@
 mod canonicalizer;
 pub mod data_integrity;
 mod datetime;
+mod ecdsa_sd;
 mod error;
 pub mod jcs;
 pub mod jose;

@@ -72,6 +72,13 @@ pub enum FailReason {
     /// The signature is malformed or does not verify.
     #[error("signature: {0}")]
     Signature(KeyError),
+    /// A selective-disclosure proof does not cover what is disclosed (a statement whose
+    /// signature does not match, or a count that disagrees).
+    #[error("selective disclosure: {reason}")]
+    SelectiveDisclosure {
+        /// Why.
+        reason: String,
+    },
     /// The proof's terms were redefined: an `@context` makes the proof's `type`,
     /// `proofPurpose`, `verificationMethod` or `cryptosuite` expand to something other than
     /// what the verifier checks (issue 9 item 1).

@@ -33,6 +33,10 @@ pub enum ProofValueFormat {
     /// `jws`: a detached, unencoded-payload JWS (RFC 7797 `b64: false`) over the hashes
     /// (Ed25519Signature2018, JsonWebSignature2020).
     DetachedJws,
+    /// `proofValue`: multibase base64url (`u…`) of a CBOR-encoded ecdsa-sd-2023 derived proof
+    /// (base signature, ephemeral key, per-statement signatures, label map, mandatory
+    /// indexes); verified by the selective-disclosure path of the engine.
+    EcdsaSdDerived,
 }
 
 /// One cryptosuite, as its spec's summary table.
@@ -90,13 +94,7 @@ pub(crate) fn eddsa_algorithm(key_type: KeyType) -> Option<Algorithm> {
 
 /// Suites that are recognised by name but not implemented; proofs using them are reported
 /// unsupported with this reason.
-pub const KNOWN_UNSUPPORTED: [(&str, &str); 2] = [
-    (
-        "ecdsa-sd-2023",
-        "selective-disclosure suite; not implemented",
-    ),
-    (
-        "bbs-2023",
-        "BBS selective-disclosure suite; not implemented",
-    ),
-];
+pub const KNOWN_UNSUPPORTED: [(&str, &str); 1] = [(
+    "bbs-2023",
+    "BBS selective-disclosure suite; not implemented",
+)];

@@ -3,6 +3,7 @@
 
 mod ecdsa_jcs_2019;
 mod ecdsa_rdfc_2019;
+mod ecdsa_sd_2023;
 mod ecdsa_secp256k1_signature_2019;
 mod ed25519_signature_2018;
 mod ed25519_signature_2020;
@@ -14,6 +15,7 @@ mod rsa_signature_2018;
 
 pub use ecdsa_jcs_2019::ECDSA_JCS_2019;
 pub use ecdsa_rdfc_2019::ECDSA_RDFC_2019;
+pub use ecdsa_sd_2023::ECDSA_SD_2023;
 pub use ecdsa_secp256k1_signature_2019::ECDSA_SECP256K1_SIGNATURE_2019;
 pub use ed25519_signature_2018::ED25519_SIGNATURE_2018;
 pub use ed25519_signature_2020::ED25519_SIGNATURE_2020;
@@ -37,6 +39,7 @@ pub static ALL_SUITES: &[&Cryptosuite] = &[
     EDDSA_2022,
     RSA_SIGNATURE_2018,
     ECDSA_SECP256K1_SIGNATURE_2019,
+    ECDSA_SD_2023,
 ];
 
 /// Suites that need no JSON-LD processing.

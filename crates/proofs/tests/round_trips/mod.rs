@@ -51,6 +51,11 @@ fn every_suite_every_key_type() {
     let resolver = offline();
     let mut count = 0;
     for suite in suites::ALL_SUITES {
+        // ecdsa-sd-2023 proofs are derived by holders, not signed here (verified against the
+        // W3C vectors in data_integrity_vectors).
+        if suite.name() == "ecdsa-sd-2023" {
+            continue;
+        }
         for kt in suite.key_types.iter().filter(|k| **k != KeyType::Rsa) {
             let key = SecretKey::generate(*kt).unwrap();
             let did = DidKey::from_public_key(&key.public_key());
