@@ -1,9 +1,9 @@
 //! Proofs for credbridge: the Data Integrity cryptosuites (eddsa-rdfc-2022, eddsa-jcs-2022,
 //! ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020, Ed25519Signature2018,
 //! JsonWebSignature2020, RsaSignature2018, EcdsaSecp256k1Signature2019, the draft name
-//! eddsa-2022, and the verify side of ecdsa-sd-2023 derived proofs), JCS (RFC 8785), JOSE (compact JWS,
-//! VC-JWT, the OB 3.0 JWT whose payload is the credential, VC-JOSE `vc+jwt`, VP-JWT), proof
-//! purposes, and signing with every suite.
+//! eddsa-2022, and the verify side of ecdsa-sd-2023 derived proofs), JCS (RFC 8785), JOSE
+//! (compact JWS, VC-JWT, the OB 3.0 JWT whose payload is the credential, VC-JOSE `vc+jwt`,
+//! VP-JWT), proof purposes, and signing with every suite but ecdsa-sd-2023.
 //!
 //! **Not here:** keys and DID resolution (`credbridge-keys`, reached through the
 //! [`credbridge_keys::Resolver`] trait), JSON-LD processing and RDFC-1.0 (`credbridge-jsonld`,

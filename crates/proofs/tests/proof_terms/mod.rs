@@ -144,13 +144,20 @@ pub fn sign_with_proof_context(doc: &Value, proof: Value, canon: &dyn Canonicali
     let doc_text = canon.canonize(doc).unwrap();
     let mut data = sha2::Sha256::digest(config_text.as_bytes()).to_vec();
     data.extend(sha2::Sha256::digest(doc_text.as_bytes()));
-    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"EdDSA","b64":false,"crit":["b64"]}"#);
-    let mut input = header.clone().into_bytes();
-    input.push(b'.');
-    input.extend(data);
-    let sig = key.sign(Algorithm::EdDsa, &input).unwrap();
     let mut proof = proof;
-    proof["jws"] = json!(format!("{header}..{}", URL_SAFE_NO_PAD.encode(sig)));
+    if proof["type"] == "Ed25519Signature2020" {
+        // Multibase proofValue over the data itself.
+        let sig = key.sign(Algorithm::EdDsa, &data).unwrap();
+        proof["proofValue"] =
+            json!(credbridge_keys::multikey::encode_multibase_base58btc(&sig));
+    } else {
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"EdDSA","b64":false,"crit":["b64"]}"#);
+        let mut input = header.clone().into_bytes();
+        input.push(b'.');
+        input.extend(data);
+        let sig = key.sign(Algorithm::EdDsa, &input).unwrap();
+        proof["jws"] = json!(format!("{header}..{}", URL_SAFE_NO_PAD.encode(sig)));
+    }
     let mut signed = doc.clone();
     signed["proof"] = proof;
     signed
@@ -176,6 +183,11 @@ pub fn proof_context_fixtures() -> Vec<(String, Value, Option<&'static str>)> {
                 "https://w3id.org/security/suites/jws-2020/v1"
             ]),
             "JsonWebSignature2020",
+        ),
+        (
+            "proof-context.Ed25519Signature2020.json",
+            json!("https://w3id.org/security/suites/ed25519-2020/v1"),
+            "Ed25519Signature2020",
         ),
         (
             "proof-context.security-v2.Ed25519Signature2018.json",
@@ -301,9 +313,9 @@ fn legacy_proof_context_is_used() {
         );
         // Dropping the proof's context (what credbridge did before) makes the genuine
         // credential look tampered or malformed when the document's contexts do not define
-        // the suite (JsonWebSignature2020 under VCDM 1.1); security/v2 and credentials/v1
+        // the suite (JsonWebSignature2020, Ed25519Signature2020 under VCDM 1.1); security/v2 and credentials/v1
         // give Ed25519Signature2018 the same terms, so that one verifies either way.
-        if !name.contains("JsonWebSignature2020") {
+        if !name.contains("JsonWebSignature2020") && !name.contains("Ed25519Signature2020") {
             continue;
         }
         let mut dropped = signed.clone();
