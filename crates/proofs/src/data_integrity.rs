@@ -273,6 +273,13 @@ fn check(
         }
     }
     let doc_text = transform(suite.transform, unsecured, options.canonicalizer)?;
+    if let Some(derived) = &signature.bbs {
+        let proof_hash = sha2::Sha256::digest(config_text.as_bytes());
+        let verified =
+            crate::bbs::verify_bbs_derived(derived, &proof_hash, &doc_text, &method.public_key)?;
+        result.signature = Some(verified);
+        return Ok(purpose_outcome(options.purpose.validate(proof, &method)));
+    }
     if let Some(derived) = &signature.sd {
         let proof_hash = sha2::Sha256::digest(config_text.as_bytes());
         let verified = crate::ecdsa_sd::verify_derived(
@@ -502,6 +509,8 @@ struct CarriedSignature {
     bytes: Vec<u8>,
     /// An ecdsa-sd-2023 derived proof (then `bytes` is empty).
     sd: Option<crate::ecdsa_sd::DerivedProof>,
+    /// A bbs-2023 derived proof (then `bytes` is empty).
+    bbs: Option<crate::bbs::BbsDerivedProof>,
     /// For detached JWS: the encoded protected header (part of the signing input) and its alg.
     jws_header_b64: Option<String>,
     jws_alg: Option<String>,
@@ -529,6 +538,19 @@ fn read_signature(proof: &Value, suite: &Cryptosuite) -> Result<CarriedSignature
             Ok(CarriedSignature {
                 bytes,
                 sd: None,
+                bbs: None,
+                jws_header_b64: None,
+                jws_alg: None,
+            })
+        }
+        ProofValueFormat::BbsDerived => {
+            let value = str_prop(proof, "proofValue").ok_or(fail(FailReason::MissingProperty {
+                property: "proofValue",
+            }))?;
+            Ok(CarriedSignature {
+                bytes: Vec::new(),
+                sd: None,
+                bbs: Some(crate::bbs::parse_bbs_proof_value(value)?),
                 jws_header_b64: None,
                 jws_alg: None,
             })
@@ -540,6 +562,7 @@ fn read_signature(proof: &Value, suite: &Cryptosuite) -> Result<CarriedSignature
             Ok(CarriedSignature {
                 bytes: Vec::new(),
                 sd: Some(crate::ecdsa_sd::parse_derived_proof_value(value)?),
+                bbs: None,
                 jws_header_b64: None,
                 jws_alg: None,
             })
@@ -585,6 +608,7 @@ fn read_signature(proof: &Value, suite: &Cryptosuite) -> Result<CarriedSignature
             Ok(CarriedSignature {
                 bytes,
                 sd: None,
+                bbs: None,
                 jws_header_b64: Some(header_b64.to_owned()),
                 jws_alg: Some(alg.to_owned()),
             })
@@ -696,7 +720,10 @@ pub fn sign_data_integrity(
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
-    if suite.proof_value == ProofValueFormat::EcdsaSdDerived {
+    if matches!(
+        suite.proof_value,
+        ProofValueFormat::EcdsaSdDerived | ProofValueFormat::BbsDerived
+    ) {
         return Err(ProofError::InvalidSignInput {
             what: "suite",
             reason: format!(
@@ -808,7 +835,7 @@ pub fn sign_data_integrity(
             );
         }
         // Refused at the top of this function.
-        ProofValueFormat::EcdsaSdDerived => {
+        ProofValueFormat::EcdsaSdDerived | ProofValueFormat::BbsDerived => {
             return Err(ProofError::InvalidSignInput {
                 what: "suite",
                 reason: "derived proofs are not signed here".into(),

@@ -27,7 +27,7 @@ pub const MAX_SD_STATEMENTS: usize = 8192;
 const DERIVED_HEADER: [u8; 3] = [0xd9, 0x5d, 0x01];
 const BASE_HEADER: [u8; 3] = [0xd9, 0x5d, 0x00];
 
-fn malformed(reason: impl Into<String>) -> ProofOutcome {
+pub(crate) fn malformed(reason: impl Into<String>) -> ProofOutcome {
     ProofOutcome::Failed(FailReason::MalformedProperty {
         property: "proofValue",
         reason: reason.into(),
@@ -70,7 +70,7 @@ pub(crate) fn parse_derived_proof_value(value: &str) -> Result<DerivedProof, Pro
     let body = bytes
         .strip_prefix(&DERIVED_HEADER)
         .ok_or_else(|| malformed("no ecdsa-sd-2023 derived-proof header (0xd95d01)"))?;
-    let mut cbor = Cbor { bytes: body, at: 0 };
+    let mut cbor = Cbor::new(body);
     let parts = cbor.array_len()?;
     if parts != 5 {
         return Err(malformed(format!(
@@ -95,7 +95,7 @@ pub(crate) fn parse_derived_proof_value(value: &str) -> Result<DerivedProof, Pro
     let mandatory_indexes = (0..count)
         .map(|_| cbor.uint())
         .collect::<Result<Vec<_>, _>>()?;
-    if cbor.at != body.len() {
+    if !cbor.at_end() {
         return Err(malformed("trailing bytes after the derived proof"));
     }
     Ok(DerivedProof {
@@ -109,12 +109,22 @@ pub(crate) fn parse_derived_proof_value(value: &str) -> Result<DerivedProof, Pro
 
 /// The small CBOR subset a derived proof uses (RFC 8949 major types 0, 2, 4, 5; definite
 /// lengths), with every length bounded.
-struct Cbor<'a> {
+pub(crate) struct Cbor<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
-impl Cbor<'_> {
+impl<'a> Cbor<'a> {
+    /// A reader at the start of `bytes`.
+    pub(crate) fn new(bytes: &'a [u8]) -> Cbor<'a> {
+        Cbor { bytes, at: 0 }
+    }
+
+    /// Whether every byte was read.
+    pub(crate) fn at_end(&self) -> bool {
+        self.at == self.bytes.len()
+    }
+
     fn byte(&mut self) -> Result<u8, ProofOutcome> {
         let b = *self
             .bytes
@@ -159,7 +169,7 @@ impl Cbor<'_> {
             })
     }
 
-    fn uint(&mut self) -> Result<u64, ProofOutcome> {
+    pub(crate) fn uint(&mut self) -> Result<u64, ProofOutcome> {
         let (m, arg) = self.head()?;
         if m != 0 {
             return Err(malformed("CBOR: expected an unsigned integer"));
@@ -167,15 +177,15 @@ impl Cbor<'_> {
         Ok(arg)
     }
 
-    fn array_len(&mut self) -> Result<usize, ProofOutcome> {
+    pub(crate) fn array_len(&mut self) -> Result<usize, ProofOutcome> {
         self.expect(4, "array")
     }
 
-    fn map_len(&mut self) -> Result<usize, ProofOutcome> {
+    pub(crate) fn map_len(&mut self) -> Result<usize, ProofOutcome> {
         self.expect(5, "map")
     }
 
-    fn bytes(&mut self) -> Result<Vec<u8>, ProofOutcome> {
+    pub(crate) fn bytes(&mut self) -> Result<Vec<u8>, ProofOutcome> {
         let (m, arg) = self.head()?;
         if m != 2 {
             return Err(malformed("CBOR: expected a byte string"));
@@ -192,7 +202,7 @@ impl Cbor<'_> {
     }
 }
 
-/// Replaces the canonical blank-node labels (`_:c14nN`) of canonical N-Quads with the proof's
+/// Shared with bbs-2023. Replaces the canonical blank-node labels (`_:c14nN`) of canonical N-Quads with the proof's
 /// labels and returns the statements sorted (each with its `\n`), as
 /// `labelReplacementCanonicalizeNQuads` does.
 pub(crate) fn relabel(

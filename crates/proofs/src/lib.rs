@@ -1,9 +1,10 @@
 //! Proofs for credbridge: the Data Integrity cryptosuites (eddsa-rdfc-2022, eddsa-jcs-2022,
 //! ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020, Ed25519Signature2018,
 //! JsonWebSignature2020, RsaSignature2018, EcdsaSecp256k1Signature2019, the draft name
-//! eddsa-2022, and the verify side of ecdsa-sd-2023 derived proofs), JCS (RFC 8785), JOSE
-//! (compact JWS, VC-JWT, the OB 3.0 JWT whose payload is the credential, VC-JOSE `vc+jwt`,
-//! VP-JWT), proof purposes, and signing with every suite but ecdsa-sd-2023.
+//! eddsa-2022, and the verify side of the selective-disclosure suites ecdsa-sd-2023 and
+//! bbs-2023 (derived proofs)), JCS (RFC 8785), JOSE (compact JWS, VC-JWT, the OB 3.0 JWT whose
+//! payload is the credential, VC-JOSE `vc+jwt`, VP-JWT), proof purposes, and signing with
+//! every suite but the two selective-disclosure ones.
 //!
 //! **Not here:** keys and DID resolution (`credbridge-keys`, reached through the
 //! [`credbridge_keys::Resolver`] trait), JSON-LD processing and RDFC-1.0 (`credbridge-jsonld`,
@@ -63,8 +64,13 @@
 //!   not fetched, no resolver), a context this build cannot load, or a processing limit gives
 //!   `CouldNotCheck`; `Failed` means the proof or the document is wrong
 //!   ([`CanonicalizeCause`] carries the distinction out of the canonicalizer).
-//! - **Unknown is not invalid.** A proof whose suite is unknown, not allowed, or known but not
-//!   implemented (bbs-2023) is `Unsupported`, never `Failed` or `Verified`.
+//! - **Unknown is not invalid.** A proof whose suite is unknown, not allowed, or a feature not
+//!   implemented (bbs-2023 holder binding and pseudonyms) is `Unsupported`, never `Failed` or
+//!   `Verified`.
+//! - **Selective disclosure is suite logic over shared parts**: `ecdsa_sd` and `bbs` parse the
+//!   CBOR proof value, relabel the RDFC output with the proof's label map and split mandatory
+//!   from disclosed statements; the BBS `ProofVerify` is `credbridge-keys`'
+//!   `PublicKey::verify_bbs_proof` (over `zkryptium`), so its token is minted there too.
 //! - **Only a signature check makes `Verified`.** [`ProofResult::signature`] holds the
 //!   [`credbridge_keys::SignatureVerified`] token, which only the keys crate can mint.
 //! - **The purpose is checked after the signature**, against the relationships the controller
@@ -89,6 +95,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bbs;
 mod canonicalizer;
 pub mod data_integrity;
 mod datetime;

@@ -37,6 +37,9 @@ pub enum ProofValueFormat {
     /// (base signature, ephemeral key, per-statement signatures, label map, mandatory
     /// indexes); verified by the selective-disclosure path of the engine.
     EcdsaSdDerived,
+    /// `proofValue`: multibase base64url (`u…`) of a CBOR-encoded bbs-2023 derived proof (BBS
+    /// proof, label map, mandatory and selective indexes, presentation header).
+    BbsDerived,
 }
 
 /// One cryptosuite, as its spec's summary table.
@@ -85,6 +88,11 @@ pub(crate) fn ecdsa_algorithm(key_type: KeyType) -> Option<Algorithm> {
         KeyType::P384 => Some(Algorithm::Es384),
         _ => None,
     }
+}
+
+/// The "algorithm" of bbs-2023: a BBS proof of knowledge (not a JOSE algorithm).
+pub(crate) fn bbs_algorithm(key_type: KeyType) -> Option<Algorithm> {
+    (key_type == KeyType::Bls12381G2).then_some(Algorithm::Bbs)
 }
 
 /// The algorithm the EdDSA suites use.

@@ -1,6 +1,7 @@
 //! One file per cryptosuite. Adding a suite means one new file here and one line in
 //! [`ALL_SUITES`].
 
+mod bbs_2023;
 mod ecdsa_jcs_2019;
 mod ecdsa_rdfc_2019;
 mod ecdsa_sd_2023;
@@ -13,6 +14,7 @@ mod eddsa_rdfc_2022;
 mod json_web_signature_2020;
 mod rsa_signature_2018;
 
+pub use bbs_2023::BBS_2023;
 pub use ecdsa_jcs_2019::ECDSA_JCS_2019;
 pub use ecdsa_rdfc_2019::ECDSA_RDFC_2019;
 pub use ecdsa_sd_2023::ECDSA_SD_2023;
@@ -40,6 +42,7 @@ pub static ALL_SUITES: &[&Cryptosuite] = &[
     RSA_SIGNATURE_2018,
     ECDSA_SECP256K1_SIGNATURE_2019,
     ECDSA_SD_2023,
+    BBS_2023,
 ];
 
 /// Suites that need no JSON-LD processing.

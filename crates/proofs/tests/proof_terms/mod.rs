@@ -148,8 +148,7 @@ pub fn sign_with_proof_context(doc: &Value, proof: Value, canon: &dyn Canonicali
     if proof["type"] == "Ed25519Signature2020" {
         // Multibase proofValue over the data itself.
         let sig = key.sign(Algorithm::EdDsa, &data).unwrap();
-        proof["proofValue"] =
-            json!(credbridge_keys::multikey::encode_multibase_base58btc(&sig));
+        proof["proofValue"] = json!(credbridge_keys::multikey::encode_multibase_base58btc(&sig));
     } else {
         let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"EdDSA","b64":false,"crit":["b64"]}"#);
         let mut input = header.clone().into_bytes();
