@@ -222,12 +222,14 @@ done
 #    proofPurpose is rejected.
 #  - ecdsa-sd-2023: the W3C windsurf derived credential and the 1EdTech OB 3.0
 #    derived credential (its https key registered as a fixture) verify; a
-#    tampered copy of each fails.
+#    tampered copy of each fails. bbs-2023: the W3C windsurf derived credential
+#    verifies, a tampered copy fails.
 I9="$TD/issue9"
 SD_WINDSURF="$TD/vectors/vc-di-ecdsa/ecdsa-sd-2023-windsurf/derivedRevealDocument.json"
 SD_OB3="$TD/examples/1edtech-validator/ob30/sd/derivedcredential.json"
 SD_OB3_VM="https://1edtech.edu/issuers/565049#zDnaekGZTbQBerwcehBSXLqAg6s55hVEBms1zFy89VHXtJSa9"
 SD_TRUST=(--trust-key "$SD_OB3_VM=${SD_OB3_VM#*#}")
+BBS_WINDSURF="$TD/vectors/vc-di-bbs/TestVectors/derivedRevealDocument.json"
 verify_expect issue9-terms-control pass --proof-only "$I9/terms-control.eddsa-rdfc-2022.json"
 verify_expect issue9-terms-remapped fail --proof-only "$I9"/terms-remapped-*.json
 verify_expect issue9-proof-context pass --proof-only --legacy-ld "$I9"/proof-context.*.json
@@ -238,6 +240,9 @@ node lib/fixture.mjs tamper-subject "$SD_WINDSURF" "$WORK/tampered/sd-windsurf.s
 node lib/fixture.mjs tamper-subject "$SD_OB3" "$WORK/tampered/sd-ob3.subject.json"
 verify_expect ecdsa-sd-2023-tampered fail --proof-only "${SD_TRUST[@]}" \
   "$WORK/tampered/sd-windsurf.subject.json" "$WORK/tampered/sd-ob3.subject.json"
+verify_expect bbs-2023 pass --proof-only "$BBS_WINDSURF"
+node lib/fixture.mjs tamper-subject "$BBS_WINDSURF" "$WORK/tampered/bbs-windsurf.subject.json"
+verify_expect bbs-2023-tampered fail --proof-only "$WORK/tampered/bbs-windsurf.subject.json"
 
 # ---------------------------------------------------------------------------
 # 7. Rust legs. Run only when CREDBRIDGE points at the binary.
@@ -324,6 +329,8 @@ EOF_DID
     cb_proof sd-ob3 "$SD_OB3" passed
     cb_proof sd-windsurf-tampered "$WORK/tampered/sd-windsurf.subject.json" failed
     cb_proof sd-ob3-tampered "$WORK/tampered/sd-ob3.subject.json" failed
+    cb_proof bbs-windsurf "$BBS_WINDSURF" passed
+    cb_proof bbs-windsurf-tampered "$WORK/tampered/bbs-windsurf.subject.json" failed
     # HOOK(more-credbridge-legs): add further Rust legs here.
   fi
 else
