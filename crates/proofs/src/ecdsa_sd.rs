@@ -472,6 +472,29 @@ mod tests {
         assert!(relabel("_:c14n7 <http://x/p> \"v\" .\n", &map).is_err());
     }
 
+    /// Arbitrary bytes after either derived-proof header never panic the parsers.
+    #[test]
+    fn random_proof_values_never_panic() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for round in 0..4000 {
+            let len = round % 97;
+            let mut bytes = if round % 2 == 0 {
+                vec![0xd9, 0x5d, 0x01]
+            } else {
+                vec![0xd9, 0x5d, 0x03]
+            };
+            for _ in 0..len {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                bytes.push((state >> 33) as u8);
+            }
+            let value = format!("u{}", URL_SAFE_NO_PAD.encode(&bytes));
+            let _ = parse_derived_proof_value(&value);
+            let _ = crate::bbs::parse_bbs_proof_value(&value);
+        }
+    }
+
     #[test]
     fn cbor_limits_and_truncation_fail_cleanly() {
         for bad in [

@@ -351,3 +351,27 @@ fn data_integrity_rdfc_proof_context_is_the_documents() {
     .unwrap();
     assert!(r[0].outcome.is_verified(), "{:?}", r[0].outcome);
 }
+
+/// A JCS proof needs no JSON-LD: with a context from outside the standard families that this
+/// verifier cannot load, the expanded-terms check is skipped (the document's own JSON-LD check
+/// reports the context); an inline context is always expanded and checked.
+#[test]
+fn jcs_with_an_unloadable_context_still_verifies() {
+    let canon = JsonLdCanonicalizer::with_bundled_contexts();
+    let resolver = offline();
+    let did = DidKey::from_public_key(&fixture_key().public_key()).did;
+    let doc = credential(
+        json!([
+            "https://www.w3.org/ns/credentials/v2",
+            "https://contexts.example/not-bundled/v1"
+        ]),
+        &did,
+    );
+    let signed = sign_with(&doc, suites::EDDSA_JCS_2022, &canon);
+    let r = verify_data_integrity(
+        &signed,
+        &options(suites::ALL_SUITES, &resolver, Some(&canon)),
+    )
+    .unwrap();
+    assert!(r[0].outcome.is_verified(), "{:?}", r[0].outcome);
+}
