@@ -211,7 +211,41 @@ for vec in obv3p0:ob3-vector clrv2p0:clr2-vector; do
 done
 
 # ---------------------------------------------------------------------------
-# 6. Rust legs. Run only when CREDBRIDGE points at the binary.
+# 6. Issue 9 fixtures (testdata/issue9, made by credbridge's own signers; see
+# its SOURCES.md) and the ecdsa-sd-2023 derived proofs.
+#  - Proof terms must mean what they say: the control (an inline context that
+#    defines the proof terms as the standard contexts do) verifies; each copy
+#    whose context remaps a proof term and was re-signed is rejected.
+#  - A Linked Data proof's own @context: jsonld-signatures' createVerifyData
+#    keeps it; the signatures verify over that data and the expanded terms are
+#    checked (--legacy-ld, see verify.mjs); a proof context that remaps
+#    proofPurpose is rejected.
+#  - ecdsa-sd-2023: the W3C windsurf derived credential and the 1EdTech OB 3.0
+#    derived credential (its https key registered as a fixture) verify; a
+#    tampered copy of each fails. bbs-2023: the W3C windsurf derived credential
+#    verifies, a tampered copy fails.
+I9="$TD/issue9"
+SD_WINDSURF="$TD/vectors/vc-di-ecdsa/ecdsa-sd-2023-windsurf/derivedRevealDocument.json"
+SD_OB3="$TD/examples/1edtech-validator/ob30/sd/derivedcredential.json"
+SD_OB3_VM="https://1edtech.edu/issuers/565049#zDnaekGZTbQBerwcehBSXLqAg6s55hVEBms1zFy89VHXtJSa9"
+SD_TRUST=(--trust-key "$SD_OB3_VM=${SD_OB3_VM#*#}")
+BBS_WINDSURF="$TD/vectors/vc-di-bbs/TestVectors/derivedRevealDocument.json"
+verify_expect issue9-terms-control pass --proof-only "$I9/terms-control.eddsa-rdfc-2022.json"
+verify_expect issue9-terms-remapped fail --proof-only "$I9"/terms-remapped-*.json
+verify_expect issue9-proof-context pass --proof-only --legacy-ld "$I9"/proof-context.*.json
+verify_expect issue9-proof-context-remapped fail --proof-only --legacy-ld \
+  "$I9"/proof-context-remapped-*.json
+verify_expect ecdsa-sd-2023 pass --proof-only "${SD_TRUST[@]}" "$SD_WINDSURF" "$SD_OB3"
+node lib/fixture.mjs tamper-subject "$SD_WINDSURF" "$WORK/tampered/sd-windsurf.subject.json"
+node lib/fixture.mjs tamper-subject "$SD_OB3" "$WORK/tampered/sd-ob3.subject.json"
+verify_expect ecdsa-sd-2023-tampered fail --proof-only "${SD_TRUST[@]}" \
+  "$WORK/tampered/sd-windsurf.subject.json" "$WORK/tampered/sd-ob3.subject.json"
+verify_expect bbs-2023 pass --proof-only "$BBS_WINDSURF"
+node lib/fixture.mjs tamper-subject "$BBS_WINDSURF" "$WORK/tampered/bbs-windsurf.subject.json"
+verify_expect bbs-2023-tampered fail --proof-only "$WORK/tampered/bbs-windsurf.subject.json"
+
+# ---------------------------------------------------------------------------
+# 7. Rust legs. Run only when CREDBRIDGE points at the binary.
 #    HOOK(credbridge-sign): credbridge signs, the DB stack verifies.
 #    HOOK(credbridge-verify): the DB stack signs, credbridge verifies.
 # Suite names are passed through unchanged; adapt cb_suite if the CLI names
@@ -260,6 +294,43 @@ if [[ -n "${CREDBRIDGE:-}" ]]; then
         fail "credbridge accepted tampered $(basename "$f")"
       fi
     done
+    # Issue 9 fixtures and ecdsa-sd-2023: credbridge's `proof` check must
+    # agree with the DB stack (section 6). EXPECT is passed, or failed with a
+    # reason containing the given text.
+    mkdir -p "$WORK/cb/dids"
+    cat >"$WORK/cb/dids/1edtech.json" <<EOF_DID
+{"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+ "id": "${SD_OB3_VM%%#*}",
+ "verificationMethod": [{"id": "$SD_OB3_VM", "type": "Multikey",
+   "controller": "${SD_OB3_VM%%#*}", "publicKeyMultibase": "${SD_OB3_VM#*#}"}],
+ "assertionMethod": ["$SD_OB3_VM"]}
+EOF_DID
+    cb_proof() { # NAME FILE passed|failed [REASON-TEXT]
+      local name="$1" file="$2" want="$3" text="${4:-}" out got
+      out="$WORK/cb/$name.verify.json"
+      "$CREDBRIDGE" verify --json --offline --did-dir "$WORK/cb/dids" "$file" \
+        >"$out" 2>/dev/null || true
+      got="$(node lib/fixture.mjs check "$out" proof 2>&1)" || true
+      if [[ "${got%%$'\t'*}" == "$want" && "$got" == *"$text"* ]]; then
+        pass "credbridge proof $want: $name"
+      else
+        fail "credbridge proof $name: wanted $want ${text:+($text)}, got ${got:0:300}"
+      fi
+    }
+    cb_proof terms-control.rdfc "$I9/terms-control.eddsa-rdfc-2022.json" passed
+    cb_proof terms-control.jcs "$I9/terms-control.eddsa-jcs-2022.json" passed
+    for f in "$I9"/terms-remapped-*.json "$I9"/proof-context-remapped-*.json; do
+      cb_proof "$(basename "$f" .json)" "$f" failed "terms were redefined"
+    done
+    for f in "$I9"/proof-context.*.json; do
+      cb_proof "$(basename "$f" .json)" "$f" passed
+    done
+    cb_proof sd-windsurf "$SD_WINDSURF" passed
+    cb_proof sd-ob3 "$SD_OB3" passed
+    cb_proof sd-windsurf-tampered "$WORK/tampered/sd-windsurf.subject.json" failed
+    cb_proof sd-ob3-tampered "$WORK/tampered/sd-ob3.subject.json" failed
+    cb_proof bbs-windsurf "$BBS_WINDSURF" passed
+    cb_proof bbs-windsurf-tampered "$WORK/tampered/bbs-windsurf.subject.json" failed
     # HOOK(more-credbridge-legs): add further Rust legs here.
   fi
 else

@@ -126,6 +126,11 @@ impl PublicKey {
                 use rsa::traits::PublicKeyParts as _;
                 json!({ "e": enc(&k.e().to_bytes_be()), "kty": "RSA", "n": enc(&k.n().to_bytes_be()) })
             }
+            // draft-ietf-cose-bls-key-representations: OKP with crv "BLS12381G2" and the
+            // compressed point (read back nowhere: BBS keys come as Multikey).
+            PublicKey::Bls12381G2(k) => {
+                json!({ "crv": "BLS12381G2", "kty": "OKP", "x": enc(k.as_slice()) })
+            }
         }
     }
 

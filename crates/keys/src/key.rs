@@ -25,6 +25,9 @@ pub enum KeyType {
     Secp256k1,
     /// RSA (PKCS#1 v1.5 and PSS signatures).
     Rsa,
+    /// BLS12-381 G2 public keys, for BBS signatures (bbs-2023); verified in
+    /// `credbridge-proofs`, which carries the pairing crate.
+    Bls12381G2,
 }
 
 impl KeyType {
@@ -37,6 +40,7 @@ impl KeyType {
             KeyType::P384 => "P-384",
             KeyType::Secp256k1 => "secp256k1",
             KeyType::Rsa => "RSA",
+            KeyType::Bls12381G2 => "Bls12381G2",
         }
     }
 }
@@ -67,10 +71,14 @@ pub enum Algorithm {
     Rs256,
     /// RSASSA-PSS with SHA-256, MGF1-SHA-256, salt 32 (`PS256`).
     Ps256,
+    /// A BBS proof of knowledge (BLS12-381-SHA-256), for bbs-2023; not a JOSE algorithm, so
+    /// [`Algorithm::from_jose_name`] never returns it and [`PublicKey::verify`] refuses it
+    /// (see [`PublicKey::verify_bbs_proof`]).
+    Bbs,
 }
 
 impl Algorithm {
-    /// Every algorithm, for iteration in tests and docs.
+    /// Every JOSE algorithm ([`Algorithm::Bbs`] is not one), for iteration in tests and docs.
     pub const ALL: [Algorithm; 6] = [
         Algorithm::EdDsa,
         Algorithm::Es256,
@@ -90,6 +98,7 @@ impl Algorithm {
             Algorithm::Es256K => "ES256K",
             Algorithm::Rs256 => "RS256",
             Algorithm::Ps256 => "PS256",
+            Algorithm::Bbs => "BBS",
         }
     }
 
@@ -108,6 +117,7 @@ impl Algorithm {
             Algorithm::Es384 => KeyType::P384,
             Algorithm::Es256K => KeyType::Secp256k1,
             Algorithm::Rs256 | Algorithm::Ps256 => KeyType::Rsa,
+            Algorithm::Bbs => KeyType::Bls12381G2,
         }
     }
 }
@@ -120,12 +130,13 @@ impl std::fmt::Display for Algorithm {
 
 /// Proof that a signature check ran and passed.
 ///
-/// Only [`PublicKey::verify`] can make one (the field is private), so a report that holds one
-/// cannot claim a check that never ran (STYLE §5; rustls `HandshakeSignatureValid`).
+/// Only [`PublicKey::verify`] and [`PublicKey::verify_bbs_proof`] can make one (the field is
+/// private to this crate), so a report that holds one cannot claim a check that never ran
+/// (STYLE §5; rustls `HandshakeSignatureValid`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
 pub struct SignatureVerified {
-    alg: Algorithm,
+    pub(crate) alg: Algorithm,
 }
 
 impl SignatureVerified {
@@ -150,6 +161,10 @@ pub enum PublicKey {
     Secp256k1(k256::PublicKey),
     /// RSA (boxed: the modulus is large).
     Rsa(Box<rsa::RsaPublicKey>),
+    /// BLS12-381 G2 (BBS): the 96-byte compressed point, as Multikey carries it. Only its
+    /// length is checked here; the BBS suite decodes the point and checks it is on the curve
+    /// and in the subgroup.
+    Bls12381G2(Box<[u8; 96]>),
 }
 
 impl PublicKey {
@@ -162,6 +177,7 @@ impl PublicKey {
             PublicKey::P384(_) => KeyType::P384,
             PublicKey::Secp256k1(_) => KeyType::Secp256k1,
             PublicKey::Rsa(_) => KeyType::Rsa,
+            PublicKey::Bls12381G2(_) => KeyType::Bls12381G2,
         }
     }
 
@@ -189,7 +205,7 @@ impl PublicKey {
         let (compressed, uncompressed, expected) = match key_type {
             KeyType::P256 | KeyType::Secp256k1 => (33, 65, "33 (compressed) or 65"),
             KeyType::P384 => (49, 97, "49 (compressed) or 97"),
-            KeyType::Ed25519 | KeyType::Rsa => {
+            KeyType::Ed25519 | KeyType::Rsa | KeyType::Bls12381G2 => {
                 return Err(KeyError::InvalidKeyBytes {
                     key_type: key_type.name(),
                     reason: "not an elliptic-curve key type".into(),
@@ -248,6 +264,7 @@ impl PublicKey {
                     .map(|d| d.as_bytes().to_vec())
                     .unwrap_or_default()
             }
+            PublicKey::Bls12381G2(k) => k.to_vec(),
         }
     }
 
@@ -358,6 +375,12 @@ impl SecretKey {
                     }
                 })?,
             )),
+            KeyType::Bls12381G2 => {
+                return Err(KeyError::SigningFailed {
+                    alg: "BBS",
+                    reason: "BLS12-381 keys are verify-only here".into(),
+                });
+            }
         })
     }
 
@@ -422,6 +445,7 @@ impl SecretKey {
             KeyType::Rsa => Err(invalid(
                 "RSA secret keys are read from JWK or PKCS#8, not raw bytes".into(),
             )),
+            KeyType::Bls12381G2 => Err(invalid("BLS12-381 keys are verify-only here".into())),
         }
     }
 
@@ -464,12 +488,12 @@ impl SecretKey {
     /// The default algorithm for this key (RSA → `RS256`).
     #[must_use]
     pub fn default_algorithm(&self) -> Algorithm {
-        match self.key_type() {
-            KeyType::Ed25519 => Algorithm::EdDsa,
-            KeyType::P256 => Algorithm::Es256,
-            KeyType::P384 => Algorithm::Es384,
-            KeyType::Secp256k1 => Algorithm::Es256K,
-            KeyType::Rsa => Algorithm::Rs256,
+        match self {
+            SecretKey::Ed25519(_) => Algorithm::EdDsa,
+            SecretKey::P256(_) => Algorithm::Es256,
+            SecretKey::P384(_) => Algorithm::Es384,
+            SecretKey::Secp256k1(_) => Algorithm::Es256K,
+            SecretKey::Rsa(_) => Algorithm::Rs256,
         }
     }
 

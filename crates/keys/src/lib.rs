@@ -1,6 +1,6 @@
 //! Keys and key resolution for credbridge: the key types credentials are signed with (Ed25519,
-//! P-256, P-384, secp256k1, RSA), their encodings (Multikey `publicKeyMultibase`, JWK,
-//! `publicKeyBase58`, PEM/SPKI), signing and signature checks, and the [`Resolver`] seam that
+//! P-256, P-384, secp256k1, RSA; BLS12-381 G2 for verifying BBS proofs), their encodings
+//! (Multikey `publicKeyMultibase`, JWK, `publicKeyBase58`, PEM/SPKI), signing and signature checks, and the [`Resolver`] seam that
 //! turns a verification-method id into a key — with `did:key`, `did:jwk` and an offline
 //! directory of DID / controller documents implemented here.
 //!
@@ -47,11 +47,15 @@
 //! - **Relationships travel with the method.** [`VerificationMethod::relationships`] is `None`
 //!   when no controller document was consulted (a bare key file), so a proof-purpose check can
 //!   say "could not check" instead of guessing.
+//! - **BBS is verify-only** and uses `zkryptium` (bbsplus, BLS12-381-SHA-256) behind
+//!   [`PublicKey::verify_bbs_proof`], which checks every length and index first: the
+//!   library's decoders slice without checking.
 //! - **RustCrypto crates** (ed25519-dalek 2, p256/p384/k256 0.13, rsa 0.9) share the digest-0.10
 //!   generation, so the tree has one copy of each primitive.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bbs;
 mod controller_document;
 mod did_jwk;
 mod did_key;
@@ -65,6 +69,7 @@ mod pem;
 mod resolver;
 mod verification_method;
 
+pub use bbs::MAX_BBS_MESSAGES;
 pub use controller_document::{ControllerDocument, MAX_VERIFICATION_METHODS, document_id_of};
 pub use did_jwk::{DID_JWK_PREFIX, DidJwkResolver, did_jwk_document, did_jwk_from_public_key};
 pub use did_key::{DID_KEY_PREFIX, DidKey, DidKeyResolver};

@@ -16,6 +16,8 @@ pub const P384_PUB: u64 = 0x1201;
 pub const SECP256K1_PUB: u64 = 0xe7;
 /// multicodec `rsa-pub` (PKCS#1 DER).
 pub const RSA_PUB: u64 = 0x1205;
+/// Multicodec `bls12_381-g2-pub` (BBS public keys, bbs-2023).
+pub const BLS12_381_G2_PUB: u64 = 0xeb;
 /// multicodec `ed25519-priv`.
 pub const ED25519_PRIV: u64 = 0x1300;
 /// multicodec `secp256k1-priv`.
@@ -102,6 +104,7 @@ pub fn public_codec(key_type: KeyType) -> u64 {
         KeyType::P384 => P384_PUB,
         KeyType::Secp256k1 => SECP256K1_PUB,
         KeyType::Rsa => RSA_PUB,
+        KeyType::Bls12381G2 => BLS12_381_G2_PUB,
     }
 }
 
@@ -133,6 +136,14 @@ pub fn public_key_from_multicodec(code: u64, raw: &[u8]) -> Result<PublicKey, Ke
                     reason: e.to_string(),
                 })?;
             PublicKey::rsa(key)
+        }
+        BLS12_381_G2_PUB => {
+            let point: [u8; 96] = raw.try_into().map_err(|_| KeyError::KeyLength {
+                key_type: "Bls12381G2",
+                expected: "96 (compressed G2 point)",
+                found: raw.len(),
+            })?;
+            Ok(PublicKey::Bls12381G2(Box::new(point)))
         }
         other => Err(KeyError::UnsupportedMulticodec { code: other }),
     }
@@ -184,7 +195,7 @@ impl SecretKey {
             KeyType::P256 => P256_PRIV,
             KeyType::P384 => P384_PRIV,
             KeyType::Secp256k1 => SECP256K1_PRIV,
-            KeyType::Rsa => return None,
+            KeyType::Rsa | KeyType::Bls12381G2 => return None,
         };
         let mut bytes = varint(code);
         bytes.extend_from_slice(&self.to_raw_bytes()?);

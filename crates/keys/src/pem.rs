@@ -131,6 +131,11 @@ impl PublicKey {
             PublicKey::P384(k) => k.to_public_key_der(),
             PublicKey::Secp256k1(k) => k.to_public_key_der(),
             PublicKey::Rsa(k) => k.to_public_key_der(),
+            PublicKey::Bls12381G2(_) => {
+                return Err(KeyError::Spki {
+                    reason: "BLS12-381 G2 keys have no SPKI encoding in use".into(),
+                });
+            }
         }
         .map_err(|e| KeyError::Spki {
             reason: e.to_string(),

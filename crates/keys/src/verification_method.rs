@@ -81,13 +81,14 @@ impl VerificationMethod {
 }
 
 /// Verification-method types this crate reads.
-pub const SUPPORTED_METHOD_TYPES: [&str; 7] = [
+pub const SUPPORTED_METHOD_TYPES: [&str; 8] = [
     "Multikey",
     "JsonWebKey",
     "JsonWebKey2020",
     "Ed25519VerificationKey2018",
     "Ed25519VerificationKey2020",
     "EcdsaSecp256k1VerificationKey2019",
+    "RsaVerificationKey2018",
     "CryptographicKey",
 ];
 
@@ -97,6 +98,36 @@ fn type_names(value: Option<&Value>) -> Vec<&str> {
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Decodes a hex key (`publicKeyHex`), bounded by [`crate::MAX_KEY_INPUT_BYTES`].
+fn decode_hex(text: &str) -> Result<Vec<u8>, crate::KeyError> {
+    if text.len() > crate::MAX_KEY_INPUT_BYTES {
+        return Err(crate::KeyError::KeyInputTooLong {
+            found: text.len(),
+            limit: crate::MAX_KEY_INPUT_BYTES,
+        });
+    }
+    let digit = |c: u8| (c as char).to_digit(16);
+    let bytes = text.as_bytes();
+    if !bytes.len().is_multiple_of(2) {
+        return Err(crate::KeyError::Hex {
+            field: "publicKeyHex",
+        });
+    }
+    bytes
+        .chunks_exact(2)
+        .map(|pair| match pair {
+            [hi, lo] => match (digit(*hi), digit(*lo)) {
+                (Some(h), Some(l)) => u8::try_from(h * 16 + l).ok(),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Option<Vec<u8>>>()
+        .ok_or(crate::KeyError::Hex {
+            field: "publicKeyHex",
+        })
 }
 
 /// Reads the key material of one verification-method object, choosing by `type` and the key
@@ -137,9 +168,16 @@ pub fn parse_verification_method(
         }
     } else if let Some(pem) = str_prop("publicKeyPem") {
         PublicKey::from_pem(pem).map_err(key_err)?
+    } else if let Some(hex) = str_prop("publicKeyHex")
+        && method_type == "EcdsaSecp256k1VerificationKey2019"
+    {
+        // The 2019 secp256k1 suite's documents (and did:ethr, did:ion of that time) give the
+        // SEC1 point in hex.
+        let bytes = decode_hex(hex).map_err(key_err)?;
+        PublicKey::ec_from_sec1(crate::KeyType::Secp256k1, &bytes).map_err(key_err)?
     } else {
         return Err(missing(
-            "publicKeyMultibase, publicKeyJwk, publicKeyBase58 or publicKeyPem",
+            "publicKeyMultibase, publicKeyJwk, publicKeyBase58, publicKeyPem or publicKeyHex",
         ));
     };
     // Ed25519VerificationKey2020 / 2018 name their key type; a mismatch is a defect, not a

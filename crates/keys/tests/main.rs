@@ -150,15 +150,27 @@ mod did_key {
             DidKey::parse(&did),
             Err(ResolveError::InvalidPublicKeyLength { .. })
         ));
-        // bls12_381-g2-pub (0xeb) is not supported.
-        let mut bls = vec![0xeb, 0x01];
-        bls.extend_from_slice(&[1; 96]);
-        let did = format!("did:key:z{}", bs58_encode(&bls));
+        // x25519-pub (0xec) is a key-agreement key, not a signing key: not supported.
+        let mut x25519 = vec![0xec, 0x01];
+        x25519.extend_from_slice(&[1; 32]);
+        let did = format!("did:key:z{}", bs58_encode(&x25519));
         let err = DidKey::parse(&did).unwrap_err();
         assert!(
             matches!(err, ResolveError::UnsupportedPublicKeyType { .. }),
             "{err}"
         );
+        // bls12_381-g2-pub (0xeb, bbs-2023) is read as 96 bytes; the point itself is checked
+        // by the BBS verification.
+        let mut bls = vec![0xeb, 0x01];
+        bls.extend_from_slice(&[1; 96]);
+        let did = format!("did:key:z{}", bs58_encode(&bls));
+        assert_eq!(
+            DidKey::parse(&did).unwrap().public_key.key_type(),
+            credbridge_keys::KeyType::Bls12381G2
+        );
+        bls.pop();
+        let did = format!("did:key:z{}", bs58_encode(&bls));
+        assert!(DidKey::parse(&did).is_err());
         // A fragment naming a different key.
         let err = DidKeyResolver
             .resolve_verification_method(

@@ -257,17 +257,182 @@ fn check(
                 }
             }
         }
+        Transform::Rdfc => set_rdfc_config_context(suite, &mut config, unsecured),
+    }
+    let unsecured = changed.as_ref().unwrap_or(unsecured);
+    let config_text = transform(suite.transform, &config, options.canonicalizer)?;
+    match suite.transform {
         Transform::Rdfc => {
-            if let Some(ctx) = unsecured.get("@context") {
-                config.insert("@context".into(), ctx.clone());
+            check_expanded_terms(suite, options.purpose.term(), &method_id, &config_text)?
+        }
+        Transform::Jcs => {
+            if let Some(ctx) = config.get("@context")
+                && context_may_redefine(ctx)
+            {
+                match transform(Transform::Rdfc, &config, options.canonicalizer) {
+                    Ok(expanded) => {
+                        check_expanded_terms(suite, options.purpose.term(), &method_id, &expanded)?
+                    }
+                    // A context from outside the standard families that this verifier cannot
+                    // load: the JCS signature does not need it, and the document's JSON-LD
+                    // check reports it. An inline context always loads, so it is always
+                    // checked.
+                    Err(ProofOutcome::CouldNotCheck { .. }) if !has_inline_context(ctx) => {}
+                    Err(other) => return Err(other),
+                }
             }
         }
     }
-    let unsecured = changed.as_ref().unwrap_or(unsecured);
-    let data = hash_data(suite, key_type, &config, unsecured, options.canonicalizer)?;
+    let doc_text = transform(suite.transform, unsecured, options.canonicalizer)?;
+    if let Some(derived) = &signature.bbs {
+        let proof_hash = sha2::Sha256::digest(config_text.as_bytes());
+        let verified =
+            crate::bbs::verify_bbs_derived(derived, &proof_hash, &doc_text, &method.public_key)?;
+        result.signature = Some(verified);
+        return Ok(purpose_outcome(options.purpose.validate(proof, &method)));
+    }
+    if let Some(derived) = &signature.sd {
+        let proof_hash = sha2::Sha256::digest(config_text.as_bytes());
+        let verified = crate::ecdsa_sd::verify_derived(
+            derived,
+            &proof_hash,
+            &doc_text,
+            &method.public_key,
+            alg,
+        )?;
+        result.signature = Some(verified);
+        return Ok(purpose_outcome(options.purpose.validate(proof, &method)));
+    }
+    let mut data = digest(suite.hash, key_type, config_text.as_bytes());
+    data.extend(digest(suite.hash, key_type, doc_text.as_bytes()));
     let verified = verify_signature(&method.public_key, alg, &signature, &data)?;
     result.signature = Some(verified);
     Ok(purpose_outcome(options.purpose.validate(proof, &method)))
+}
+
+/// The `@context` the proof configuration of an RDFC suite is canonicalized with. The Data
+/// Integrity suites (vc-di-eddsa §3.2.5, vc-di-ecdsa) set it to the document's. The Linked
+/// Data signature suites of 2018–2020 (Ed25519Signature2018, RsaSignature2018,
+/// EcdsaSecp256k1Signature2019, JsonWebSignature2020, Ed25519Signature2020) keep a proof's own
+/// `@context` when it has one and take the document's otherwise, as `jsonld-signatures` does
+/// (`{'@context': document['@context'], ...proof}`).
+fn set_rdfc_config_context(
+    suite: &Cryptosuite,
+    config: &mut Map<String, Value>,
+    unsecured: &Map<String, Value>,
+) {
+    if suite.cryptosuite.is_none() && config.contains_key("@context") {
+        return;
+    }
+    if let Some(ctx) = unsecured.get("@context") {
+        config.insert("@context".into(), ctx.clone());
+    }
+}
+
+const RDF_TYPE: &str = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>";
+const SEC: &str = "https://w3id.org/security#";
+
+/// Whether a JCS proof's `@context` could give its terms another meaning: an inline context,
+/// or one from outside the W3C, security-vocabulary and 1EdTech context families (whose terms
+/// for proofs are the standard ones). Only then is the configuration expanded to check.
+fn has_inline_context(ctx: &Value) -> bool {
+    match ctx {
+        Value::Array(items) => items.iter().any(Value::is_object),
+        other => other.is_object(),
+    }
+}
+
+fn context_may_redefine(ctx: &Value) -> bool {
+    let standard = |v: &Value| {
+        v.as_str().is_some_and(|url| {
+            [
+                "https://www.w3.org/",
+                "https://w3id.org/security/",
+                "https://purl.imsglobal.org/spec/",
+            ]
+            .iter()
+            .any(|prefix| url.starts_with(prefix))
+        })
+    };
+    match ctx {
+        Value::Array(items) => !items.iter().all(standard),
+        other => !standard(other),
+    }
+}
+
+/// Issue 9 item 1: proof terms must mean what they say. The canonical N-Quads of the proof
+/// configuration must hold, for one proof node, `rdf:type` = the suite's IRI,
+/// `sec:proofPurpose` = the expected purpose's IRI, `sec:verificationMethod` = the method
+/// and, for Data Integrity suites, `sec:cryptosuite` = the suite name, as
+/// `jsonld-signatures` checks the expanded proof. An inline `@context` that remaps any of
+/// them (so that the signed bytes say something else) fails the proof.
+fn check_expanded_terms(
+    suite: &Cryptosuite,
+    purpose_term: &str,
+    method_id: &str,
+    nquads: &str,
+) -> Result<(), ProofOutcome> {
+    let redefined =
+        |term: &'static str, expected: String| fail(FailReason::TermsRedefined { term, expected });
+    let type_iri = format!("{SEC}{}", suite.proof_type);
+    let type_tail = format!(" {RDF_TYPE} <{type_iri}> .");
+    let Some(subject) = nquads
+        .lines()
+        .find_map(|line| line.strip_suffix(type_tail.as_str()))
+    else {
+        return Err(redefined("type", type_iri));
+    };
+    // `term` in the security vocabulary, written out, or as the compact IRI `sec:term` that
+    // the VCDM 1.1 context's RsaSignature2018 definition produces (it uses the `sec` prefix
+    // without defining it; jsonld.js expands it the same way).
+    let sec = |term: &str| [format!("<{SEC}{term}>"), format!("<sec:{term}>")];
+    let has = |predicates: &[String; 2], objects: &[String]| {
+        nquads.lines().any(|line| {
+            let Some(rest) = line
+                .strip_prefix(subject)
+                .and_then(|rest| rest.strip_prefix(' '))
+            else {
+                return false;
+            };
+            predicates.iter().any(|predicate| {
+                rest.strip_prefix(predicate.as_str())
+                    .and_then(|rest| rest.strip_prefix(' '))
+                    .is_some_and(|rest| {
+                        objects.iter().any(|object| {
+                            rest.strip_prefix(object.as_str()).is_some_and(|tail| {
+                                tail == " ." || (tail.starts_with("^^<") && tail.ends_with("> ."))
+                            })
+                        })
+                    })
+            })
+        })
+    };
+    // The security vocabulary names some purposes with a `Method` suffix
+    // (`authentication` → `sec:authenticationMethod` in every context that defines it).
+    let purpose_iri = format!("{SEC}{purpose_term}");
+    let [full, compact] = sec(purpose_term);
+    let [full_method, compact_method] = sec(&format!("{purpose_term}Method"));
+    if !has(
+        &sec("proofPurpose"),
+        &[full, compact, full_method, compact_method],
+    ) {
+        return Err(redefined("proofPurpose", purpose_iri));
+    }
+    if !has(&sec("verificationMethod"), &[format!("<{method_id}>")]) {
+        return Err(redefined(
+            "verificationMethod",
+            format!("{SEC}verificationMethod → {method_id}"),
+        ));
+    }
+    if let Some(cryptosuite) = suite.cryptosuite
+        && !has(&sec("cryptosuite"), &[format!("\"{cryptosuite}\"")])
+    {
+        return Err(redefined(
+            "cryptosuite",
+            format!("{SEC}cryptosuite → {cryptosuite}"),
+        ));
+    }
+    Ok(())
 }
 
 fn purpose_outcome(check: PurposeCheck) -> ProofOutcome {
@@ -360,6 +525,10 @@ fn context_is_prefix(proof_ctx: &Value, doc_ctx: Option<&Value>) -> bool {
 /// The signature carried by a proof, decoded.
 struct CarriedSignature {
     bytes: Vec<u8>,
+    /// An ecdsa-sd-2023 derived proof (then `bytes` is empty).
+    sd: Option<crate::ecdsa_sd::DerivedProof>,
+    /// A bbs-2023 derived proof (then `bytes` is empty).
+    bbs: Option<crate::bbs::BbsDerivedProof>,
     /// For detached JWS: the encoded protected header (part of the signing input) and its alg.
     jws_header_b64: Option<String>,
     jws_alg: Option<String>,
@@ -386,6 +555,32 @@ fn read_signature(proof: &Value, suite: &Cryptosuite) -> Result<CarriedSignature
                 })?;
             Ok(CarriedSignature {
                 bytes,
+                sd: None,
+                bbs: None,
+                jws_header_b64: None,
+                jws_alg: None,
+            })
+        }
+        ProofValueFormat::BbsDerived => {
+            let value = str_prop(proof, "proofValue").ok_or(fail(FailReason::MissingProperty {
+                property: "proofValue",
+            }))?;
+            Ok(CarriedSignature {
+                bytes: Vec::new(),
+                sd: None,
+                bbs: Some(crate::bbs::parse_bbs_proof_value(value)?),
+                jws_header_b64: None,
+                jws_alg: None,
+            })
+        }
+        ProofValueFormat::EcdsaSdDerived => {
+            let value = str_prop(proof, "proofValue").ok_or(fail(FailReason::MissingProperty {
+                property: "proofValue",
+            }))?;
+            Ok(CarriedSignature {
+                bytes: Vec::new(),
+                sd: Some(crate::ecdsa_sd::parse_derived_proof_value(value)?),
+                bbs: None,
                 jws_header_b64: None,
                 jws_alg: None,
             })
@@ -430,6 +625,8 @@ fn read_signature(proof: &Value, suite: &Cryptosuite) -> Result<CarriedSignature
                 .map_err(|e| malformed(format!("signature is not base64url: {e}")))?;
             Ok(CarriedSignature {
                 bytes,
+                sd: None,
+                bbs: None,
                 jws_header_b64: Some(header_b64.to_owned()),
                 jws_alg: Some(alg.to_owned()),
             })
@@ -541,6 +738,18 @@ pub fn sign_data_integrity(
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
+    if matches!(
+        suite.proof_value,
+        ProofValueFormat::EcdsaSdDerived | ProofValueFormat::BbsDerived
+    ) {
+        return Err(ProofError::InvalidSignInput {
+            what: "suite",
+            reason: format!(
+                "{} proofs are derived by a holder from a base proof; signing them is not offered",
+                suite.name()
+            ),
+        });
+    }
     if options.verification_method.is_empty() || options.proof_purpose.is_empty() {
         return Err(ProofError::InvalidSignInput {
             what: "sign options",
@@ -643,6 +852,13 @@ pub fn sign_data_integrity(
                 format!("{header_b64}..{}", URL_SAFE_NO_PAD.encode(sig)).into(),
             );
         }
+        // Refused at the top of this function.
+        ProofValueFormat::EcdsaSdDerived | ProofValueFormat::BbsDerived => {
+            return Err(ProofError::InvalidSignInput {
+                what: "suite",
+                reason: "derived proofs are not signed here".into(),
+            });
+        }
     }
 
     let mut secured = doc.clone();
@@ -708,10 +924,8 @@ pub fn proof_intermediates(
     let mut config = proof.as_object().cloned().unwrap_or_default();
     config.remove("proofValue");
     config.remove("jws");
-    if suite.transform == Transform::Rdfc
-        && let Some(ctx) = unsecured.get("@context")
-    {
-        config.insert("@context".into(), ctx.clone());
+    if suite.transform == Transform::Rdfc {
+        set_rdfc_config_context(suite, &mut config, &unsecured);
     }
     let err = |o: ProofOutcome| ProofError::TransformFailed {
         reason: format!("{o:?}"),
@@ -760,6 +974,10 @@ fn suite_context(suite: &Cryptosuite, contexts: &[&str]) -> Option<&'static str>
         "JsonWebSignature2020" => "https://w3id.org/security/suites/jws-2020/v1",
         "DataIntegrityProof" if contexts.first() == Some(&VCDM_1_1) => {
             "https://w3id.org/security/data-integrity/v2"
+        }
+        // The VCDM 1.1 context defines it; elsewhere its suite context does.
+        "EcdsaSecp256k1Signature2019" if contexts.first() != Some(&VCDM_1_1) => {
+            "https://w3id.org/security/suites/secp256k1-2019/v1"
         }
         _ => return None,
     };

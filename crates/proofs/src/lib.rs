@@ -1,8 +1,10 @@
 //! Proofs for credbridge: the Data Integrity cryptosuites (eddsa-rdfc-2022, eddsa-jcs-2022,
 //! ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020, Ed25519Signature2018,
-//! JsonWebSignature2020, and the draft name eddsa-2022), JCS (RFC 8785), JOSE (compact JWS,
-//! VC-JWT, the OB 3.0 JWT whose payload is the credential, VC-JOSE `vc+jwt`, VP-JWT), proof
-//! purposes, and signing with every suite.
+//! JsonWebSignature2020, RsaSignature2018, EcdsaSecp256k1Signature2019, the draft name
+//! eddsa-2022, and the verify side of the selective-disclosure suites ecdsa-sd-2023 and
+//! bbs-2023 (derived proofs)), JCS (RFC 8785), JOSE (compact JWS, VC-JWT, the OB 3.0 JWT whose
+//! payload is the credential, VC-JOSE `vc+jwt`, VP-JWT), proof purposes, and signing with
+//! every suite but the two selective-disclosure ones.
 //!
 //! **Not here:** keys and DID resolution (`credbridge-keys`, reached through the
 //! [`credbridge_keys::Resolver`] trait), JSON-LD processing and RDFC-1.0 (`credbridge-jsonld`,
@@ -62,8 +64,13 @@
 //!   not fetched, no resolver), a context this build cannot load, or a processing limit gives
 //!   `CouldNotCheck`; `Failed` means the proof or the document is wrong
 //!   ([`CanonicalizeCause`] carries the distinction out of the canonicalizer).
-//! - **Unknown is not invalid.** A proof whose suite is unknown, not allowed, or known but not
-//!   implemented (ecdsa-sd-2023, bbs-2023) is `Unsupported`, never `Failed` or `Verified`.
+//! - **Unknown is not invalid.** A proof whose suite is unknown, not allowed, or a feature not
+//!   implemented (bbs-2023 holder binding and pseudonyms) is `Unsupported`, never `Failed` or
+//!   `Verified`.
+//! - **Selective disclosure is suite logic over shared parts**: `ecdsa_sd` and `bbs` parse the
+//!   CBOR proof value, relabel the RDFC output with the proof's label map and split mandatory
+//!   from disclosed statements; the BBS `ProofVerify` is `credbridge-keys`'
+//!   `PublicKey::verify_bbs_proof` (over `zkryptium`), so its token is minted there too.
 //! - **Only a signature check makes `Verified`.** [`ProofResult::signature`] holds the
 //!   [`credbridge_keys::SignatureVerified`] token, which only the keys crate can mint.
 //! - **The purpose is checked after the signature**, against the relationships the controller
@@ -72,14 +79,27 @@
 //! - **JCS is hand-written** (~60 lines over `serde_json::Value`, with `ryu-js` for ES6
 //!   numbers) rather than `serde_jcs`, which re-serialises through `Serialize`; it is tested on
 //!   the RFC 8785 examples and the W3C vectors.
+//! - **Proof terms must mean what they say.** Before a Data Integrity proof's signature is
+//!   trusted, its expanded form (the canonical N-Quads of the proof configuration, already
+//!   computed for RDFC suites, so the check costs a line scan) must give `rdf:type` = the
+//!   suite's IRI, `sec:proofPurpose` = the expected purpose, `sec:verificationMethod` = the
+//!   method and `sec:cryptosuite` = the suite; an `@context` that remaps one fails the proof
+//!   with [`FailReason::TermsRedefined`]. JCS proofs are expanded for this only when their
+//!   `@context` is inline or from outside the standard families.
+//! - **A JWT's own key proves nothing.** A `jwk` header is used only when it equals a key of
+//!   the issuer's resolved document (a `did:jwk` issuer's document is that key); every key
+//!   that verifies a JWT, except a caller-pinned one, comes back as
+//!   [`ProofResult::method`] so the caller's issuer-binding check always runs.
 //! - **JWT claim mismatches are findings, not failures**: `iss`/`jti`/`sub`/`nbf`/`exp` versus
 //!   the credential are reported in [`JwtVerification::claim_findings`] for `verify` to weigh.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bbs;
 mod canonicalizer;
 pub mod data_integrity;
 mod datetime;
+mod ecdsa_sd;
 mod error;
 pub mod jcs;
 pub mod jose;
@@ -103,7 +123,7 @@ pub use rdfc::JsonLdCanonicalizer;
 pub use suite::{Cryptosuite, HashRule, KNOWN_UNSUPPORTED, ProofValueFormat, Transform};
 pub use vc_jwt::{
     ClaimFinding, JoseVerifyOptions, JwtKind, JwtSignOptions, JwtVerification, KeySource,
-    MAX_ENVELOPE_DEPTH, MAX_ENVELOPED_CREDENTIALS, sign_jwt, verify_jwt,
+    MAX_ENVELOPE_DEPTH, MAX_ENVELOPED_CREDENTIALS, sign_jwt, vc_jwt_credential, verify_jwt,
 };
 
 /// Entry points for fuzzers and property tests: each takes arbitrary bytes and must never panic.

@@ -72,6 +72,35 @@ pub enum FailReason {
     /// The signature is malformed or does not verify.
     #[error("signature: {0}")]
     Signature(KeyError),
+    /// A selective-disclosure proof does not cover what is disclosed (a statement whose
+    /// signature does not match, or a count that disagrees).
+    #[error("selective disclosure: {reason}")]
+    SelectiveDisclosure {
+        /// Why.
+        reason: String,
+    },
+    /// The proof's terms were redefined: an `@context` makes the proof's `type`,
+    /// `proofPurpose`, `verificationMethod` or `cryptosuite` expand to something other than
+    /// what the verifier checks (issue 9 item 1).
+    #[error(
+        "the proof's terms were redefined by an @context: {term} does not expand to {expected}, so the proof does not say what it appears to"
+    )]
+    TermsRedefined {
+        /// The proof term whose expansion is wrong.
+        term: &'static str,
+        /// The IRI (and value) it must expand to.
+        expected: String,
+    },
+    /// A JWT was signed with the key in its own `jwk` header, and that key is not one of the
+    /// keys the issuer's resolved document lists (issue 9 item 0: a key the credential brings
+    /// with it proves nothing).
+    #[error(
+        "the token is signed with the key in its own jwk header, which is not one of the keys of its issuer {issuer}"
+    )]
+    EmbeddedKeyNotIssuers {
+        /// The issuer identifier whose document was resolved.
+        issuer: String,
+    },
     /// The method verified the signature, but its controller does not authorise it for the
     /// proof's purpose.
     #[error("{reason}")]

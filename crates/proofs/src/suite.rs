@@ -33,6 +33,13 @@ pub enum ProofValueFormat {
     /// `jws`: a detached, unencoded-payload JWS (RFC 7797 `b64: false`) over the hashes
     /// (Ed25519Signature2018, JsonWebSignature2020).
     DetachedJws,
+    /// `proofValue`: multibase base64url (`u…`) of a CBOR-encoded ecdsa-sd-2023 derived proof
+    /// (base signature, ephemeral key, per-statement signatures, label map, mandatory
+    /// indexes); verified by the selective-disclosure path of the engine.
+    EcdsaSdDerived,
+    /// `proofValue`: multibase base64url (`u…`) of a CBOR-encoded bbs-2023 derived proof (BBS
+    /// proof, label map, mandatory and selective indexes, presentation header).
+    BbsDerived,
 }
 
 /// One cryptosuite, as its spec's summary table.
@@ -83,6 +90,11 @@ pub(crate) fn ecdsa_algorithm(key_type: KeyType) -> Option<Algorithm> {
     }
 }
 
+/// The "algorithm" of bbs-2023: a BBS proof of knowledge (not a JOSE algorithm).
+pub(crate) fn bbs_algorithm(key_type: KeyType) -> Option<Algorithm> {
+    (key_type == KeyType::Bls12381G2).then_some(Algorithm::Bbs)
+}
+
 /// The algorithm the EdDSA suites use.
 pub(crate) fn eddsa_algorithm(key_type: KeyType) -> Option<Algorithm> {
     (key_type == KeyType::Ed25519).then_some(Algorithm::EdDsa)
@@ -90,21 +102,7 @@ pub(crate) fn eddsa_algorithm(key_type: KeyType) -> Option<Algorithm> {
 
 /// Suites that are recognised by name but not implemented; proofs using them are reported
 /// unsupported with this reason.
-pub const KNOWN_UNSUPPORTED: [(&str, &str); 4] = [
-    (
-        "ecdsa-sd-2023",
-        "selective-disclosure suite; not implemented",
-    ),
-    (
-        "bbs-2023",
-        "BBS selective-disclosure suite; not implemented",
-    ),
-    (
-        "RsaSignature2018",
-        "legacy RSA linked-data signature; not implemented",
-    ),
-    (
-        "EcdsaSecp256k1Signature2019",
-        "legacy secp256k1 linked-data signature; not implemented",
-    ),
-];
+pub const KNOWN_UNSUPPORTED: [(&str, &str); 1] = [(
+    "bbs-2023",
+    "BBS selective-disclosure suite; not implemented",
+)];

@@ -16,7 +16,7 @@
 use credbridge_keys::{Algorithm, PublicKey, Resolver, SecretKey, VerificationMethod};
 use serde_json::{Map, Value, json};
 
-use crate::datetime::parse_datetime;
+use crate::datetime::{format_datetime, parse_datetime};
 use crate::jose::{CompactJws, decode_compact_jws, sign_compact_jws};
 use crate::outcome::resolve_outcome;
 use crate::purpose::PurposeCheck;
@@ -46,20 +46,30 @@ pub enum JwtKind {
     CredentialPayloadJwt,
 }
 
-/// Where the verification key came from.
+/// Where the verification key came from. Every variant but [`KeySource::Pinned`] comes with
+/// the verification method in [`ProofResult::method`] (`JwtVerification::proof.method`), so
+/// that the caller's issuer-binding check always has a method to check.
+///
+/// A key the token carries in its own `jwk` header proves nothing by itself: it is used only
+/// when it *is* the issuer (a `did:jwk` issuer whose document is that JWK) or equals a key
+/// resolved from the issuer's identifier (its DID or controller document).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum KeySource {
-    /// The caller supplied the key.
+    /// The caller supplied the key (no method; the caller already trusts it).
     Pinned,
-    /// Resolved from `kid` (with `iss` as base when `kid` is relative).
+    /// Resolved from `kid` (with `iss` as base when `kid` is relative), or, without `kid`,
+    /// from an issuer that is a `did:key` / `did:jwk` with a single method.
     Resolved {
         /// The verification-method id that was resolved.
         id: String,
     },
-    /// The `jwk` header (self-asserted; OB 3.0 §8.2.4.1 allows it). Binding the key to the
-    /// issuer is the caller's job.
-    EmbeddedJwk,
+    /// The `jwk` header, bound to the issuer: the issuer is the `did:jwk` of that JWK, or the
+    /// JWK equals the key of this method of the issuer's resolved document.
+    EmbeddedJwkBound {
+        /// The issuer's verification-method id whose key equals the `jwk` header.
+        id: String,
+    },
 }
 
 /// How a JWT claim relates to the credential it secures.
@@ -95,7 +105,9 @@ pub struct JoseVerifyOptions<'a> {
     pub resolver: &'a dyn Resolver,
     /// A key to use instead of resolving (the caller already trusts it).
     pub pinned_key: Option<&'a PublicKey>,
-    /// Whether a `jwk` header may supply the key when `kid` does not resolve.
+    /// Whether a `jwk` header may supply the key when `kid` is absent or names a method no
+    /// resolver handles. Even then the key is used only when it is bound to the issuer (see
+    /// [`KeySource::EmbeddedJwkBound`]); an unbound `jwk` never verifies.
     pub allow_embedded_jwk: bool,
     /// Verification time, Unix seconds.
     pub now: i64,
@@ -275,7 +287,7 @@ fn check(
                 v.presentation = Some(Value::Object(payload.clone()));
             }
         }
-        JwtKind::VcJwt => v.credential = payload.get("vc").cloned(),
+        JwtKind::VcJwt => v.credential = vc_jwt_credential(payload),
         JwtKind::VpJwt => v.presentation = payload.get("vp").cloned(),
         JwtKind::CredentialPayloadJwt => {
             let mut credential = payload.clone();
@@ -336,6 +348,59 @@ fn check(
     })
 }
 
+/// The credential a VCDM 1.1 VC-JWT stands for (VCDM 1.1 §6.3.1, "JWT decoding"): the `vc`
+/// claim, with what it lacks taken from the registered claims: `iss` → `issuer`, `sub` →
+/// `credentialSubject.id`, `jti` → `id`, `nbf` → `issuanceDate`, `exp` → `expirationDate`
+/// (`validFrom` / `validUntil` when the `vc` claim is a VCDM 2.0 credential). A property the
+/// `vc` claim has is kept as it is; disagreements are [`ClaimFinding`]s. `None` when the
+/// payload has no `vc` object.
+#[must_use]
+pub fn vc_jwt_credential(payload: &Map<String, Value>) -> Option<Value> {
+    let mut vc = payload.get("vc")?.as_object()?.clone();
+    let claim = |name: &str| payload.get(name).filter(|v| !v.is_null());
+    if !vc.contains_key("issuer")
+        && let Some(iss) = claim("iss")
+    {
+        vc.insert("issuer".into(), iss.clone());
+    }
+    if !vc.contains_key("id")
+        && let Some(jti) = claim("jti")
+    {
+        vc.insert("id".into(), jti.clone());
+    }
+    if let Some(sub) = claim("sub") {
+        match vc.get_mut("credentialSubject") {
+            Some(Value::Object(subject)) => {
+                subject.entry("id").or_insert_with(|| sub.clone());
+            }
+            None => {
+                vc.insert("credentialSubject".into(), json!({ "id": sub }));
+            }
+            Some(_) => {}
+        }
+    }
+    let v2 = match vc.get("@context") {
+        Some(Value::Array(c)) => c.first(),
+        other => other,
+    }
+    .and_then(Value::as_str)
+        == Some("https://www.w3.org/ns/credentials/v2");
+    let (from, until) = if v2 {
+        ("validFrom", "validUntil")
+    } else {
+        ("issuanceDate", "expirationDate")
+    };
+    for (name, property, other) in [("nbf", from, "validFrom"), ("exp", until, "validUntil")] {
+        if vc.contains_key(property) || vc.contains_key(other) {
+            continue;
+        }
+        if let Some(t) = claim(name).and_then(Value::as_i64) {
+            vc.insert(property.into(), format_datetime(t).into());
+        }
+    }
+    Some(Value::Object(vc))
+}
+
 fn kind_typ(kind: JwtKind) -> &'static str {
     match kind {
         JwtKind::VcJose => "vc+jwt",
@@ -356,6 +421,20 @@ fn method_id(kid: &str, iss: Option<&str>) -> String {
     }
 }
 
+/// The identifier the signing key must belong to: `iss`, else the credential's `issuer` (id),
+/// else the presentation's `holder` (id).
+fn signer_identifier(payload: &Map<String, Value>, v: &JwtVerification) -> Option<String> {
+    if let Some(iss) = payload.get("iss").and_then(Value::as_str) {
+        return Some(iss.to_owned());
+    }
+    let from = |doc: Option<&Value>, property: &str| {
+        id_of(doc?.get(property))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    from(v.credential.as_ref(), "issuer").or_else(|| from(v.presentation.as_ref(), "holder"))
+}
+
 fn select_key(
     jws: &CompactJws,
     payload: &Map<String, Value>,
@@ -366,18 +445,8 @@ fn select_key(
         v.key_source = Some(KeySource::Pinned);
         return Ok((key.clone(), None));
     }
-    let embedded = || -> Option<Result<PublicKey, ProofOutcome>> {
-        let jwk = jws.header.get("jwk")?;
-        if !options.allow_embedded_jwk {
-            return None;
-        }
-        Some(PublicKey::from_jwk(jwk).map_err(|e| {
-            ProofOutcome::Failed(FailReason::MalformedProperty {
-                property: "jwk",
-                reason: e.to_string(),
-            })
-        }))
-    };
+    let issuer = signer_identifier(payload, v);
+    let jwk = jws.header.get("jwk").filter(|_| options.allow_embedded_jwk);
     if let Some(kid) = jws.header.get("kid").and_then(Value::as_str) {
         let iss = payload.get("iss").and_then(Value::as_str);
         let id = method_id(kid, iss);
@@ -386,23 +455,94 @@ fn select_key(
                 v.key_source = Some(KeySource::Resolved { id });
                 return Ok((method.public_key.clone(), Some(method)));
             }
+            // A kid no resolver handles may still be the issuer's embedded key, but only if
+            // the binding below holds; otherwise the resolution error stands.
             Err(e) if e.is_not_handled() => {
-                if let Some(key) = embedded() {
-                    v.key_source = Some(KeySource::EmbeddedJwk);
-                    return key.map(|k| (k, None));
-                }
-                return Err(resolve_outcome(e));
+                return match jwk {
+                    Some(jwk) => bind_embedded_jwk(jwk, issuer.as_deref(), options, v),
+                    None => Err(resolve_outcome(e)),
+                };
             }
             Err(e) => return Err(resolve_outcome(e)),
         }
     }
-    if let Some(key) = embedded() {
-        v.key_source = Some(KeySource::EmbeddedJwk);
-        return key.map(|k| (k, None));
+    if let Some(jwk) = jwk {
+        return bind_embedded_jwk(jwk, issuer.as_deref(), options, v);
+    }
+    // VC-JWT: without kid, an issuer that is its own key (did:key, did:jwk) names the key.
+    if let Some(issuer) = issuer.as_deref().filter(|i| is_self_certifying(i)) {
+        let document = options
+            .resolver
+            .resolve_document(issuer)
+            .map_err(resolve_outcome)?;
+        let ids: Vec<String> = document.method_ids().map(str::to_owned).collect();
+        let [id] = ids.as_slice() else {
+            return Err(ProofOutcome::CouldNotCheck {
+                reason: format!(
+                    "the header has no kid and the issuer {issuer} has {} verification methods",
+                    ids.len()
+                ),
+            });
+        };
+        let method = document.verification_method(id).map_err(resolve_outcome)?;
+        v.key_source = Some(KeySource::Resolved { id: id.clone() });
+        return Ok((method.public_key.clone(), Some(method)));
     }
     Err(ProofOutcome::CouldNotCheck {
-        reason: "the header has neither a resolvable kid nor an allowed jwk".into(),
+        reason: "the header has neither a resolvable kid nor a jwk bound to the issuer".into(),
     })
+}
+
+/// Whether `id` is a DID whose document is derived from the identifier itself.
+fn is_self_certifying(id: &str) -> bool {
+    id.starts_with(credbridge_keys::DID_KEY_PREFIX)
+        || id.starts_with(credbridge_keys::DID_JWK_PREFIX)
+}
+
+/// Issue 9 item 0: a key the token brings with it proves nothing. The `jwk` header is used
+/// only when it equals a key of the issuer's resolved document (a `did:jwk` issuer's
+/// document is the JWK itself, so this covers "the issuer is that key" too).
+fn bind_embedded_jwk(
+    jwk: &Value,
+    issuer: Option<&str>,
+    options: &JoseVerifyOptions<'_>,
+    v: &mut JwtVerification,
+) -> Result<(PublicKey, Option<VerificationMethod>), ProofOutcome> {
+    let key = PublicKey::from_jwk(jwk).map_err(|e| {
+        ProofOutcome::Failed(FailReason::MalformedProperty {
+            property: "jwk",
+            reason: e.to_string(),
+        })
+    })?;
+    let Some(issuer) = issuer else {
+        return Err(ProofOutcome::CouldNotCheck {
+            reason: "the token carries its own key (jwk header) but names no issuer (iss) to tie it to; a key the token brings with it proves nothing".into(),
+        });
+    };
+    let document = options
+        .resolver
+        .resolve_document(issuer)
+        .map_err(|e| match resolve_outcome(e) {
+            ProofOutcome::CouldNotCheck { reason } => ProofOutcome::CouldNotCheck {
+                reason: format!(
+                    "the token carries its own key (jwk header), and the issuer's keys, which it must be one of, could not be resolved: {reason}"
+                ),
+            },
+            other => other,
+        })?;
+    let ids: Vec<String> = document.method_ids().map(str::to_owned).collect();
+    for id in ids {
+        let Ok(method) = document.verification_method(&id) else {
+            continue;
+        };
+        if method.public_key == key {
+            v.key_source = Some(KeySource::EmbeddedJwkBound { id });
+            return Ok((key, Some(method)));
+        }
+    }
+    Err(ProofOutcome::Failed(FailReason::EmbeddedKeyNotIssuers {
+        issuer: issuer.to_owned(),
+    }))
 }
 
 fn id_of(v: Option<&Value>) -> Option<&Value> {

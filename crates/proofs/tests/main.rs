@@ -13,5 +13,6 @@ mod data_integrity_vectors;
 mod expectations;
 mod jose_vectors;
 mod no_panics;
+mod proof_terms;
 mod round_trips;
 mod safe_mode;

@@ -2,6 +2,7 @@
 // Small JSON helpers for run.sh (so it needs nothing but node):
 //   node lib/fixture.mjs tamper-subject IN OUT   change credentialSubject(.id)
 //   node lib/fixture.mjs tamper-created IN OUT   change proof.created
+//   node lib/fixture.mjs check REPORT ID         outcome and reason of a check
 //   node lib/fixture.mjs strip-proof IN OUT      drop "proof"
 //   node lib/fixture.mjs pick IN JSON.PATH OUT   write one member (a.b.c)
 //   node lib/fixture.mjs get IN JSON.PATH        print a string member
@@ -84,6 +85,28 @@ try {
         process.stderr.write(`differ: ${a} ${b}\n`);
         process.exit(1);
       }
+      break;
+    }
+    case 'check': {
+      // Prints "OUTCOME<TAB>REASON" of the check with this id in a credbridge
+      // verify --json report (searched anywhere in the report).
+      const [input, id] = rest;
+      const found = [];
+      const walk = v => {
+        if(Array.isArray(v)) {
+          v.forEach(walk);
+        } else if(v && typeof v === 'object') {
+          if(v.id === id && typeof v.outcome === 'string') {
+            found.push(v);
+          }
+          Object.values(v).forEach(walk);
+        }
+      };
+      walk(read(input));
+      if(found.length === 0) {
+        throw new Error(`${input}: no check "${id}"`);
+      }
+      process.stdout.write(`${found[0].outcome}\t${found[0].reason ?? ''}\n`);
       break;
     }
     default:

@@ -15,6 +15,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import * as Bls12381Multikey from '@digitalbazaar/bls12-381-multikey';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '..', '..', '..');
@@ -82,6 +83,11 @@ async function importDidKey(multibase) {
   if(multibase.startsWith('z6Mk')) {
     await Ed25519Multikey.from(vm);
     return 'Ed25519';
+  }
+  // zUC7 = BLS12-381 G2 (bbs-2023)
+  if(multibase.startsWith('zUC7')) {
+    await Bls12381Multikey.from(vm);
+    return 'BLS12-381-G2';
   }
   // zDn = P-256, z82 = P-384, z2J9 = P-521 (compressed points)
   const key = await EcdsaMultikey.from(vm);

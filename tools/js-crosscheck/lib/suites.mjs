@@ -10,6 +10,10 @@ import {cryptosuite as ecdsaRdfc2019} from
 import * as eddsaJcs2022 from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import * as ecdsaJcs2019 from '@digitalbazaar/ecdsa-jcs-2019-cryptosuite';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
+import {createVerifyCryptosuite as createSdVerifyCryptosuite} from
+  '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
+import {createVerifyCryptosuite as createBbsVerifyCryptosuite} from
+  '@digitalbazaar/bbs-2023-cryptosuite';
 
 /**
  * Suite name (as passed to `sign.mjs --suite`) -> how to build it.
@@ -65,6 +69,9 @@ export function createVerifyingSuites() {
       suites.push(new DataIntegrityProof({cryptosuite}));
     }
   }
+  // ecdsa-sd-2023 and bbs-2023: verify side only (derived proofs).
+  suites.push(new DataIntegrityProof({cryptosuite: createSdVerifyCryptosuite()}));
+  suites.push(new DataIntegrityProof({cryptosuite: createBbsVerifyCryptosuite()}));
   return suites;
 }
 

@@ -249,13 +249,21 @@ fn ob3_vc_jwt_rs256_embedded_jwk() {
         },
     )
     .unwrap();
-    let resolver = offline();
+    // The issuer's controller document lists the RSA key, so the jwk header is bound to it.
+    let issuer = "https://example.edu/issuers/565049";
+    let resolver = offline().with(Box::new(directory_with_key(issuer, &key.public_key())));
     let mut opts = jose_options(&resolver, None);
     opts.allow_embedded_jwk = true;
     let v = verify_jwt(&token, &opts).unwrap();
     assert!(v.proof.outcome.is_verified(), "{:?}", v.proof.outcome);
     assert_eq!(v.kind, Some(JwtKind::VcJwt));
-    assert_eq!(v.key_source, Some(KeySource::EmbeddedJwk));
+    assert_eq!(
+        v.key_source,
+        Some(KeySource::EmbeddedJwkBound {
+            id: format!("{issuer}#key-1")
+        })
+    );
+    assert_eq!(v.proof.method.as_ref().unwrap().controller, issuer);
     assert_eq!(v.claim_findings, vec![]);
     assert_eq!(v.payload["iss"], "https://example.edu/issuers/565049");
     assert_eq!(v.payload["nbf"], 1_262_304_000);
@@ -266,6 +274,298 @@ fn ob3_vc_jwt_rs256_embedded_jwk() {
         v.proof.outcome,
         ProofOutcome::CouldNotCheck { .. }
     ));
+}
+
+/// A controller document for `issuer` whose one method (`#key-1`, assertionMethod) is `key`.
+fn directory_with_key(issuer: &str, key: &PublicKey) -> OfflineDirectory {
+    let id = format!("{issuer}#key-1");
+    let mut dir = OfflineDirectory::new();
+    dir.insert(
+        issuer,
+        json!({"id": issuer, "verificationMethod": [{"id": id, "type": "JsonWebKey",
+            "controller": issuer, "publicKeyJwk": key.to_jwk()}],
+            "assertionMethod": [id], "authentication": [id]}),
+    );
+    dir
+}
+
+fn embedded_options(resolver: &dyn Resolver) -> JoseVerifyOptions<'_> {
+    let mut opts = jose_options(resolver, None);
+    opts.allow_embedded_jwk = true;
+    opts
+}
+
+/// Signs `payload` with a throw-away key that travels in the `jwk` header (plus `extra`
+/// header members).
+fn forged_with_jwk(payload: Value, extra: Value) -> (String, SecretKey) {
+    let key = SecretKey::generate(KeyType::Ed25519).unwrap();
+    let mut header = json!({"typ": "JWT", "jwk": key.public_key().to_jwk()});
+    for (k, v) in extra.as_object().unwrap() {
+        header[k] = v.clone();
+    }
+    (sign_raw(header, payload, &key, Algorithm::EdDsa), key)
+}
+
+/// Issue 9 item 0: a throw-away key in the `jwk` header, naming any issuer, proves nothing —
+/// for each JOSE format, with and without a `kid` no resolver handles, and whatever the
+/// issuer's identifier is.
+#[test]
+fn embedded_jwk_naming_another_issuer_never_verifies() {
+    let victim = SecretKey::generate(KeyType::Ed25519).unwrap();
+    let victim_did = DidKey::from_public_key(&victim.public_key()).did;
+    let https_issuer = "https://university.example/issuers/1";
+    let resolver = offline().with(Box::new(directory_with_key(
+        https_issuer,
+        &victim.public_key(),
+    )));
+    let opts = embedded_options(&resolver);
+    let vc = |issuer: &str| ob3_credential(issuer);
+    for issuer in [victim_did.as_str(), https_issuer] {
+        let payloads = [
+            (
+                "VC-JWT",
+                json!({"iss": issuer, "vc": vc(issuer)}),
+                json!({}),
+            ),
+            ("VC-JWT without iss", json!({"vc": vc(issuer)}), json!({})),
+            ("vc+jwt", vc(issuer), json!({"typ": "vc+jwt", "cty": "vc"})),
+            (
+                "OB 3.0 credential-payload JWT",
+                {
+                    let mut p = vc(issuer);
+                    p["iss"] = json!(issuer);
+                    p
+                },
+                json!({}),
+            ),
+            (
+                "kid no resolver handles",
+                json!({"iss": issuer, "vc": vc(issuer)}),
+                json!({"kid": "https://attacker.example/keys#1"}),
+            ),
+            (
+                "relative kid",
+                json!({"iss": issuer, "vc": vc(issuer)}),
+                json!({"kid": "key-9"}),
+            ),
+        ];
+        for (name, payload, extra) in payloads {
+            let (token, _) = forged_with_jwk(payload, extra);
+            let v = verify_jwt(&token, &opts).unwrap();
+            assert!(
+                !v.proof.outcome.is_verified() && v.proof.signature.is_none(),
+                "{name} / {issuer}: {:?}",
+                v.proof.outcome
+            );
+            // The issuer's document was resolved and the key is not in it: a failure, not
+            // a shrug.
+            assert!(
+                matches!(
+                    v.proof.outcome,
+                    ProofOutcome::Failed(FailReason::EmbeddedKeyNotIssuers { .. })
+                        | ProofOutcome::Failed(FailReason::VerificationMethod(_))
+                ),
+                "{name} / {issuer}: {:?}",
+                v.proof.outcome
+            );
+        }
+    }
+    // An issuer no resolver handles: the binding cannot be made, so the token is not checked.
+    let (token, _) = forged_with_jwk(
+        json!({"iss": "https://unknown.example/issuer", "vc": vc("https://unknown.example/issuer")}),
+        json!({}),
+    );
+    let v = verify_jwt(&token, &opts).unwrap();
+    assert!(
+        matches!(v.proof.outcome, ProofOutcome::CouldNotCheck { ref reason } if reason.contains("jwk")),
+        "{:?}",
+        v.proof.outcome
+    );
+    assert!(v.proof.signature.is_none() && v.proof.method.is_none());
+    // No issuer at all.
+    let mut anonymous = vc("x");
+    anonymous.as_object_mut().unwrap().remove("issuer");
+    let (token, _) = forged_with_jwk(json!({"vc": anonymous}), json!({}));
+    let v = verify_jwt(&token, &opts).unwrap();
+    assert!(matches!(
+        v.proof.outcome,
+        ProofOutcome::CouldNotCheck { .. }
+    ));
+    // A kid no resolver handles and no jwk: could not check, never a jwk fallback.
+    let key = SecretKey::generate(KeyType::Ed25519).unwrap();
+    let token = sign_raw(
+        json!({"kid": "did:example:123#k"}),
+        json!({"iss": "did:example:123", "vc": vc("did:example:123")}),
+        &key,
+        Algorithm::EdDsa,
+    );
+    let v = verify_jwt(&token, &opts).unwrap();
+    assert!(matches!(
+        v.proof.outcome,
+        ProofOutcome::CouldNotCheck { .. }
+    ));
+}
+
+/// The `jwk` header is the issuer's key when the issuer is the did:jwk of that key, or when it
+/// equals a key of the issuer's resolved document; the method travels in the result so that
+/// the caller's issuer-binding check runs.
+#[test]
+fn embedded_jwk_bound_to_the_issuer_verifies() {
+    let resolver = offline();
+    let opts = embedded_options(&resolver);
+    for kt in [KeyType::Ed25519, KeyType::P256] {
+        let key = SecretKey::generate(kt).unwrap();
+        let did = credbridge_keys::did_jwk_from_public_key(&key.public_key());
+        let token = sign_jwt(
+            &ob3_credential(&did),
+            &key,
+            &JwtSignOptions {
+                kind: JwtKind::VcJwt,
+                alg: None,
+                kid: None,
+                embed_jwk: true,
+                audience: None,
+                nonce: None,
+                issued_at: None,
+            },
+        )
+        .unwrap();
+        let v = verify_jwt(&token, &opts).unwrap();
+        assert!(v.proof.outcome.is_verified(), "{kt}: {:?}", v.proof.outcome);
+        assert_eq!(
+            v.key_source,
+            Some(KeySource::EmbeddedJwkBound {
+                id: format!("{did}#0")
+            })
+        );
+        assert_eq!(v.proof.method.as_ref().unwrap().controller, did);
+        // Another key's did:jwk as issuer: refused.
+        let other = SecretKey::generate(kt).unwrap();
+        let other_did = credbridge_keys::did_jwk_from_public_key(&other.public_key());
+        let mut header = json!({"typ": "JWT", "jwk": key.public_key().to_jwk()});
+        let forged = sign_raw(
+            header.clone(),
+            json!({"iss": other_did, "vc": ob3_credential(&other_did)}),
+            &key,
+            key.default_algorithm(),
+        );
+        let v = verify_jwt(&forged, &opts).unwrap();
+        assert!(
+            matches!(
+                v.proof.outcome,
+                ProofOutcome::Failed(FailReason::EmbeddedKeyNotIssuers { ref issuer }) if *issuer == other_did
+            ),
+            "{kt}: {:?}",
+            v.proof.outcome
+        );
+        // The same forgery with a kid naming the victim's method: the resolved key decides,
+        // and it does not match the signature.
+        header["kid"] = json!(format!("{other_did}#0"));
+        let forged = sign_raw(
+            header,
+            json!({"iss": other_did, "vc": ob3_credential(&other_did)}),
+            &key,
+            key.default_algorithm(),
+        );
+        let v = verify_jwt(&forged, &opts).unwrap();
+        assert!(
+            matches!(
+                v.proof.outcome,
+                ProofOutcome::Failed(FailReason::Signature(_))
+            ),
+            "{kt}: {:?}",
+            v.proof.outcome
+        );
+    }
+}
+
+/// Item 3: without `kid`, an issuer that is a did:key or did:jwk names its own key.
+#[test]
+fn vc_jwt_without_kid_takes_the_key_from_a_did_key_or_did_jwk_issuer() {
+    let resolver = offline();
+    let opts = jose_options(&resolver, None);
+    for did_jwk in [false, true] {
+        let key = SecretKey::generate(KeyType::Ed25519).unwrap();
+        let (issuer, method) = if did_jwk {
+            let did = credbridge_keys::did_jwk_from_public_key(&key.public_key());
+            (did.clone(), format!("{did}#0"))
+        } else {
+            let did = DidKey::from_public_key(&key.public_key());
+            (did.did.clone(), did.verification_method_id())
+        };
+        let token = sign_raw(
+            json!({"typ": "JWT"}),
+            json!({"iss": issuer, "vc": {"@context": ["https://www.w3.org/2018/credentials/v1"],
+                "type": ["VerifiableCredential"], "credentialSubject": {"name": "Ada"}}}),
+            &key,
+            Algorithm::EdDsa,
+        );
+        let v = verify_jwt(&token, &opts).unwrap();
+        assert!(v.proof.outcome.is_verified(), "{:?}", v.proof.outcome);
+        assert_eq!(v.key_source, Some(KeySource::Resolved { id: method }));
+        assert_eq!(v.proof.method.as_ref().unwrap().controller, issuer);
+        // Someone else's did:key as iss: the signature does not match that key.
+        let other = SecretKey::generate(KeyType::Ed25519).unwrap();
+        let forged = sign_raw(
+            json!({"typ": "JWT"}),
+            json!({"iss": issuer, "vc": {"@context": ["https://www.w3.org/2018/credentials/v1"],
+                "type": ["VerifiableCredential"], "credentialSubject": {"name": "Ada"}}}),
+            &other,
+            Algorithm::EdDsa,
+        );
+        let v = verify_jwt(&forged, &opts).unwrap();
+        assert!(matches!(
+            v.proof.outcome,
+            ProofOutcome::Failed(FailReason::Signature(_))
+        ));
+    }
+}
+
+/// Item 3: VCDM 1.1 §6.3.1 JWT decoding fills what the `vc` claim lacks from `iss`, `sub`,
+/// `jti`, `nbf`, `exp`; what the claim has is kept.
+#[test]
+fn vc_jwt_claims_map_into_the_credential() {
+    let key = SecretKey::generate(KeyType::Ed25519).unwrap();
+    let did = DidKey::from_public_key(&key.public_key());
+    let payload = json!({"iss": did.did, "sub": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+        "jti": "http://example.edu/credentials/3732", "nbf": 1_541_493_724, "exp": 1_893_456_000,
+        "vc": {"@context": ["https://www.w3.org/2018/credentials/v1"],
+               "type": ["VerifiableCredential", "UniversityDegreeCredential"],
+               "credentialSubject": {"degree": {"type": "BachelorDegree"}}}});
+    let token = sign_raw(
+        json!({"typ": "JWT", "kid": did.verification_method_id()}),
+        payload.clone(),
+        &key,
+        Algorithm::EdDsa,
+    );
+    let v = verify_jwt(&token, &jose_options(&offline(), None)).unwrap();
+    assert!(v.proof.outcome.is_verified(), "{:?}", v.proof.outcome);
+    let c = v.credential.unwrap();
+    assert_eq!(c["issuer"], json!(did.did));
+    assert_eq!(c["id"], "http://example.edu/credentials/3732");
+    assert_eq!(
+        c["credentialSubject"]["id"],
+        "did:example:ebfeb1f712ebc6f1c276e12ec21"
+    );
+    assert_eq!(c["credentialSubject"]["degree"]["type"], "BachelorDegree");
+    assert_eq!(c["issuanceDate"], "2018-11-06T08:42:04Z");
+    assert_eq!(c["expirationDate"], "2030-01-01T00:00:00Z");
+    assert_eq!(v.claim_findings, vec![]);
+
+    // What the vc claim has stays; a VCDM 2.0 vc gets validFrom / validUntil.
+    let mut p = payload.as_object().unwrap().clone();
+    p["vc"] = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "issuer": "did:example:x",
+        "id": "urn:uuid:1", "credentialSubject": {"id": "did:example:y"}});
+    let c = credbridge_proofs::vc_jwt_credential(&p).unwrap();
+    assert_eq!(c["issuer"], "did:example:x");
+    assert_eq!(c["id"], "urn:uuid:1");
+    assert_eq!(c["credentialSubject"]["id"], "did:example:y");
+    assert_eq!(c["validFrom"], "2018-11-06T08:42:04Z");
+    assert_eq!(c["validUntil"], "2030-01-01T00:00:00Z");
+    assert!(c.get("issuanceDate").is_none());
+    // No vc claim, no credential.
+    p.remove("vc");
+    assert_eq!(credbridge_proofs::vc_jwt_credential(&p), None);
 }
 
 /// `kid` = did:key verification method; each key type and its algorithm.
