@@ -63,6 +63,7 @@ mod key;
 pub mod multikey;
 mod pem;
 mod resolver;
+pub mod source;
 mod verification_method;
 
 pub use controller_document::{ControllerDocument, MAX_VERIFICATION_METHODS, document_id_of};
@@ -76,6 +77,10 @@ pub use key::{
 };
 pub use pem::{decode_pem, encode_pem};
 pub use resolver::{CachingResolver, ChainResolver, MAX_CACHED_METHODS, Resolver};
+pub use source::{
+    DocumentSource, Purpose, Snapshot, SourceError, SourcedBody, SourcedDocument, body_to_value,
+    sha256,
+};
 pub use verification_method::{
     SUPPORTED_METHOD_TYPES, VerificationMethod, VerificationRelationship, parse_verification_method,
 };
