@@ -11,6 +11,7 @@
 mod args;
 mod cmd;
 mod exit;
+mod output;
 
 use std::process::ExitCode;
 

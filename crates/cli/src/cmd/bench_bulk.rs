@@ -385,7 +385,7 @@ pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
         .build()
         .context("starting worker threads")?;
     let blobs = credbridge_formats::read_path(&file, &Limits::default());
-    super::verify::verify_stream(blobs, &options, &pool, |report| {
+    credbridge_verify::bulk::verify_stream(blobs, &options, &pool, |report| {
         let intended = generated.intents.get(seen).copied();
         seen += 1;
         let right = match (&report, intended) {
@@ -397,13 +397,14 @@ pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
             if first_wrong.is_none() {
                 let got = match &report {
                     Ok(report) => serde_json::to_string(report).unwrap_or_default(),
-                    Err((_, error)) => error.clone(),
+                    Err(unreadable) => unreadable.message.clone(),
                 };
                 first_wrong = Some(format!("item {} ({intended:?}): {got}", seen - 1));
             }
         }
-        Ok(())
-    })?;
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .map_err(|e| anyhow!("{e}"))?;
     let elapsed = verify_started.elapsed();
     let peak = peak_rss();
     let per_second = seen as f64 / elapsed.as_secs_f64();
