@@ -30,9 +30,6 @@ pub enum Command {
     /// Print the canonical N-Quads (RDFC-1.0) of a credential, its proof configuration, or its
     /// expanded JSON-LD.
     Canonize(CanonizeArgs),
-    /// Measure throughput of the verification pipeline against same-run baselines; one JSON
-    /// line per benchmark.
-    Bench(BenchArgs),
     /// Sign a credential with a Data Integrity cryptosuite or as a JWT.
     Sign(SignArgs),
     /// Manage signing keys.
@@ -144,21 +141,6 @@ pub struct CanonizeArgs {
 pub enum CanonHash {
     Sha256,
     Sha384,
-}
-
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// Seconds to run each measurement (baselines included).
-    #[arg(long, default_value_t = 2.0)]
-    pub seconds: f64,
-    /// Run only benchmarks whose name contains this text.
-    #[arg(long)]
-    pub filter: Option<String>,
-    /// Run the bulk benchmark instead: generate this many signed credentials (mixed suites,
-    /// some revoked via a status list on loopback, some expired, some tampered), verify them
-    /// all in parallel and check every verdict.
-    #[arg(long, value_name = "N")]
-    pub bulk: Option<usize>,
 }
 
 #[derive(Debug, Args)]

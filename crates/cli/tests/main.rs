@@ -290,24 +290,6 @@ fn sign_then_verify_every_suite_and_key_type() {
 }
 
 #[test]
-fn bench_prints_one_json_line_per_benchmark_with_a_baseline() {
-    let out = credbridge(&["bench", "--seconds", "0.05", "--filter", "eddsa-jcs"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines = json_lines(&out);
-    let names: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["raw-ed25519-verify", "eddsa-jcs-2022-verify"]);
-    for line in &lines {
-        assert!(line["per_second"].as_f64().unwrap() > 0.0);
-        assert!(line["baseline"]["per_second"].as_f64().unwrap() > 0.0);
-    }
-}
-
-#[test]
 fn bad_usage_exits_with_code_2() {
     let out = credbridge(&["verify"]);
     assert_eq!(out.status.code(), Some(2));
@@ -417,26 +399,6 @@ fn recipient_option_matches_the_salted_identity_hash() {
         "{}",
         stdout(&wrong)
     );
-}
-
-#[test]
-fn bulk_benchmark_gets_every_verdict_right() {
-    let out = credbridge(&["bench", "--bulk", "300"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines = json_lines(&out);
-    assert_eq!(lines.len(), 1);
-    let line = &lines[0];
-    assert_eq!(line["name"], "bulk-verify-mixed");
-    assert_eq!(line["credentials"], 300);
-    assert_eq!(line["wrong_verdicts"], 0, "{line}");
-    assert!(line["per_second"].as_f64().unwrap() > 0.0);
-    assert!(line["baseline"]["per_second"].as_f64().unwrap() > 0.0);
-    assert!(line["peak_rss_mb"].as_f64().unwrap() > 0.0);
 }
 
 /// A folder of files, a JSON Lines file and a zip: reports come out one per credential, in

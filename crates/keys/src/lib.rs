@@ -58,6 +58,7 @@ mod did_key;
 mod did_web;
 mod directory;
 mod error;
+pub mod issuer_did;
 mod jwk;
 mod key;
 pub mod multikey;
@@ -72,6 +73,7 @@ pub use did_key::{DID_KEY_PREFIX, DidKey, DidKeyResolver};
 pub use did_web::{DID_WEB_PREFIX, did_web_to_url};
 pub use directory::{MAX_DOCUMENT_FILE_BYTES, OfflineDirectory};
 pub use error::{KeyError, KeyTypeName, ResolveError};
+pub use issuer_did::did_for;
 pub use key::{
     Algorithm, KeyType, MAX_RSA_BITS, MIN_RSA_BITS, PublicKey, SecretKey, SignatureVerified,
 };
