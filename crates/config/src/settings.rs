@@ -172,7 +172,14 @@ impl Settings {
                     }),
             }
         };
-        let paths = |var: &'static str| env(var).map(|v| std::env::split_paths(&v).collect());
+        // An empty variable (or an empty entry) is no path: `CREDBRIDGE_DID_DIRS=` clears the list.
+        let paths = |var: &'static str| {
+            env(var).map(|v| {
+                std::env::split_paths(&v)
+                    .filter(|p: &PathBuf| !p.as_os_str().is_empty())
+                    .collect()
+            })
+        };
         let words = |value: String| value.split_whitespace().map(str::to_owned).collect();
         if let Some(value) = text("CREDBRIDGE_OFFLINE")? {
             self.offline = switch("CREDBRIDGE_OFFLINE", value)?;
