@@ -23,16 +23,13 @@ pub struct Cli {
 pub enum Command {
     /// Verify credentials: proofs, issuer key, validity dates, status (revocation), schema,
     /// issuer trust. Works on files, folders, zips and JSON Lines; many at once in parallel.
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
     /// Decode credentials in any container (JSON, JWT, baked PNG/SVG, zip, folder, JSON Lines)
     /// and summarize each one.
     Inspect(InspectArgs),
     /// Print the canonical N-Quads (RDFC-1.0) of a credential, its proof configuration, or its
     /// expanded JSON-LD.
     Canonize(CanonizeArgs),
-    /// Measure throughput of the verification pipeline against same-run baselines; one JSON
-    /// line per benchmark.
-    Bench(BenchArgs),
     /// Sign a credential with a Data Integrity cryptosuite or as a JWT.
     Sign(SignArgs),
     /// Manage signing keys.
@@ -52,14 +49,15 @@ pub struct VerifyArgs {
     /// Verify as of this time (RFC 3339, e.g. 2025-06-01T00:00:00Z) instead of now.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
-    /// Allowed clock difference between issuer and verifier, in seconds.
-    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
-    pub max_clock_skew: i64,
+    /// Allowed clock difference between issuer and verifier, in seconds [default: 300].
+    #[arg(long, value_name = "SECONDS")]
+    pub max_clock_skew: Option<i64>,
     /// Treat warnings (unknown issuer, schema findings) as failures for the exit code.
     #[arg(long)]
     pub strict: bool,
-    /// A folder of DID documents / controller documents (JSON, each with its `id`) to resolve
-    /// keys from without the network.
+    /// A folder of DID documents / controller documents (JSON, each with its `id`; sub-folders
+    /// too) to resolve keys from without the network. Files without an `id` are skipped with a
+    /// warning.
     #[arg(long, value_name = "DIR")]
     pub did_dir: Vec<std::path::PathBuf>,
     /// A JSON map of URL → local file for status lists and hosted badges (paths relative to
@@ -104,6 +102,10 @@ pub struct VerifyArgs {
     /// Never draw a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// A TOML settings file (keys as in credbridge-config's `Settings`); `CREDBRIDGE_*`
+    /// environment variables override it, and flags override both.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -139,21 +141,6 @@ pub struct CanonizeArgs {
 pub enum CanonHash {
     Sha256,
     Sha384,
-}
-
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// Seconds to run each measurement (baselines included).
-    #[arg(long, default_value_t = 2.0)]
-    pub seconds: f64,
-    /// Run only benchmarks whose name contains this text.
-    #[arg(long)]
-    pub filter: Option<String>,
-    /// Run the bulk benchmark instead: generate this many signed credentials (mixed suites,
-    /// some revoked via a status list on loopback, some expired, some tampered), verify them
-    /// all in parallel and check every verdict.
-    #[arg(long, value_name = "N")]
-    pub bulk: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@
 mod args;
 mod cmd;
 mod exit;
+mod output;
 
 use std::process::ExitCode;
 
@@ -25,7 +26,8 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) => {
             // `{:#}` prints the whole cause chain on one line: "reading x.json: permission denied".
-            eprintln!("credbridge: {err:#}");
+            // Errors may quote a path or a value from the input: escaped like all output.
+            eprintln!("credbridge: {}", output::clean(&format!("{err:#}")));
             exit::Status::InputError.into()
         }
     }

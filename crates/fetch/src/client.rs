@@ -172,7 +172,7 @@ impl GuardedClient {
         {
             return Ok(Some(snapshot));
         }
-        Ok(self.lock_cache().any(url).map(Snapshot::of))
+        Ok(self.lock_cache().any(url).map(crate::snapshot::snapshot_of))
     }
 
     fn lock_cache(&self) -> std::sync::MutexGuard<'_, Cache> {

@@ -22,10 +22,10 @@
 //! - [`classify_address`]: the address guard's table.
 //! - [`DidWebResolver`], [`HttpsControllerResolver`]: [`credbridge_keys::Resolver`]s.
 //! - [`Clock`] ([`SystemClock`], [`FixedClock`]): where `fetched_at` comes from.
-//! - [`DocumentSource`]: what `verify` calls for documents by URL, parsed
-//!   ([`SourcedDocument`]) or as shared bytes with their SHA-256 ([`SourcedBody`], for callers
-//!   that key verdicts on the body); implemented by [`GuardedClient`], by [`OfflineDocuments`]
-//!   (URL → local file) and by [`FirstOf`] (several in order).
+//! - The keys crate's document seam [`DocumentSource`] (re-exported with [`SourcedDocument`],
+//!   [`SourcedBody`], [`SourceError`], [`Purpose`] and [`Snapshot`]): implemented here by
+//!   [`GuardedClient`], by [`OfflineDocuments`] (URL → local file, each read and hashed once)
+//!   and by [`FirstOf`] (several in order); [`source_error`] maps a [`FetchError`] onto it.
 //!
 //! # Example
 //! ```
@@ -89,6 +89,9 @@ mod source;
 pub use address::{AddressClass, RefusedRange, classify_address};
 pub use client::{Fetched, GuardedClient};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use credbridge_keys::{
+    DocumentSource, SourceError, SourcedBody, SourcedDocument, body_to_value,
+};
 pub use did_web::DidWebResolver;
 pub use error::FetchError;
 pub use https_controller::HttpsControllerResolver;
@@ -101,10 +104,7 @@ pub use snapshot::{
     MAX_SNAPSHOT_BODY_BYTES, MAX_SNAPSHOT_FILE_BYTES, MAX_SNAPSHOTS_PER_URL, Snapshot,
     SnapshotStore, sha256, sha256_hex,
 };
-pub use source::{
-    DocumentSource, FirstOf, MAX_OFFLINE_DOCUMENT_BYTES, OfflineDocuments, SourcedBody,
-    SourcedDocument, body_to_value,
-};
+pub use source::{FirstOf, MAX_OFFLINE_DOCUMENT_BYTES, OfflineDocuments, source_error};
 
 use credbridge_keys::ResolveError;
 

@@ -14,7 +14,6 @@ use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use sha2::{Digest, Sha256};
 
 use crate::{FetchError, Fetched};
 
@@ -25,35 +24,17 @@ pub const MAX_SNAPSHOT_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Largest snapshot file read back (base64 body plus metadata).
 pub const MAX_SNAPSHOT_FILE_BYTES: u64 = 24 * 1024 * 1024;
 
-/// One fetch as it was seen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Snapshot {
-    /// The URL asked for.
-    pub url: String,
-    /// The URL answered after redirects.
-    pub final_url: String,
-    /// The response `Content-Type`.
-    pub content_type: String,
-    /// When it was fetched (from the client's clock).
-    pub fetched_at: SystemTime,
-    /// SHA-256 of the body, lower-case hex.
-    pub sha256: String,
-    /// The body.
-    pub body: Vec<u8>,
-}
+pub use credbridge_keys::Snapshot;
 
-impl Snapshot {
-    /// The snapshot of a fetch.
-    #[must_use]
-    pub fn of(fetched: &Fetched) -> Snapshot {
-        Snapshot {
-            url: fetched.url.clone(),
-            final_url: fetched.final_url.clone(),
-            content_type: fetched.content_type.clone(),
-            fetched_at: fetched.fetched_at,
-            sha256: hex(&fetched.body_sha256),
-            body: fetched.body.to_vec(),
-        }
+/// The snapshot of a fetch.
+pub(crate) fn snapshot_of(fetched: &Fetched) -> Snapshot {
+    Snapshot {
+        url: fetched.url.clone(),
+        final_url: fetched.final_url.clone(),
+        content_type: fetched.content_type.clone(),
+        fetched_at: fetched.fetched_at,
+        sha256: hex(&fetched.body_sha256),
+        body: fetched.body.to_vec(),
     }
 }
 
@@ -74,11 +55,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex(&sha256(data))
 }
 
-/// SHA-256 of `data`.
-#[must_use]
-pub fn sha256(data: &[u8]) -> [u8; 32] {
-    Sha256::digest(data).into()
-}
+pub use credbridge_keys::sha256;
 
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -120,7 +97,7 @@ impl SnapshotStore {
         if fetched.body.len() > MAX_SNAPSHOT_BODY_BYTES {
             return Ok(());
         }
-        let snapshot = Snapshot::of(fetched);
+        let snapshot = snapshot_of(fetched);
         let since_epoch = snapshot
             .fetched_at
             .duration_since(SystemTime::UNIX_EPOCH)

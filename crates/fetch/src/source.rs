@@ -1,113 +1,55 @@
-//! [`DocumentSource`]: how `verify` asks for a document by URL (status lists, OB 2.0 hosted
-//! assertions, BadgeClass and Issuer documents, registries) without doing I/O itself.
+//! The fetch side of the keys crate's document seam ([`credbridge_keys::DocumentSource`]):
+//! the [`GuardedClient`] (the network, guarded), [`OfflineDocuments`] (a map of URL → local
+//! file, for fixtures and air-gapped use) and [`FirstOf`] (several in order). `--offline`
+//! means no source or the offline one, never the client.
 //!
-//! Two sources: the [`GuardedClient`] (the network, guarded) and [`OfflineDocuments`] (a map of
-//! URL → local file, for fixtures and air-gapped use). `--offline` means no source or the
-//! offline one, never the client.
+//! Every source holds each body once with its SHA-256: the client in its cache, the offline
+//! map after the first read of a file. A bulk run of thousands of credentials pointing at one
+//! status list reads and hashes that list once.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::SystemTime;
+use std::sync::{Arc, OnceLock};
 
+use credbridge_keys::{
+    DocumentSource, Purpose, Snapshot, SourceError, SourcedBody, SourcedDocument, body_to_value,
+    sha256,
+};
 use serde_json::Value;
 
-use crate::{Clock, FetchError, Fetched, GuardedClient, Purpose, Snapshot};
+use crate::{Clock, FetchError, Fetched, GuardedClient};
 
 /// Largest local document [`OfflineDocuments`] reads, in bytes.
 pub const MAX_OFFLINE_DOCUMENT_BYTES: u64 = 8 * 1024 * 1024;
 
-/// A JSON document obtained for a URL.
-#[derive(Debug, Clone)]
-pub struct SourcedDocument {
-    /// The parsed body.
-    pub value: Value,
-    /// The raw body (a status list or JWS may need the exact bytes).
-    pub body: Vec<u8>,
-    /// The URL that answered (after redirects), or the local file.
-    pub origin: String,
-    /// When it was obtained.
-    pub fetched_at: SystemTime,
-    /// Whether it came from a cache.
-    pub from_cache: bool,
-}
-
-/// A body obtained for a URL, not parsed: see [`DocumentSource::get_body`].
-#[derive(Debug, Clone)]
-pub struct SourcedBody {
-    /// The raw body (shared with the cache it may have come from).
-    pub body: Arc<[u8]>,
-    /// SHA-256 of the body.
-    pub body_sha256: [u8; 32],
-    /// The URL that answered (after redirects), or the local file.
-    pub origin: String,
-    /// When it was obtained.
-    pub fetched_at: SystemTime,
-    /// Whether it came from a cache.
-    pub from_cache: bool,
-}
-
-impl From<SourcedDocument> for SourcedBody {
-    fn from(document: SourcedDocument) -> SourcedBody {
-        SourcedBody {
-            body_sha256: crate::snapshot::sha256(&document.body),
-            body: document.body.into(),
-            origin: document.origin,
-            fetched_at: document.fetched_at,
-            from_cache: document.from_cache,
-        }
-    }
-}
-
-/// Where `verify` gets documents by URL.
-pub trait DocumentSource: Send + Sync {
-    /// The body at `url`, as JSON (a JWS body is returned as a JSON string).
-    fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, FetchError>;
-
-    /// The body at `url` without parsing it, for a caller that can often answer from the bytes
-    /// alone: thousands of credentials in a bulk run point at one status list, whose verdict
-    /// is kept under the hash of its body, so parsing it again for each would be wasted. The
-    /// caller parses with [`body_to_value`] when it needs the document. The default asks
-    /// [`DocumentSource::get_document`] (which has parsed); sources holding bytes override it.
-    fn get_body(&self, url: &str, purpose: Purpose) -> Result<SourcedBody, FetchError> {
-        self.get_document(url, purpose).map(SourcedBody::from)
-    }
-
-    /// What was last seen at `url`, if this source keeps snapshots.
-    fn last_snapshot(&self, url: &str) -> Option<Snapshot> {
-        let _ = url;
-        None
-    }
-}
-
-/// Reads a body as JSON, or as a JSON string when it is a compact JWS (OB 2.0 signed
-/// assertions and VC-JWT status lists are served as text).
+/// Turns a fetch failure into the keys crate's document-source error.
 ///
-/// # Errors
-/// [`FetchError::InvalidJson`] naming `url` when it is neither.
-pub fn body_to_value(url: &str, body: &[u8]) -> Result<Value, FetchError> {
-    match serde_json::from_slice(body) {
-        Ok(value) => Ok(value),
-        Err(json_error) => {
-            let text = std::str::from_utf8(body).map(str::trim).unwrap_or("");
-            let looks_like_jws = text.split('.').count() == 3
-                && text
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-            if looks_like_jws {
-                Ok(Value::String(text.to_owned()))
-            } else {
-                Err(FetchError::InvalidJson {
-                    url: url.to_owned(),
-                    reason: json_error.to_string(),
-                })
-            }
-        }
+/// - offline → [`SourceError::Offline`]; 404 → [`SourceError::NotFound`]; 410 →
+///   [`SourceError::Gone`]; a body that is not JSON → [`SourceError::InvalidJson`];
+/// - everything else → [`SourceError::Unavailable`] carrying the fetch error's message, which
+///   names the URL and the defect.
+#[must_use]
+pub fn source_error(err: FetchError) -> SourceError {
+    match err {
+        FetchError::Offline { url } => SourceError::Offline { url },
+        FetchError::HttpStatus { url, status: 404 } => SourceError::NotFound { url },
+        FetchError::HttpStatus { url, status: 410 } => SourceError::Gone { url },
+        FetchError::InvalidJson { url, reason } => SourceError::InvalidJson { url, reason },
+        other => SourceError::Unavailable {
+            url: other.url().unwrap_or_default().to_owned(),
+            message: other.to_string(),
+        },
+    }
+}
+
+impl From<FetchError> for SourceError {
+    fn from(err: FetchError) -> SourceError {
+        source_error(err)
     }
 }
 
 impl DocumentSource for GuardedClient {
-    fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, FetchError> {
+    fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, SourceError> {
         let SourcedBody {
             body,
             origin,
@@ -117,14 +59,14 @@ impl DocumentSource for GuardedClient {
         } = self.get_body(url, purpose)?;
         Ok(SourcedDocument {
             value: body_to_value(&origin, &body)?,
-            body: body.to_vec(),
+            body,
             origin,
             fetched_at,
             from_cache,
         })
     }
 
-    fn get_body(&self, url: &str, purpose: Purpose) -> Result<SourcedBody, FetchError> {
+    fn get_body(&self, url: &str, purpose: Purpose) -> Result<SourcedBody, SourceError> {
         let Fetched {
             final_url,
             body,
@@ -147,9 +89,26 @@ impl DocumentSource for GuardedClient {
     }
 }
 
+/// A local file once read: its bytes, their SHA-256 and the parsed document.
+#[derive(Debug)]
+struct Loaded {
+    body: Arc<[u8]>,
+    body_sha256: [u8; 32],
+    value: Value,
+}
+
+#[derive(Debug)]
+struct Entry {
+    path: PathBuf,
+    loaded: OnceLock<Result<Arc<Loaded>, SourceError>>,
+}
+
 /// Documents served from local files, by URL: fixtures, mirrors, air-gapped verification.
+///
+/// Each file is read, hashed and parsed once, at the first request for its URL; later requests
+/// share the bytes (files are assumed not to change during a run).
 pub struct OfflineDocuments {
-    files: HashMap<String, PathBuf>,
+    files: HashMap<String, Entry>,
     clock: Arc<dyn Clock>,
 }
 
@@ -164,28 +123,59 @@ impl OfflineDocuments {
 
     /// Serves `file` for `url`.
     pub fn insert(&mut self, url: impl Into<String>, file: impl Into<PathBuf>) {
-        self.files.insert(url.into(), file.into());
+        self.files.insert(
+            url.into(),
+            Entry {
+                path: file.into(),
+                loaded: OnceLock::new(),
+            },
+        );
     }
 
     /// Whether a URL is mapped.
     pub fn contains(&self, url: &str) -> bool {
         self.files.contains_key(url)
     }
+
+    fn load(&self, url: &str) -> Result<(&Entry, Arc<Loaded>), SourceError> {
+        let entry = self.files.get(url).ok_or_else(|| SourceError::Offline {
+            url: url.to_owned(),
+        })?;
+        let loaded = entry.loaded.get_or_init(|| {
+            let body = read_bounded(&entry.path).map_err(|e| {
+                source_error(FetchError::Io {
+                    url: url.to_owned(),
+                    reason: format!("{}: {e}", entry.path.display()),
+                })
+            })?;
+            Ok(Arc::new(Loaded {
+                value: body_to_value(url, &body)?,
+                body_sha256: sha256(&body),
+                body: body.into(),
+            }))
+        });
+        loaded.clone().map(|loaded| (entry, loaded))
+    }
 }
 
 impl DocumentSource for OfflineDocuments {
-    fn get_document(&self, url: &str, _purpose: Purpose) -> Result<SourcedDocument, FetchError> {
-        let path = self.files.get(url).ok_or_else(|| FetchError::Offline {
-            url: url.to_owned(),
-        })?;
-        let body = read_bounded(path).map_err(|e| FetchError::Io {
-            url: url.to_owned(),
-            reason: format!("{}: {e}", path.display()),
-        })?;
+    fn get_document(&self, url: &str, _purpose: Purpose) -> Result<SourcedDocument, SourceError> {
+        let (entry, loaded) = self.load(url)?;
         Ok(SourcedDocument {
-            value: body_to_value(url, &body)?,
-            body,
-            origin: path.display().to_string(),
+            value: loaded.value.clone(),
+            body: Arc::clone(&loaded.body),
+            origin: entry.path.display().to_string(),
+            fetched_at: self.clock.now(),
+            from_cache: false,
+        })
+    }
+
+    fn get_body(&self, url: &str, _purpose: Purpose) -> Result<SourcedBody, SourceError> {
+        let (entry, loaded) = self.load(url)?;
+        Ok(SourcedBody {
+            body: Arc::clone(&loaded.body),
+            body_sha256: loaded.body_sha256,
+            origin: entry.path.display().to_string(),
             fetched_at: self.clock.now(),
             from_cache: false,
         })
@@ -207,7 +197,7 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Several sources tried in order: the first that has the document answers. A source that
-/// does not have it ([`FetchError::Offline`] from [`OfflineDocuments`]) passes to the next;
+/// does not have it ([`SourceError::Offline`] from [`OfflineDocuments`]) passes to the next;
 /// any other error is the answer (a host that is down must not be masked by a fallback).
 pub struct FirstOf(pub Vec<Arc<dyn DocumentSource>>);
 
@@ -215,15 +205,15 @@ impl FirstOf {
     fn first<T>(
         &self,
         url: &str,
-        get: impl Fn(&dyn DocumentSource) -> Result<T, FetchError>,
-    ) -> Result<T, FetchError> {
-        let mut last = FetchError::Offline {
+        get: impl Fn(&dyn DocumentSource) -> Result<T, SourceError>,
+    ) -> Result<T, SourceError> {
+        let mut last = SourceError::Offline {
             url: url.to_owned(),
         };
         for source in &self.0 {
             match get(source.as_ref()) {
                 Ok(found) => return Ok(found),
-                Err(FetchError::Offline { url }) => last = FetchError::Offline { url },
+                Err(SourceError::Offline { url }) => last = SourceError::Offline { url },
                 Err(other) => return Err(other),
             }
         }
@@ -232,11 +222,11 @@ impl FirstOf {
 }
 
 impl DocumentSource for FirstOf {
-    fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, FetchError> {
+    fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, SourceError> {
         self.first(url, |source| source.get_document(url, purpose))
     }
 
-    fn get_body(&self, url: &str, purpose: Purpose) -> Result<SourcedBody, FetchError> {
+    fn get_body(&self, url: &str, purpose: Purpose) -> Result<SourcedBody, SourceError> {
         self.first(url, |source| source.get_body(url, purpose))
     }
 

@@ -62,11 +62,13 @@ mod did_key;
 mod did_web;
 mod directory;
 mod error;
+pub mod issuer_did;
 mod jwk;
 mod key;
 pub mod multikey;
 mod pem;
 mod resolver;
+pub mod source;
 mod verification_method;
 
 pub use bbs::MAX_BBS_MESSAGES;
@@ -76,11 +78,16 @@ pub use did_key::{DID_KEY_PREFIX, DidKey, DidKeyResolver};
 pub use did_web::{DID_WEB_PREFIX, did_web_to_url};
 pub use directory::{MAX_DOCUMENT_FILE_BYTES, OfflineDirectory};
 pub use error::{KeyError, KeyTypeName, ResolveError};
+pub use issuer_did::did_for;
 pub use key::{
     Algorithm, KeyType, MAX_RSA_BITS, MIN_RSA_BITS, PublicKey, SecretKey, SignatureVerified,
 };
 pub use pem::{decode_pem, encode_pem};
 pub use resolver::{CachingResolver, ChainResolver, MAX_CACHED_METHODS, Resolver};
+pub use source::{
+    DocumentSource, Purpose, Snapshot, SourceError, SourcedBody, SourcedDocument, body_to_value,
+    sha256,
+};
 pub use verification_method::{
     SUPPORTED_METHOD_TYPES, VerificationMethod, VerificationRelationship, parse_verification_method,
 };

@@ -103,6 +103,7 @@ mod ecdsa_sd;
 mod error;
 pub mod jcs;
 pub mod jose;
+pub mod lookup;
 mod outcome;
 mod purpose;
 mod rdfc;
@@ -117,6 +118,7 @@ pub use data_integrity::{
 };
 pub use datetime::{format_datetime, parse_datetime};
 pub use error::ProofError;
+pub use lookup::{SigningSuite, UnknownSuite, signing_suite, suite_by_name};
 pub use outcome::{FailReason, ProofOutcome, ProofResult};
 pub use purpose::{AssertionMethodPurpose, AuthenticationPurpose, ProofPurpose, PurposeCheck};
 pub use rdfc::JsonLdCanonicalizer;

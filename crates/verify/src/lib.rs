@@ -25,6 +25,7 @@
 //!   binding, validity and status are fatal.
 #![forbid(unsafe_code)]
 
+pub mod bulk;
 mod clr;
 mod credential;
 mod data_model;

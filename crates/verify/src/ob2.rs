@@ -25,7 +25,7 @@ mod hosted;
 mod shape;
 mod signed;
 
-use credbridge_fetch::Purpose;
+use credbridge_keys::Purpose;
 use credbridge_model::Format;
 use serde_json::Value;
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use credbridge_fetch::DocumentSource;
+use credbridge_keys::DocumentSource;
 use credbridge_keys::Resolver;
 use credbridge_proofs::{Canonicalizer, Cryptosuite};
 

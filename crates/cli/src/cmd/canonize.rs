@@ -1,12 +1,11 @@
 //! `credbridge canonize`: the canonical N-Quads (RDFC-1.0) of a JSON-LD document or of its
 //! proof configuration, or its expanded form — what a Data Integrity proof actually signs.
 
-use std::io::Write;
-use std::sync::Arc;
-
 use anyhow::{Context, Result};
-use credbridge_jsonld::{BundledLoader, ChainLoader, DirectoryLoader, DocumentLoader, Processor};
+use credbridge_config::context_loader;
+use credbridge_jsonld::Processor;
 use credbridge_rdf::{CanonOptions, HashAlgorithm};
+use std::io::Write;
 
 use crate::args::{CanonHash, CanonizeArgs};
 use crate::cmd::input::read_json;
@@ -17,7 +16,7 @@ const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
 pub fn run(args: &CanonizeArgs) -> Result<Status> {
     let document = read_json(&args.path, MAX_INPUT_BYTES)?;
-    let processor = Processor::new(loader(args.contexts.as_deref())?);
+    let processor = Processor::new(context_loader(args.contexts.as_deref())?);
     let options = credbridge_jsonld::Options::safe();
 
     let target = if args.proof {
@@ -54,17 +53,4 @@ pub fn run(args: &CanonizeArgs) -> Result<Status> {
         .context("canonicalizing (RDFC-1.0)")?;
     out.write_all(nquads.as_bytes())?;
     Ok(Status::Ok)
-}
-
-/// Bundled contexts first, then the user's directory: a user file can add a context but never
-/// replace a bundled one.
-pub fn loader(extra: Option<&std::path::Path>) -> Result<Arc<dyn DocumentLoader>> {
-    let bundled: Arc<dyn DocumentLoader> = Arc::new(BundledLoader::new());
-    let Some(dir) = extra else {
-        return Ok(bundled);
-    };
-    let map = dir.join("context-map.json");
-    let user = DirectoryLoader::from_map_file(dir, &map)
-        .with_context(|| format!("reading the context directory {}", dir.display()))?;
-    Ok(Arc::new(ChainLoader::new(vec![bundled, Arc::new(user)])))
 }

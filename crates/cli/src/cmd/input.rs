@@ -3,9 +3,8 @@
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use credbridge_formats::{Blobs, Items, Limits};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -74,20 +73,4 @@ pub fn progress_bar(disabled: bool, template: &str) -> ProgressBar {
         ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar
-}
-
-/// `text` (the value of `flag`, RFC 3339) as Unix seconds, or the current time when absent.
-/// The clock is read here, at the edge, and passed into the libraries as a value.
-pub fn unix_time(text: Option<&str>, flag: &str) -> Result<i64> {
-    match text {
-        Some(text) => credbridge_proofs::parse_datetime(text).ok_or_else(|| {
-            anyhow!("{flag} {text:?} is not an RFC 3339 date-time, e.g. 2025-06-01T00:00:00Z")
-        }),
-        None => SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .context("the system clock is before 1970")?
-            .as_secs()
-            .try_into()
-            .context("the system clock is out of range"),
-    }
 }

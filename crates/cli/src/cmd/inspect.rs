@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use crate::args::InspectArgs;
 use crate::cmd::input::{items, progress_bar};
 use crate::exit::Status;
+use crate::output::clean;
 
 pub fn run(args: &InspectArgs, as_json: bool) -> Result<Status> {
     let limits = Limits::default();
@@ -46,7 +47,7 @@ pub fn run(args: &InspectArgs, as_json: bool) -> Result<Status> {
                         });
                         writeln!(out, "{line}")?;
                     } else {
-                        writeln!(out, "✗ {err}\n")?;
+                        writeln!(out, "✗ {}\n", clean(&err.to_string()))?;
                     }
                     Status::InputError
                 }
@@ -163,32 +164,39 @@ impl Inspected<'_> {
     }
 
     fn write_human(&self, out: &mut impl Write) -> std::io::Result<()> {
-        writeln!(out, "── {}", self.item.path)?;
-        writeln!(out, "   carried as: {}", self.containers().join(" → "))?;
+        writeln!(out, "── {}", clean(&self.item.path.to_string()))?;
+        let containers = self.containers().join(" → ");
+        writeln!(out, "   carried as: {}", clean(&containers))?;
         if let Payload::Jws { kind, header, .. } = &self.item.payload {
             let alg = header.get("alg").and_then(Value::as_str).unwrap_or("?");
             writeln!(
                 out,
-                "   {kind}, alg {alg} (signature not checked by inspect)"
+                "   {kind}, alg {} (signature not checked by inspect)",
+                clean(alg)
             )?;
         }
         match &self.view {
             View::Document { summary, schema } => {
+                // Line breaks are the summary's own layout; what is inside a line is the
+                // credential's text.
                 for line in summary.to_string().lines() {
-                    writeln!(out, "   {line}")?;
+                    writeln!(out, "   {}", clean(line))?;
                 }
                 for line in schema.to_string().lines() {
-                    writeln!(out, "   {line}")?;
+                    writeln!(out, "   {}", clean(line))?;
                 }
             }
             View::HostedReference { url } => writeln!(
                 out,
-                "   a hosted assertion reference: {url}\n   (inspect does not fetch it; `credbridge verify` does)"
+                "   a hosted assertion reference: {}\n   (inspect does not fetch it; `credbridge verify` does)",
+                clean(url)
             )?,
-            View::OpaqueJws { claims } => {
-                writeln!(out, "   a JWS that carries no credential; claims: {claims}")?
-            }
-            View::Unreadable { error } => writeln!(out, "   ✗ {error}")?,
+            View::OpaqueJws { claims } => writeln!(
+                out,
+                "   a JWS that carries no credential; claims: {}",
+                clean(&claims.to_string())
+            )?,
+            View::Unreadable { error } => writeln!(out, "   ✗ {}", clean(&error.to_string()))?,
         }
         writeln!(out)
     }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use credbridge_keys::{DidKey, KeyType, PublicKey, SecretKey};
+use credbridge_keys::{KeyType, SecretKey, did_for};
 use serde_json::json;
 
 use crate::args::{KeyKind, KeysGenerateArgs};
@@ -58,20 +58,6 @@ pub fn generate(args: &KeysGenerateArgs, as_json: bool) -> Result<Status> {
         }
     }
     Ok(Status::Ok)
-}
-
-/// The DID and verification method id for a public key: did:key where the did:key method
-/// defines the key type, did:jwk otherwise (RSA).
-pub fn did_for(public: &PublicKey) -> (String, String) {
-    if public.key_type() == KeyType::Rsa {
-        let did = credbridge_keys::did_jwk_from_public_key(public);
-        let vm = format!("{did}#0");
-        (did, vm)
-    } else {
-        let did = DidKey::from_public_key(public);
-        let vm = did.verification_method_id();
-        (did.did, vm)
-    }
 }
 
 /// Writes a secret so that only the owner can read it, refusing to overwrite an existing file.

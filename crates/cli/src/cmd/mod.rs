@@ -1,8 +1,6 @@
 //! One module per subcommand. Each turns its arguments into library options, calls the
 //! library, and formats the result; no verdict logic lives here.
 
-mod bench;
-mod bench_bulk;
 mod canonize;
 mod input;
 mod inspect;
@@ -21,7 +19,6 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Verify(args) => verify::run(&args, cli.json),
         Command::Inspect(args) => inspect::run(&args, cli.json),
         Command::Canonize(args) => canonize::run(&args),
-        Command::Bench(args) => bench::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Keys(KeysCommand::Generate(args)) => keys::generate(&args, cli.json),
     }

@@ -2,16 +2,16 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result, anyhow, bail};
-use credbridge_keys::SecretKey;
+use anyhow::{Context, Result, bail};
+use credbridge_config::unix_time;
+use credbridge_keys::{SecretKey, did_for};
 use credbridge_proofs::{
-    Canonicalizer, JsonLdCanonicalizer, JwtKind, JwtSignOptions, SignOptions, sign_data_integrity,
-    sign_jwt, suites,
+    Canonicalizer, JsonLdCanonicalizer, JwtSignOptions, SignOptions, SigningSuite,
+    sign_data_integrity, sign_jwt, signing_suite,
 };
 
 use crate::args::SignArgs;
-use crate::cmd::input::{read_json, read_limited, unix_time};
-use crate::cmd::keys::did_for;
+use crate::cmd::input::{read_json, read_limited};
 use crate::exit::Status;
 
 /// Credentials and keys are small documents; this only guards against a wrong path.
@@ -30,13 +30,8 @@ pub fn run(args: &SignArgs) -> Result<Status> {
     };
     let created = unix_time(args.created.as_deref(), "--created")?;
 
-    let output = match args.suite.as_str() {
-        "vc-jwt" | "vc-jose" => {
-            let kind = if args.suite == "vc-jwt" {
-                JwtKind::VcJwt
-            } else {
-                JwtKind::VcJose
-            };
+    let output = match signing_suite(&args.suite)? {
+        SigningSuite::Jwt(kind) => {
             let token = sign_jwt(
                 &credential,
                 &key,
@@ -52,17 +47,7 @@ pub fn run(args: &SignArgs) -> Result<Status> {
             )?;
             format!("{token}\n")
         }
-        name => {
-            let suite = suites::ALL_SUITES
-                .iter()
-                .find(|s| s.name() == name)
-                .ok_or_else(|| {
-                    let known: Vec<&str> = suites::ALL_SUITES.iter().map(|s| s.name()).collect();
-                    anyhow!(
-                        "unknown suite {name:?}; choose one of {}, vc-jwt, vc-jose",
-                        known.join(", ")
-                    )
-                })?;
+        SigningSuite::DataIntegrity(suite) => {
             if !suite.accepts(key.key_type()) {
                 bail!(
                     "{} cannot sign with a {} key",
@@ -85,6 +70,7 @@ pub fn run(args: &SignArgs) -> Result<Status> {
             )?;
             format!("{}\n", serde_json::to_string_pretty(&signed)?)
         }
+        other => bail!("{other:?} is not a form this command signs with"),
     };
 
     match &args.output {

@@ -3,7 +3,7 @@
 //! checks about them (OB 2.0 §Data Validation: "all required Badge Objects are appropriately
 //! linked and available").
 
-use credbridge_fetch::{FetchError, Purpose};
+use credbridge_keys::{Purpose, SourceError};
 use serde_json::{Value, json};
 
 use super::{CHECK_DOCUMENT_IDS, CHECK_DOCUMENTS, Version};
@@ -43,7 +43,7 @@ pub(super) enum FetchFailure {
         /// The URL.
         url: String,
         /// The fetch error, which names the URL and the defect.
-        error: FetchError,
+        error: SourceError,
     },
     /// The body is JSON but not the document expected.
     #[error("{url}: the server returned {reason}")]
@@ -78,7 +78,7 @@ pub(super) fn fetch(
             origin: document.origin,
             value: document.value,
         }),
-        Err(FetchError::HttpStatus { status: 410, .. }) => Err(FetchFailure::Gone {
+        Err(SourceError::Gone { .. }) => Err(FetchFailure::Gone {
             url: url.to_owned(),
         }),
         Err(error) => Err(FetchFailure::Fetch {

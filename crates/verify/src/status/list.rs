@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use credbridge_fetch::{FetchError, Purpose, Snapshot, SourcedBody};
+use credbridge_keys::{Purpose, Snapshot, SourceError, SourcedBody};
 use credbridge_proofs::AssertionMethodPurpose;
 use serde_json::{Map, Value, json};
 
@@ -36,7 +36,7 @@ impl ListDocument {
     /// The body as JSON (a compact JWS as a JSON string), or why it is neither, in the words
     /// of a fetch error.
     pub fn value(&self) -> Result<Value, String> {
-        credbridge_fetch::body_to_value(&self.url, &self.body).map_err(|e| e.to_string())
+        credbridge_keys::body_to_value(&self.url, &self.body).map_err(|e| e.to_string())
     }
 
     /// The facts about where the document came from, for evidence.
@@ -76,7 +76,7 @@ fn from_snapshot(snapshot: &Snapshot) -> Option<ListDocument> {
         origin: format!("snapshot of {}", snapshot.final_url),
         fetched_at: rfc3339(snapshot.fetched_at),
         from_cache: true,
-        body_sha256: credbridge_fetch::sha256(&snapshot.body),
+        body_sha256: credbridge_keys::sha256(&snapshot.body),
     })
 }
 
@@ -106,7 +106,7 @@ pub fn fetch(url: &str, options: &VerifyOptions) -> Fetch {
         }),
         Err(err) => Fetch::NotFetched {
             reason: match err {
-                FetchError::Offline { .. } => offline(),
+                SourceError::Offline { .. } => offline(),
                 other => format!("status list {url} could not be fetched: {other}"),
             },
             last_seen: source.last_snapshot(url).as_ref().and_then(from_snapshot),

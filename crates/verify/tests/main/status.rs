@@ -14,11 +14,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use credbridge_fetch::{
-    DocumentSource, FetchError, FetchPolicy, FixedClock, GuardedClient, OfflineDocuments, Purpose,
-    Snapshot, SnapshotStore, SourcedDocument,
-};
+use credbridge_fetch::{FetchPolicy, FixedClock, GuardedClient, OfflineDocuments, SnapshotStore};
 use credbridge_keys::{ChainResolver, DidKey, KeyType, OfflineDirectory, SecretKey};
+use credbridge_keys::{DocumentSource, Purpose, Snapshot, SourceError, SourcedDocument};
 use credbridge_proofs::{
     JwtKind, JwtSignOptions, SignOptions, sign_data_integrity, sign_jwt, suites,
 };
@@ -191,18 +189,17 @@ impl MapSource {
 }
 
 impl DocumentSource for MapSource {
-    fn get_document(&self, url: &str, _purpose: Purpose) -> Result<SourcedDocument, FetchError> {
+    fn get_document(&self, url: &str, _purpose: Purpose) -> Result<SourcedDocument, SourceError> {
         self.gets.fetch_add(1, Ordering::SeqCst);
         let value = self
             .documents
             .get(url)
             .cloned()
-            .ok_or_else(|| FetchError::HttpStatus {
+            .ok_or_else(|| SourceError::NotFound {
                 url: url.to_owned(),
-                status: 404,
             })?;
         Ok(SourcedDocument {
-            body: serde_json::to_vec(&value).unwrap(),
+            body: serde_json::to_vec(&value).unwrap().into(),
             value,
             origin: url.to_owned(),
             fetched_at: UNIX_EPOCH + Duration::from_secs(NOW as u64),

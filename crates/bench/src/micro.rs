@@ -1,4 +1,4 @@
-//! `credbridge bench`: throughput of the verification pipeline, each figure next to a baseline
+//! The single-thread benchmarks: throughput of the verification pipeline, each figure next to a baseline
 //! measured in the same run on the same core, so numbers from different machines (or a busy
 //! machine) can still be compared as ratios.
 //!
@@ -19,13 +19,12 @@ use credbridge_proofs::{
 use credbridge_rdf::{CanonOptions, HashAlgorithm};
 use serde_json::{Value, json};
 
-use crate::args::BenchArgs;
-use crate::exit::Status;
+use crate::BenchArgs;
 
 /// The signed OB 3.0 credential of the 1EdTech eddsa-rdfc-2022 test vector: the document every
 /// figure in the research notes and issues was measured on.
 const OB3_VECTORS: &str =
-    include_str!("../../../../testdata/vectors/openbadges-3.0/eddsa-rdfc-2022-vectors.json");
+    include_str!("../../../testdata/vectors/openbadges-3.0/eddsa-rdfc-2022-vectors.json");
 
 /// A fixed seed so every run signs the same bytes (and matches the research measurements).
 const SEED: [u8; 32] = [0x2a; 32];
@@ -138,13 +137,12 @@ fn measure_data_integrity(
     })
 }
 
-pub fn run(args: &BenchArgs) -> Result<Status> {
+pub fn run(args: &BenchArgs) -> Result<()> {
     if !(args.seconds > 0.0 && args.seconds <= 600.0) {
         bail!("--seconds must be between 0 and 600, got {}", args.seconds);
     }
     if let Some(count) = args.bulk {
-        super::bench_bulk::run(count, &mut std::io::stdout().lock())?;
-        return Ok(Status::Ok);
+        return crate::bulk::run(count, &mut std::io::stdout().lock());
     }
     let wanted = |name: &str| args.filter.as_deref().is_none_or(|f| name.contains(f));
     let seconds = args.seconds;
@@ -278,5 +276,5 @@ pub fn run(args: &BenchArgs) -> Result<Status> {
         )?;
         report(&mut out, &m, &p256_baseline)?;
     }
-    Ok(Status::Ok)
+    Ok(())
 }

@@ -1,23 +1,22 @@
-//! `credbridge bench --bulk N`: the bulk verification benchmark. Generates N credentials with
+//! `credbridge-bench --bulk N`: the bulk verification benchmark. Generates N credentials with
 //! our own signers (eddsa-rdfc-2022, eddsa-jcs-2022 and VC-JOSE EdDSA, in turn), every one
 //! with a Bitstring status entry on a status list served by an HTTP server on loopback; some
 //! revoked, some expired, some tampered after signing. Then verifies them exactly as
-//! `credbridge verify` does (read the JSON Lines stream, decode and verify each line on the worker threads) and
+//! `credbridge verify` does (`credbridge_verify::bulk`: read the JSON Lines stream, decode and
+//! verify each line on the worker threads) and
 //! checks that every verdict is the one the generator intended.
 //!
 //! Reported: credentials per second over the verification phase, the same-run baseline (raw
 //! Ed25519 verifications per second on the same threads), wrong verdicts, and the peak RSS of
 //! the verification phase.
 
-use std::io::{BufWriter, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufWriter, Write};
+use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use base64::Engine;
 use credbridge_fetch::{FetchPolicy, GuardedClient, SystemClock};
 use credbridge_formats::Limits;
 use credbridge_keys::{Algorithm, ChainResolver, DidKey, KeyType, SecretKey};
@@ -25,6 +24,8 @@ use credbridge_proofs::{
     Canonicalizer, JsonLdCanonicalizer, JwtKind, JwtSignOptions, SignOptions, sign_data_integrity,
     sign_jwt, suites,
 };
+use credbridge_testkit::http::{FixtureServer, Limits as ServerLimits, Reply};
+use credbridge_testkit::{encoded_status_list, ob3_credential};
 use credbridge_verify::{Outcome, TrustPolicy, Verdict, VerificationReport, VerifyOptions};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -72,92 +73,6 @@ fn intent(i: usize) -> Intent {
     }
 }
 
-fn encoded_list(revoked: impl Iterator<Item = usize>) -> Result<String> {
-    let mut bits = vec![0u8; LIST_BITS / 8];
-    for index in revoked {
-        // Bitstring Status List §3.2: index 0 is the most significant bit of the first byte.
-        if let Some(byte) = bits.get_mut(index / 8) {
-            *byte |= 0x80 >> (index % 8);
-        }
-    }
-    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gzip.write_all(&bits)?;
-    let compressed = gzip.finish()?;
-    Ok(format!(
-        "u{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed)
-    ))
-}
-
-/// A minimal HTTP/1.1 server on loopback that serves one document until dropped.
-struct ListServer {
-    stop: Arc<AtomicBool>,
-}
-
-impl ListServer {
-    /// Serves `body` to every request on an already-bound listener (so the URL, which the
-    /// signed list must contain, is known before the body is made).
-    fn start(listener: TcpListener, body: Vec<u8>) -> Result<ListServer> {
-        listener.set_nonblocking(true)?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        std::thread::spawn(move || {
-            let started = Instant::now();
-            // Bounded: stops when dropped, or after ten minutes whatever happens.
-            while !flag.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(600) {
-                match listener.accept() {
-                    Ok((stream, _)) => serve(stream, &body),
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        });
-        Ok(ListServer { stop })
-    }
-}
-
-impl Drop for ListServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-fn serve(mut stream: TcpStream, body: &[u8]) {
-    let _ = stream.set_nonblocking(false);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let mut request = [0u8; 4096];
-    let _ = stream.read(&mut request);
-    let header = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/vc+ld+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(header.as_bytes());
-    let _ = stream.write_all(body);
-}
-
-fn template(issuer: &str) -> Value {
-    json!({
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-        ],
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": "Data Analysis with Python",
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Riverside Community College"},
-        "validFrom": "2026-06-12T00:00:00Z",
-        "credentialSubject": {
-            "id": "did:example:learner",
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://riverside.example.edu/achievements/data-analysis-python",
-                "type": ["Achievement"],
-                "name": "Data Analysis with Python",
-                "description": "A 12-week course in cleaning, analysing and visualising data.",
-                "criteria": {"narrative": "Four graded projects and a capstone analysis."}
-            }
-        }
-    })
-}
-
 /// Peak resident set size of this process so far, in bytes (Linux `VmHWM`).
 fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -186,7 +101,7 @@ fn generate(
     let vm = did.verification_method_id();
     let make = |i: usize| -> Result<String> {
         {
-            let mut credential = template(&did.did);
+            let mut credential = ob3_credential(&did.did);
             credential["id"] = json!(format!("urn:uuid:5e1d7c1a-0000-4000-8000-{i:012}"));
             credential["credentialStatus"] = json!({
                 "id": format!("{list_url}#{i}"),
@@ -318,7 +233,7 @@ pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
             "id": format!("{list_url}#list"),
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": encoded_list(revoked)?,
+            "encodedList": encoded_status_list(LIST_BITS, revoked)?,
         }
     });
     let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
@@ -336,7 +251,15 @@ pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
     )?;
     let list_body = serde_json::to_vec(&signed_list)?;
     let list_bytes = list_body.len();
-    let _server = ListServer::start(listener, list_body)?;
+    // Served until dropped; the limits leave room for the longest bulk run.
+    let _server = FixtureServer::on_listener(
+        listener,
+        ServerLimits {
+            max_connections: 1024,
+            lifetime: Duration::from_secs(600),
+        },
+        move |_, _| Reply::ok("application/vc+ld+json", list_body.clone()),
+    )?;
 
     let started = Instant::now();
     let generated = generate(count, &list_url, &file, &key, &did)?;
@@ -385,7 +308,7 @@ pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
         .build()
         .context("starting worker threads")?;
     let blobs = credbridge_formats::read_path(&file, &Limits::default());
-    super::verify::verify_stream(blobs, &options, &pool, |report| {
+    credbridge_verify::bulk::verify_stream(blobs, &options, &pool, |report| {
         let intended = generated.intents.get(seen).copied();
         seen += 1;
         let right = match (&report, intended) {
@@ -397,13 +320,14 @@ pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
             if first_wrong.is_none() {
                 let got = match &report {
                     Ok(report) => serde_json::to_string(report).unwrap_or_default(),
-                    Err((_, error)) => error.clone(),
+                    Err(unreadable) => unreadable.message.clone(),
                 };
                 first_wrong = Some(format!("item {} ({intended:?}): {got}", seen - 1));
             }
         }
-        Ok(())
-    })?;
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .map_err(|e| anyhow!("{e}"))?;
     let elapsed = verify_started.elapsed();
     let peak = peak_rss();
     let per_second = seen as f64 / elapsed.as_secs_f64();

@@ -1,0 +1,244 @@
+//! Building: [`Settings`] → the loader, resolver chain, document sources, trust policy and
+//! [`VerifyOptions`] a verification runs with. The order of every chain is decided here, once,
+//! for the CLI and the server alike.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use credbridge_fetch::{
+    DidWebResolver, FetchPolicy, FirstOf, GuardedClient, HttpsControllerResolver, OfflineDocuments,
+    SnapshotStore, SystemClock,
+};
+use credbridge_jsonld::{BundledLoader, ChainLoader, DirectoryLoader, DocumentLoader};
+use credbridge_keys::{
+    ChainResolver, ControllerDocument, DocumentSource, OfflineDirectory, ResolveError, Resolver,
+    VerificationMethod,
+};
+use credbridge_proofs::{JsonLdCanonicalizer, suites};
+use credbridge_verify::{Registry, TrustPolicy, VerifyOptions};
+use serde_json::Value;
+
+use crate::did_dir::read_did_dir;
+use crate::{ConfigError, MAX_CONFIG_FILE_BYTES, Settings, Warning, read_limited};
+
+/// What [`Settings::build`] gives: the options to verify with, the services behind them (for a
+/// caller that needs one directly, like a server reporting its own health), and what was
+/// skipped on the way.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Built {
+    /// The options, ready for `credbridge_verify`.
+    pub options: VerifyOptions,
+    /// The guarded HTTP client, when online.
+    pub client: Option<Arc<GuardedClient>>,
+    /// Files skipped while building (a DID folder's stray files), for the caller to show.
+    pub warnings: Vec<Warning>,
+}
+
+impl Settings {
+    /// Builds the services and the [`VerifyOptions`] these settings describe.
+    ///
+    /// Order of the chains: the resolvers are did:key and did:jwk, then each DID folder, then
+    /// (online) did:web and https controller documents, or (offline) a resolver that explains
+    /// that did:web and https keys were not fetched; the document sources are the document map,
+    /// then (online) the network. Local files come first, so a folder answers even when online.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the setting whose file or folder cannot be used.
+    pub fn build(&self) -> Result<Built, ConfigError> {
+        let now = self.now()?;
+        let mut warnings = Vec::new();
+
+        let client = if self.offline {
+            None
+        } else {
+            let policy = if self.dangerous_allow_loopback {
+                FetchPolicy::dangerous_loopback_for_tests()
+            } else {
+                FetchPolicy::default()
+            };
+            let mut client = GuardedClient::new(policy, Arc::new(SystemClock));
+            if let Some(dir) = &self.snapshots {
+                let store = SnapshotStore::open(dir).map_err(|source| ConfigError::Snapshots {
+                    path: dir.clone(),
+                    source,
+                })?;
+                client = client.with_snapshots(store);
+            }
+            Some(Arc::new(client))
+        };
+
+        let mut resolver = ChainResolver::offline_default();
+        for dir in &self.did_dirs {
+            let mut directory = OfflineDirectory::new();
+            read_did_dir(dir, &mut directory, &mut warnings)?;
+            resolver = resolver.with(Box::new(directory));
+        }
+        if let Some(client) = &client {
+            resolver = resolver
+                .with(Box::new(DidWebResolver::new(client.clone())))
+                .with(Box::new(HttpsControllerResolver::new(client.clone())));
+        } else {
+            resolver = resolver.with(Box::new(OfflineNotice));
+        }
+        let resolver: Arc<dyn Resolver> = Arc::new(resolver);
+
+        let mut sources: Vec<Arc<dyn DocumentSource>> = Vec::new();
+        if let Some(map) = &self.documents {
+            sources.push(Arc::new(document_map(map)?));
+        }
+        if let Some(client) = &client {
+            sources.push(client.clone());
+        }
+        let documents: Option<Arc<dyn DocumentSource>> = match sources.len() {
+            0 => None,
+            _ => Some(Arc::new(FirstOf(sources))),
+        };
+
+        let mut registries = Vec::new();
+        for file in &self.registries {
+            let value = read_json(file)?;
+            let name = file.display().to_string();
+            registries.push(Registry::from_dcc_json(&name, &value).map_err(|source| {
+                ConfigError::Registry {
+                    path: file.clone(),
+                    source,
+                }
+            })?);
+        }
+
+        let canonicalizer = JsonLdCanonicalizer::new(
+            context_loader(self.contexts.as_deref())?,
+            credbridge_rdf::CanonOptions::default(),
+        );
+        let options = VerifyOptions {
+            now,
+            max_clock_skew: self.max_clock_skew,
+            resolver,
+            canonicalizer: Arc::new(canonicalizer),
+            suites: suites::ALL_SUITES,
+            documents,
+            trust: TrustPolicy {
+                allow: self.allow_issuers.clone(),
+                deny: self.deny_issuers.clone(),
+                registries,
+            },
+            known_recipient: self.recipient.clone(),
+            challenge: self.challenge.clone(),
+            domain: self.domain.clone(),
+            status_lists: Default::default(),
+        };
+        Ok(Built {
+            options,
+            client,
+            warnings,
+        })
+    }
+
+    /// The verification time in Unix seconds: [`Settings::at`] when set, else the system clock
+    /// (read here, at the composition root, and passed into the libraries as a value).
+    ///
+    /// # Errors
+    /// [`ConfigError::Time`] for an `at` that is not RFC 3339.
+    pub fn now(&self) -> Result<i64, ConfigError> {
+        unix_time(self.at.as_deref(), "--at")
+    }
+}
+
+/// `text` (the value of `setting`, RFC 3339) as Unix seconds, or the system clock when absent.
+///
+/// # Errors
+/// [`ConfigError::Time`] naming `setting`; [`ConfigError::Clock`] for a clock before 1970.
+pub fn unix_time(text: Option<&str>, setting: &'static str) -> Result<i64, ConfigError> {
+    match text {
+        Some(text) => credbridge_proofs::parse_datetime(text).ok_or_else(|| ConfigError::Time {
+            setting,
+            value: text.to_owned(),
+        }),
+        None => {
+            let elapsed =
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_err(|e| ConfigError::Clock {
+                        reason: e.to_string(),
+                    })?;
+            i64::try_from(elapsed.as_secs()).map_err(|e| ConfigError::Clock {
+                reason: e.to_string(),
+            })
+        }
+    }
+}
+
+/// Bundled contexts first, then the user's directory (with its `context-map.json`): a user
+/// file can add a context but never replace a bundled one.
+///
+/// # Errors
+/// [`ConfigError::Contexts`] when the directory or its map cannot be read.
+pub fn context_loader(extra: Option<&Path>) -> Result<Arc<dyn DocumentLoader>, ConfigError> {
+    let bundled: Arc<dyn DocumentLoader> = Arc::new(BundledLoader::new());
+    let Some(dir) = extra else {
+        return Ok(bundled);
+    };
+    let map = dir.join("context-map.json");
+    let user = DirectoryLoader::from_map_file(dir, &map).map_err(|e| ConfigError::Contexts {
+        path: dir.to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(Arc::new(ChainLoader::new(vec![bundled, Arc::new(user)])))
+}
+
+/// Last in the offline chain: says why a did:web or https key was not resolved (instead of
+/// "no resolver handles this id"), as an environment failure, so the proof is reported as
+/// "could not check" with a hint.
+struct OfflineNotice;
+
+impl OfflineNotice {
+    fn refuse(id: &str) -> ResolveError {
+        if id.starts_with("did:web:") || id.starts_with("https://") || id.starts_with("http://") {
+            ResolveError::Fetch {
+                id: id.to_owned(),
+                reason: "--offline: not fetched (supply the document with --did-dir)".to_owned(),
+            }
+        } else {
+            ResolveError::NotHandled { id: id.to_owned() }
+        }
+    }
+}
+
+impl Resolver for OfflineNotice {
+    fn resolve_verification_method(&self, id: &str) -> Result<VerificationMethod, ResolveError> {
+        Err(OfflineNotice::refuse(id))
+    }
+
+    fn resolve_document(&self, id: &str) -> Result<ControllerDocument, ResolveError> {
+        Err(OfflineNotice::refuse(id))
+    }
+}
+
+fn read_json(path: &Path) -> Result<Value, ConfigError> {
+    let bytes = read_limited(path, MAX_CONFIG_FILE_BYTES)?;
+    serde_json::from_slice(&bytes).map_err(|e| ConfigError::Json {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// A `{ "URL": "relative/file" }` map read into an offline document source.
+fn document_map(map: &Path) -> Result<OfflineDocuments, ConfigError> {
+    let value = read_json(map)?;
+    let entries = value.as_object().ok_or_else(|| ConfigError::DocumentMap {
+        path: map.to_owned(),
+        reason: "must be a JSON object of URL → file".into(),
+    })?;
+    let base = map.parent().unwrap_or(Path::new("."));
+    let mut documents = OfflineDocuments::new(Arc::new(SystemClock));
+    for (url, file) in entries {
+        let file = file.as_str().ok_or_else(|| ConfigError::DocumentMap {
+            path: map.to_owned(),
+            reason: format!("the file for {url} must be a string"),
+        })?;
+        documents.insert(url.clone(), base.join(file));
+    }
+    Ok(documents)
+}
