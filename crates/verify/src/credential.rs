@@ -3,6 +3,8 @@
 //! order a verifier reasons: can we read it, is it well-formed, is it signed and by whom, is
 //! it in force, does its issuer stand behind it.
 
+use std::borrow::Cow;
+
 use credbridge_formats::{Item, Payload};
 use credbridge_model::{Classification, Format};
 use credbridge_proofs::{
@@ -10,6 +12,7 @@ use credbridge_proofs::{
 };
 use serde_json::{Value, json};
 
+use crate::binding::{self, Party, Signer};
 use crate::report::{Check, Outcome, Severity, VerificationReport};
 use crate::{
     VerifyOptions, clr, data_model, endorsement, ob2, presentation, proof, status, validity,
@@ -81,7 +84,16 @@ pub struct JwtEnvelope<'a> {
 
 /// The issuer id of a credential: `issuer` as a string or `issuer.id`.
 pub fn issuer_id(doc: &Value) -> Option<&str> {
-    match doc.get("issuer")? {
+    id_of(doc.get("issuer")?)
+}
+
+/// The holder id of a presentation: `holder` as a string or `holder.id`.
+pub(crate) fn holder_id(doc: &Value) -> Option<&str> {
+    id_of(doc.get("holder")?)
+}
+
+fn id_of(value: &Value) -> Option<&str> {
+    match value {
         Value::String(s) => Some(s),
         Value::Object(o) => o.get("id").and_then(Value::as_str),
         _ => None,
@@ -181,8 +193,10 @@ fn credential_checks(
         Some(envelope) => {
             let (summary, verification) = proof::jose(envelope.compact, options);
             checks.push(summary.check.clone());
+            // Whenever the signature itself verified (whatever key made it), the token's
+            // claims must agree with the credential.
             if let Some(verification) = &verification
-                && summary.signer.is_some()
+                && verification.proof.signature.is_some()
             {
                 checks.push(proof::jwt_claims(verification));
             }
@@ -199,25 +213,32 @@ fn credential_checks(
     // A verified RDFC proof has already expanded the document in safe mode; otherwise check
     // that no term would be silently dropped by a JSON-LD processor.
     if value.get("@context").is_some() && !rdfc_verified {
-        checks.push(json_ld_check(value, options));
+        checks.push(json_ld_check(value, jwt.is_some(), options));
     }
 
-    let issuer = if is_presentation {
-        value.get("holder").and_then(|h| match h {
-            Value::String(s) => Some(s.as_str()),
-            Value::Object(o) => o.get("id").and_then(Value::as_str),
-            _ => None,
-        })
+    // Every path that verified a signature ends in the binding check, whatever the signer.
+    let (party, claimed) = if is_presentation {
+        (Party::Holder, holder_id(value))
     } else {
-        issuer_id(value)
+        let jwt_iss = jwt
+            .and_then(|j| j.claims.get("iss"))
+            .and_then(Value::as_str);
+        (Party::Issuer, issuer_id(value).or(jwt_iss))
     };
-    if let Some(signer) = &summary.signer {
-        let mut binding = proof::key_binding(issuer, signer);
-        if is_presentation {
-            binding.id = "holder.key-binding".into();
-        }
-        checks.push(binding);
-    }
+    let signer = match (&summary.signer, &summary.embedded_key) {
+        (Some(method), _) => Signer::Method(method),
+        (None, Some(key)) => Signer::Embedded(key),
+        (None, None) => Signer::Unknown,
+    };
+    let proof_passed = summary.check.outcome == Outcome::Passed;
+    checks.push(binding::check(
+        party,
+        claimed,
+        signer,
+        proof_passed,
+        options.resolver.as_ref(),
+    ));
+    let issuer = claimed;
 
     checks.extend(validity::checks(
         value,
@@ -321,9 +342,52 @@ fn schema_check(report: &credbridge_model::SchemaReport) -> Check {
     }
 }
 
-fn json_ld_check(value: &Value, options: &VerifyOptions) -> Check {
+/// The RFC 7519 §4.1 registered claims: beside a credential in an OB 3.0 / VC-JOSE payload
+/// they belong to the token, not to the credential's JSON-LD.
+const JWT_REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
+/// What the JSON-LD check reads: the document without what is not JSON-LD data. A token's
+/// registered claims are the token's; compact JWT strings in a presentation's
+/// `verifiableCredential` are credentials verified on their own (they become items of their
+/// own). Borrowed unless there is something to leave out.
+fn json_ld_view(value: &Value, from_jwt: bool) -> Cow<'_, Value> {
+    let Value::Object(map) = value else {
+        return Cow::Borrowed(value);
+    };
+    let has_claims = from_jwt && JWT_REGISTERED_CLAIMS.iter().any(|c| map.contains_key(*c));
+    let has_jwt_members = match map.get("verifiableCredential") {
+        Some(Value::Array(items)) => items.iter().any(Value::is_string),
+        Some(Value::String(_)) => true,
+        _ => false,
+    };
+    if !has_claims && !has_jwt_members {
+        return Cow::Borrowed(value);
+    }
+    let mut copy = map.clone();
+    if has_claims {
+        copy.retain(|k, _| !JWT_REGISTERED_CLAIMS.contains(&k.as_str()));
+    }
+    if has_jwt_members {
+        match copy.get_mut("verifiableCredential") {
+            Some(Value::Array(items)) => {
+                items.retain(|item| !item.is_string());
+                if items.is_empty() {
+                    copy.remove("verifiableCredential");
+                }
+            }
+            Some(Value::String(_)) => {
+                copy.remove("verifiableCredential");
+            }
+            _ => {}
+        }
+    }
+    Cow::Owned(Value::Object(copy))
+}
+
+fn json_ld_check(value: &Value, from_jwt: bool, options: &VerifyOptions) -> Check {
     const ID: &str = "json-ld";
-    match options.canonicalizer.check_safe_mode(value) {
+    let view = json_ld_view(value, from_jwt);
+    match options.canonicalizer.check_safe_mode(&view) {
         Ok(()) => Check::new(
             ID,
             Severity::Fatal,

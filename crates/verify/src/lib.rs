@@ -25,6 +25,7 @@
 //!   binding, validity and status are fatal.
 #![forbid(unsafe_code)]
 
+mod binding;
 mod clr;
 mod credential;
 mod data_model;

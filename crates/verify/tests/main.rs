@@ -7,6 +7,8 @@
     missing_docs
 )]
 
+#[path = "main/binding.rs"]
+mod binding;
 #[path = "main/common.rs"]
 mod common;
 #[path = "main/data_model.rs"]
