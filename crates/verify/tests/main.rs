@@ -19,5 +19,7 @@ mod endorsements;
 mod examples;
 #[path = "main/ob2.rs"]
 mod ob2;
+#[path = "main/presentations.rs"]
+mod presentations;
 #[path = "main/status.rs"]
 mod status;
