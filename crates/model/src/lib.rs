@@ -90,6 +90,7 @@ pub mod clr2;
 pub mod datetime;
 mod document;
 mod error;
+pub mod json;
 pub mod ob2;
 pub mod ob3;
 pub mod schema;

@@ -34,7 +34,9 @@ pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
     .with_evidence("containers", containers);
 
     match &item.payload {
-        Payload::Json { value, .. } => verify_value(path, value, None, decode, options, 0),
+        Payload::Json { value, raw } => {
+            verify_document(path, value, Some(raw), None, decode, options, 0)
+        }
         Payload::Jws {
             compact,
             credential,
@@ -84,21 +86,10 @@ pub struct JwtEnvelope<'a> {
 
 /// The issuer id of a credential: `issuer` as a string or `issuer.id`.
 pub fn issuer_id(doc: &Value) -> Option<&str> {
-    id_of(doc.get("issuer")?)
+    credbridge_model::json::issuer_id(doc)
 }
 
-/// The holder id of a presentation: `holder` as a string or `holder.id`.
-pub(crate) fn holder_id(doc: &Value) -> Option<&str> {
-    id_of(doc.get("holder")?)
-}
-
-fn id_of(value: &Value) -> Option<&str> {
-    match value {
-        Value::String(s) => Some(s),
-        Value::Object(o) => o.get("id").and_then(Value::as_str),
-        _ => None,
-    }
-}
+use credbridge_model::json::holder_id;
 
 pub(crate) fn report(
     path: String,
@@ -127,6 +118,20 @@ pub fn verify_value(
     options: &VerifyOptions,
     depth: usize,
 ) -> VerificationReport {
+    verify_document(path, value, None, jwt, decode, options, depth)
+}
+
+/// [`verify_value`] with the document's original bytes when they are at hand (a JSON file), so
+/// that what only the bytes show (a member named twice) can be checked.
+fn verify_document(
+    path: String,
+    value: &Value,
+    raw: Option<&[u8]>,
+    jwt: Option<JwtEnvelope<'_>>,
+    decode: Check,
+    options: &VerifyOptions,
+    depth: usize,
+) -> VerificationReport {
     let classification = credbridge_model::classify(value);
     match classification.format {
         Format::OpenBadges2Assertion
@@ -136,7 +141,7 @@ pub fn verify_value(
         }
         _ => {}
     }
-    let checks = credential_checks(value, &classification, jwt, decode, options, depth);
+    let checks = credential_checks(value, raw, &classification, jwt, decode, options, depth);
     report(
         path,
         classification.format.display_name(),
@@ -150,6 +155,7 @@ pub fn verify_value(
 /// Every check for a VCDM credential or presentation.
 fn credential_checks(
     value: &Value,
+    raw: Option<&[u8]>,
     classification: &Classification,
     jwt: Option<JwtEnvelope<'_>>,
     decode: Check,
@@ -203,7 +209,10 @@ fn credential_checks(
             summary
         }
         None => {
-            let summary = proof::data_integrity(value, options, purpose);
+            let mut summary = proof::data_integrity(value, options, purpose);
+            if let Some(raw) = raw {
+                proof::refuse_duplicate_members_for_jcs(value, raw, &mut summary);
+            }
             rdfc_verified = summary.expanded_in_safe_mode;
             checks.push(summary.check.clone());
             summary

@@ -41,6 +41,7 @@ pub mod trust;
 mod validity;
 
 pub use credential::{MAX_ENDORSEMENT_DEPTH, issuer_id, verify_item, verify_value};
+pub use endorsement::MAX_ENDORSEMENTS;
 pub use options::{DEFAULT_MAX_CLOCK_SKEW, VerifyOptions};
 pub use report::{Check, Outcome, REPORT_VERSION, Severity, Verdict, VerificationReport};
 pub use status::{MAX_CACHED_STATUS_LISTS, StatusListCache};

@@ -24,6 +24,7 @@ mod documents;
 mod hosted;
 mod shape;
 mod signed;
+mod terms;
 
 use credbridge_fetch::Purpose;
 use credbridge_model::Format;
@@ -34,6 +35,7 @@ use crate::credential::report;
 use crate::report::{Check, Outcome, Severity, VerificationReport};
 
 use documents::{FetchFailure, Retrieved};
+use terms::term;
 
 /// The check ids this module writes, besides the shared `data-model`, `proof`,
 /// `issuer.key-binding`, `validity.*`, `issuer.trust` and `recipient`.
@@ -85,13 +87,13 @@ enum Method {
 
 /// The verification object: `verification`, or the OB 1.x alias `verify`.
 fn verification_object(value: &Value) -> Option<&Value> {
-    value.get("verification").or_else(|| value.get("verify"))
+    term(value, "verification")
 }
 
 /// The short name of a verification type: `HostedBadge`, `hosted`, `obi:HostedBadge` and
 /// `https://w3id.org/openbadges#HostedBadge` are all `hosted`.
 fn verification_kind(object: &Value) -> Option<String> {
-    let names: Vec<&str> = match object.get("type")? {
+    let names: Vec<&str> = match term(object, "type")? {
         Value::String(s) => vec![s.as_str()],
         Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
         _ => return None,
@@ -133,7 +135,7 @@ fn method(value: &Value, version: Version) -> Method {
 }
 
 fn str_of_value(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(str::to_owned)
+    term(value, key).and_then(Value::as_str).map(str::to_owned)
 }
 
 /// What one verification produced, before it becomes a report.

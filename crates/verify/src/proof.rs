@@ -159,6 +159,49 @@ pub fn data_integrity(
     }
 }
 
+/// Whether any proof of `document` uses a JCS (RFC 8785) cryptosuite.
+fn has_jcs_proof(document: &Value) -> bool {
+    document.get("proof").is_some_and(|proofs| {
+        credbridge_model::json::one_or_many(proofs).any(|proof| {
+            proof
+                .get("cryptosuite")
+                .and_then(Value::as_str)
+                .is_some_and(|suite| suite.contains("-jcs-"))
+        })
+    })
+}
+
+/// The JCS suites canonicalize I-JSON, whose member names are unique (RFC 8785 §3.1, RFC 7493
+/// §2.3). A parsed document keeps only the last of two equal names, so a signature can cover
+/// one value while a reader is shown the other: a document with a JCS proof and a member named
+/// twice fails the proof, whatever its signature says. Only the original bytes can tell.
+pub fn refuse_duplicate_members_for_jcs(document: &Value, raw: &[u8], summary: &mut ProofSummary) {
+    if !has_jcs_proof(document) {
+        return;
+    }
+    let Ok(Some((object, name))) = credbridge_model::json::first_duplicate_member(raw) else {
+        return;
+    };
+    let at = if object.is_empty() {
+        "the document"
+    } else {
+        object.as_str()
+    };
+    summary.check = Check::new(
+        "proof",
+        Severity::Fatal,
+        Outcome::Failed(format!(
+            "{at} has the member {name:?} twice; the JCS cryptosuites require unique member names (RFC 8785 §3.1)"
+        )),
+        "the credential names the same property twice, so it is ambiguous which value was signed; it cannot be trusted",
+    )
+    .with_evidence("duplicate_member", name)
+    .with_evidence("object", object);
+    summary.signer = None;
+    summary.embedded_key = None;
+    summary.expanded_in_safe_mode = false;
+}
+
 /// Verifies a compact JWS credential or presentation. Claim mismatches between the JWT's
 /// registered claims and the credential become their own `proof.jwt-claims` check.
 pub fn jose(compact: &str, options: &VerifyOptions) -> (ProofSummary, Option<JwtVerification>) {

@@ -221,8 +221,10 @@ pub fn check(value: &Value, known: &str) -> Check {
         return Check::new(
             ID,
             Severity::Fatal,
-            Outcome::NotApplicable,
-            "the credential does not name its recipient, so there is nothing to compare",
+            Outcome::CouldNotCheck(
+                "the credential names no recipient (no identifier, subject id or recipient)".into(),
+            ),
+            "the credential does not say who received it, so it cannot be confirmed that it was issued to the person given",
         );
     }
     let known_forms = candidates(known);
@@ -329,7 +331,11 @@ mod tests {
             Outcome::Failed(_)
         ));
         let anonymous = json!({"credentialSubject": {"type": "AchievementSubject"}});
-        assert_eq!(outcome(&anonymous, "a@example.com"), Outcome::NotApplicable);
+        // Asked "was it issued to a@example.com?", a credential naming nobody can't answer.
+        assert!(matches!(
+            outcome(&anonymous, "a@example.com"),
+            Outcome::CouldNotCheck(_)
+        ));
     }
 
     #[test]

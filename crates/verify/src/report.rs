@@ -131,7 +131,10 @@ pub struct VerificationReport {
     pub checked_at: String,
     /// Derived from `checks`; serialized for readers that want one word.
     pub verdict: Verdict,
-    /// Every check, in the order it ran.
+    /// Every check. When the verdict is not `valid`, the checks that decide it come first, the
+    /// most decisive first (a failed fatal check, then one that could not run, then warnings;
+    /// among failures: a bad signature, then the key binding, then status, then the rest); the
+    /// others follow in the order they ran.
     pub checks: Vec<Check>,
 }
 
@@ -143,8 +146,13 @@ impl VerificationReport {
         credential_id: Option<String>,
         issuer: Option<String>,
         checked_at: String,
-        checks: Vec<Check>,
+        mut checks: Vec<Check>,
     ) -> VerificationReport {
+        let verdict = Verdict::from_checks(&checks);
+        if verdict != Verdict::Valid {
+            // Stable, and for the dozen or so checks of a report an insertion sort in place.
+            checks.sort_by_key(decisiveness);
+        }
         VerificationReport {
             report_version: REPORT_VERSION,
             item,
@@ -152,9 +160,28 @@ impl VerificationReport {
             credential_id,
             issuer,
             checked_at,
-            verdict: Verdict::from_checks(&checks),
+            verdict,
             checks,
         }
+    }
+}
+
+/// How much a check decides the verdict: lower comes first in a report.
+fn decisiveness(check: &Check) -> u8 {
+    let within = || match check.id.as_str() {
+        "decode" => 0,
+        "proof" => 1,
+        "issuer.key-binding" | "holder.key-binding" => 2,
+        id if id.starts_with("status") => 3,
+        "proof.jwt-claims" => 4,
+        id if id.starts_with("validity") => 5,
+        _ => 6,
+    };
+    match (&check.outcome, check.severity) {
+        (Outcome::Failed(_), Severity::Fatal) => within(),
+        (Outcome::CouldNotCheck(_), Severity::Fatal) => 10 + within(),
+        (Outcome::Failed(_) | Outcome::CouldNotCheck(_), Severity::Advisory) => 20 + within(),
+        (Outcome::Passed | Outcome::NotApplicable, _) => 30,
     }
 }
 

@@ -23,3 +23,5 @@ mod ob2;
 mod presentations;
 #[path = "main/status.rs"]
 mod status;
+#[path = "main/verdicts.rs"]
+mod verdicts;

@@ -1073,3 +1073,25 @@ mod robustness {
         }
     }
 }
+
+/// The OB 2.0 context defines `verify` as an alias of `verification`: an assertion that uses
+/// the alias verifies exactly as one that uses the term.
+#[test]
+fn the_contexts_verify_alias_reads_as_verification() {
+    let original: Value =
+        serde_json::from_slice(&std::fs::read(ob20().join("basic-assertion.json")).unwrap())
+            .unwrap();
+    let mut aliased = original.clone();
+    let object = aliased.as_object_mut().unwrap();
+    let verification = object.remove("verification").unwrap();
+    object.insert("verify".into(), verification);
+    let dir = std::env::temp_dir().join(format!("credbridge-ob2-alias-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("aliased.json");
+    std::fs::write(&path, serde_json::to_vec(&aliased).unwrap()).unwrap();
+    let options = with_documents(fixture_documents(&[(BETH, path.clone())]));
+    let report = &verify_file(&path, &options)[0];
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(report.verdict, Verdict::Valid, "{}", summary(report));
+    assert_eq!(outcome(report, "data-model"), &Outcome::Passed);
+}
