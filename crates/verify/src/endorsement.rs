@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::VerifyOptions;
-use crate::credential::verify_value;
+use crate::pipeline::verify_value;
 use crate::report::{Check, Outcome, Severity, Verdict};
 
 /// Most endorsements verified per credential.

@@ -27,12 +27,12 @@
 
 mod binding;
 mod clr;
-mod credential;
 mod data_model;
 mod endorsement;
+mod holder;
 mod ob2;
 mod options;
-mod presentation;
+mod pipeline;
 mod proof;
 mod recipient;
 pub mod report;
@@ -40,9 +40,9 @@ mod status;
 pub mod trust;
 mod validity;
 
-pub use credential::{MAX_ENDORSEMENT_DEPTH, issuer_id, verify_item, verify_value};
 pub use endorsement::MAX_ENDORSEMENTS;
 pub use options::{DEFAULT_MAX_CLOCK_SKEW, VerifyOptions};
+pub use pipeline::{MAX_ENDORSEMENT_DEPTH, issuer_id, verify_item, verify_value};
 pub use report::{Check, Outcome, REPORT_VERSION, Severity, Verdict, VerificationReport};
 pub use status::{MAX_CACHED_STATUS_LISTS, StatusListCache};
 pub use trust::{Registry, RegistryError, TrustPolicy};

@@ -31,8 +31,7 @@ use credbridge_model::Format;
 use serde_json::Value;
 
 use crate::VerifyOptions;
-use crate::credential::report;
-use crate::report::{Check, Outcome, Severity, VerificationReport};
+use crate::report::{Check, Outcome, Severity, VerificationReport, report};
 
 use documents::{FetchFailure, Retrieved};
 use terms::term;

@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::VerifyOptions;
+
 /// The version tag written into every serialized report; bump on incompatible changes.
 pub const REPORT_VERSION: &str = "credbridge/verification-report/v1";
 
@@ -183,6 +185,25 @@ fn decisiveness(check: &Check) -> u8 {
         (Outcome::Failed(_) | Outcome::CouldNotCheck(_), Severity::Advisory) => 20 + within(),
         (Outcome::Passed | Outcome::NotApplicable, _) => 30,
     }
+}
+
+/// A report for `path` made at the verification time of `options`.
+pub(crate) fn report(
+    path: String,
+    format: &str,
+    credential_id: Option<String>,
+    issuer: Option<String>,
+    options: &VerifyOptions,
+    checks: Vec<Check>,
+) -> VerificationReport {
+    VerificationReport::new(
+        path,
+        format.to_owned(),
+        credential_id,
+        issuer,
+        credbridge_proofs::format_datetime(options.now),
+        checks,
+    )
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! **Not here:** what a JSON-LD processor decides (undefined terms, relative or unmapped type
 //! IRIs, redefined protected terms, unloadable contexts) is the separate `json-ld` check; the
 //! proof, validity window against the clock, status and holder binding are their own checks
-//! (`crate::presentation::holder_checks` for the holder).
+//! (`crate::holder::holder_checks` for the holder).
 //!
 //! Design: the rules walk the borrowed JSON once and allocate nothing unless they find a
 //! violation: JSON pointers are a chain of stack frames ([`Pointer`]) rendered only when a

@@ -1,4 +1,4 @@
-//! From a decoded item to a report: picks the checks that apply to what the item is
+//! The verification pipeline, from a decoded item to a report: picks the checks that apply to what the item is
 //! (credential, presentation, JWT, OB 2.0 assertion, hosted reference) and runs them in the
 //! order a verifier reasons: can we read it, is it well-formed, is it signed and by whom, is
 //! it in force, does its issuer stand behind it.
@@ -13,10 +13,8 @@ use credbridge_proofs::{
 use serde_json::{Value, json};
 
 use crate::binding::{self, Party, Signer};
-use crate::report::{Check, Outcome, Severity, VerificationReport};
-use crate::{
-    VerifyOptions, clr, data_model, endorsement, ob2, presentation, proof, status, validity,
-};
+use crate::report::{Check, Outcome, Severity, VerificationReport, report};
+use crate::{VerifyOptions, clr, data_model, endorsement, holder, ob2, proof, status, validity};
 
 /// Embedded endorsements are credentials inside credentials; this bounds the recursion.
 pub const MAX_ENDORSEMENT_DEPTH: usize = 2;
@@ -91,24 +89,6 @@ pub fn issuer_id(doc: &Value) -> Option<&str> {
 
 use credbridge_model::json::holder_id;
 
-pub(crate) fn report(
-    path: String,
-    format: &str,
-    credential_id: Option<String>,
-    issuer: Option<String>,
-    options: &VerifyOptions,
-    checks: Vec<Check>,
-) -> VerificationReport {
-    VerificationReport::new(
-        path,
-        format.to_owned(),
-        credential_id,
-        issuer,
-        credbridge_proofs::format_datetime(options.now),
-        checks,
-    )
-}
-
 /// Verifies a credential or presentation given as JSON (and the JWT it came in, if any).
 pub fn verify_value(
     path: String,
@@ -169,7 +149,7 @@ fn credential_checks(
         checks.push(check);
     }
     if is_presentation {
-        checks.extend(presentation::holder_checks(value));
+        checks.extend(holder::holder_checks(value));
     }
 
     // Schema findings are advisory: the published schemas describe VCDM 2.0 only, and
@@ -319,14 +299,14 @@ fn schema_check(report: &credbridge_model::SchemaReport) -> Check {
     const ID: &str = "schema";
     let schema = report.schema.map(|s| s.to_string());
     match report.verdict {
-        credbridge_model::Verdict::Pass => Check::new(
+        credbridge_model::SchemaVerdict::Pass => Check::new(
             ID,
             Severity::Advisory,
             Outcome::Passed,
             "the credential follows the 1EdTech JSON Schema for its type",
         )
         .with_evidence("schema", json!(schema)),
-        credbridge_model::Verdict::Fail => {
+        credbridge_model::SchemaVerdict::Fail => {
             let findings: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
             let first = findings.first().cloned().unwrap_or_default();
             let mut check = Check::new(
