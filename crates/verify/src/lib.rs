@@ -30,6 +30,7 @@ mod clr;
 mod data_model;
 mod endorsement;
 mod holder;
+mod identity;
 mod ob2;
 mod options;
 mod pipeline;
@@ -41,11 +42,12 @@ pub mod trust;
 mod validity;
 
 pub use endorsement::MAX_ENDORSEMENTS;
+pub use identity::{ConfirmedBy, IdentityStatus, IssuerIdentity};
 pub use options::{DEFAULT_MAX_CLOCK_SKEW, VerifyOptions};
 pub use pipeline::{MAX_ENDORSEMENT_DEPTH, issuer_id, verify_item, verify_value};
 pub use report::{Check, Outcome, REPORT_VERSION, Severity, Verdict, VerificationReport};
 pub use status::{MAX_CACHED_STATUS_LISTS, StatusListCache};
-pub use trust::{Registry, RegistryError, TrustPolicy};
+pub use trust::{Registry, RegistryError, Standing, TrustPolicy};
 
 /// Entry points for fuzzers and property tests: each takes arbitrary bytes and must never panic.
 #[doc(hidden)]

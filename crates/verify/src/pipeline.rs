@@ -13,6 +13,7 @@ use credbridge_proofs::{
 use serde_json::{Value, json};
 
 use crate::binding::{self, Party, Signer};
+use crate::identity::{self, IssuerIdentity};
 use crate::report::{Check, Outcome, Severity, VerificationReport, report};
 use crate::{VerifyOptions, clr, data_model, endorsement, holder, ob2, proof, status, validity};
 
@@ -121,7 +122,8 @@ fn verify_document(
         }
         _ => {}
     }
-    let checks = credential_checks(value, raw, &classification, jwt, decode, options, depth);
+    let (checks, identity) =
+        credential_checks(value, raw, &classification, jwt, decode, options, depth);
     report(
         path,
         classification.format.display_name(),
@@ -130,6 +132,7 @@ fn verify_document(
         options,
         checks,
     )
+    .with_issuer_identity(identity)
 }
 
 /// Every check for a VCDM credential or presentation.
@@ -141,7 +144,7 @@ fn credential_checks(
     decode: Check,
     options: &VerifyOptions,
     depth: usize,
-) -> Vec<Check> {
+) -> (Vec<Check>, Option<IssuerIdentity>) {
     let is_presentation = classification.format == Format::VerifiablePresentation;
     let mut checks = vec![decode];
     checks.push(data_model::check(value, classification));
@@ -220,14 +223,17 @@ fn credential_checks(
         (None, None) => Signer::Unknown,
     };
     let proof_passed = summary.check.outcome == Outcome::Passed;
-    checks.push(binding::check(
+    let binding = binding::check(
         party,
         claimed,
         signer,
         proof_passed,
         options.resolver.as_ref(),
-    ));
+    );
+    let bound = binding.outcome == Outcome::Passed;
+    checks.push(binding);
     let issuer = claimed;
+    let mut issuer_identity = None;
 
     checks.extend(validity::checks(
         value,
@@ -238,6 +244,21 @@ fn credential_checks(
     if !is_presentation {
         checks.push(status::check(value, options));
         checks.push(options.trust.check(issuer));
+        let (check, summary) = identity::check(
+            &identity::Signals {
+                issuer,
+                name: identity::issuer_name(value),
+                url: value
+                    .get("issuer")
+                    .and_then(|i| i.get("url"))
+                    .and_then(Value::as_str),
+                bound,
+                hosted_on_own_domain: false,
+            },
+            &options.trust,
+        );
+        checks.push(check);
+        issuer_identity = Some(summary);
         if let Some(known) = &options.known_recipient {
             checks.push(crate::recipient::check(value, known));
         }
@@ -253,7 +274,7 @@ fn credential_checks(
     if !is_presentation && let Some(check) = refresh_service(value) {
         checks.push(check);
     }
-    checks
+    (checks, issuer_identity)
 }
 
 /// `refresh-service` (advisory, informational): the issuer names a service where a newer

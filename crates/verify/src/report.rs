@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::VerifyOptions;
+use crate::identity::IssuerIdentity;
 
 /// The version tag written into every serialized report; bump on incompatible changes.
 pub const REPORT_VERSION: &str = "credbridge/verification-report/v1";
@@ -131,6 +132,10 @@ pub struct VerificationReport {
     pub issuer: Option<String>,
     /// The time the checks were made against (RFC 3339).
     pub checked_at: String,
+    /// Who the issuer is as far as anything outside the credential confirms: the name as
+    /// claimed, and how it was confirmed or that it was not (credentials, not presentations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer_identity: Option<IssuerIdentity>,
     /// Derived from `checks`; serialized for readers that want one word.
     pub verdict: Verdict,
     /// Every check. When the verdict is not `valid`, the checks that decide it come first, the
@@ -162,9 +167,17 @@ impl VerificationReport {
             credential_id,
             issuer,
             checked_at,
+            issuer_identity: None,
             verdict,
             checks,
         }
+    }
+
+    /// Adds the issuer-identity summary.
+    #[must_use]
+    pub fn with_issuer_identity(mut self, identity: Option<IssuerIdentity>) -> VerificationReport {
+        self.issuer_identity = identity;
+        self
     }
 }
 

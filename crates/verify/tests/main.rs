@@ -17,6 +17,8 @@ mod data_model;
 mod endorsements;
 #[path = "main/examples.rs"]
 mod examples;
+#[path = "main/identity.rs"]
+mod identity;
 #[path = "main/ob2.rs"]
 mod ob2;
 #[path = "main/presentations.rs"]
