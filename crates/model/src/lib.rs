@@ -99,7 +99,7 @@ pub mod tolerant;
 pub mod vc;
 
 pub use classify::{Classification, Format, VcdmVersion, classify};
-pub use datetime::{DateTime, Timestamp};
+pub use datetime::{DateTime, DateTimeDefect, Timestamp, Zone, format_unix, parse_xsd};
 pub use document::{Document, MAX_DEPTH, Typed, parse, parse_jwt, parse_owned};
 pub use error::ModelError;
 pub use schema::{

@@ -332,11 +332,11 @@ fn claim_finding_words(finding: &ClaimFinding) -> String {
         ),
         ClaimFinding::Expired { exp } => format!(
             "the token expired at {}",
-            credbridge_proofs::format_datetime(*exp)
+            credbridge_model::format_unix(*exp)
         ),
         ClaimFinding::NotYetValid { nbf } => format!(
             "the token is not valid before {}",
-            credbridge_proofs::format_datetime(*nbf)
+            credbridge_model::format_unix(*nbf)
         ),
         _ => "the token's claims disagree with the credential".to_owned(),
     }

@@ -214,7 +214,7 @@ pub(crate) fn report(
         format.to_owned(),
         credential_id,
         issuer,
-        credbridge_proofs::format_datetime(options.now),
+        credbridge_model::format_unix(options.now),
         checks,
     )
 }

@@ -67,7 +67,7 @@ fn rfc3339(time: SystemTime) -> String {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    credbridge_proofs::format_datetime(seconds)
+    credbridge_model::format_unix(seconds)
 }
 
 fn from_snapshot(snapshot: &Snapshot) -> Option<ListDocument> {

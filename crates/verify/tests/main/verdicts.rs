@@ -238,3 +238,26 @@ fn the_most_decisive_failure_comes_first() {
         .unwrap();
     assert_eq!(first_not_passed.id, "proof");
 }
+
+/// One date grammar (issue 10): the data-model rules and the validity window read the same
+/// `validFrom` the same way, so one report never gives two verdicts on one field.
+#[test]
+fn data_model_and_validity_agree_on_each_date() {
+    for (text, readable) in [
+        ("2025-06-01", false),
+        ("2025-06-01 00:00:00Z", false),
+        ("2025-06-01T24:00:00Z", true),
+        ("2025-06-01T23:59:60Z", false),
+        ("2025-06-01T00:00:00Z", true),
+    ] {
+        let mut document = unsigned("did:example:issuer");
+        document["validFrom"] = json!(text);
+        let report = verify_document(&document, "dates.json", NOW);
+        let data_model = check(&report, "data-model");
+        let validity = check(&report, "validity.not-before");
+        let model_ok = data_model.outcome == Outcome::Passed;
+        let validity_ok = validity.outcome == Outcome::Passed;
+        assert_eq!(model_ok, readable, "{text}: {data_model:#?}");
+        assert_eq!(validity_ok, readable, "{text}: {validity:#?}");
+    }
+}
