@@ -404,7 +404,8 @@ mod tests {
     #[test]
     fn one_grammar_answers_the_old_disagreements() {
         let day = 1_748_736_000; // 2025-06-01T00:00:00Z
-        let cases: [(&str, Result<Option<i64>, DateTimeDefect>, Option<i64>); 5] = [
+        type Strict = Result<Option<i64>, DateTimeDefect>;
+        let cases: [(&str, Strict, Option<i64>); 5] = [
             ("2025-06-01", Err(DateTimeDefect::NotDateTime), Some(day)),
             (
                 "2025-06-01 00:00:00Z",
