@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 mod binding;
+pub mod checks;
 mod clr;
 mod data_model;
 mod endorsement;
@@ -41,11 +42,14 @@ mod status;
 pub mod trust;
 mod validity;
 
+pub use checks::{CHECKS, CheckKind, check_kind};
 pub use endorsement::MAX_ENDORSEMENTS;
 pub use identity::{ConfirmedBy, IdentityStatus, IssuerIdentity};
 pub use options::{DEFAULT_MAX_CLOCK_SKEW, VerifyOptions};
 pub use pipeline::{MAX_ENDORSEMENT_DEPTH, issuer_id, verify_item, verify_value};
-pub use report::{Check, Outcome, REPORT_VERSION, Severity, Verdict, VerificationReport};
+pub use report::{
+    Check, Disposition, Outcome, REPORT_VERSION, Severity, Verdict, VerificationReport,
+};
 pub use status::{MAX_CACHED_STATUS_LISTS, StatusListCache};
 pub use trust::{Registry, RegistryError, Standing, TrustPolicy};
 

@@ -43,6 +43,12 @@ const CHECK_DOCUMENT_IDS: &str = "ob2.document-ids";
 const CHECK_HOSTED_SCOPE: &str = "issuer.hosted-scope";
 const CHECK_REVOCATION: &str = "status.revocation";
 
+/// A baked URL whose assertion could not be read: an OB 2.0 assertion by reference.
+const BAKED_URL: (Format, &str) = (
+    Format::OpenBadges2Assertion,
+    "Open Badges hosted assertion (baked URL)",
+);
+
 /// The Open Badges version an assertion is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Version {
@@ -60,14 +66,21 @@ impl Version {
         }
     }
 
-    fn format_name(self, signed: bool) -> &'static str {
-        match (self, signed) {
+    /// The machine format and the name for people.
+    fn format_name(self, signed: bool) -> (Format, &'static str) {
+        let format = match self {
+            Version::V2_0 => Format::OpenBadges2Assertion,
+            Version::V1 => Format::OpenBadges1Assertion,
+            Version::V0_5 => Format::OpenBadges05Assertion,
+        };
+        let name = match (self, signed) {
             (Version::V2_0, false) => "Open Badges 2.0 assertion",
             (Version::V2_0, true) => "Open Badges 2.0 signed assertion",
             (Version::V1, false) => "Open Badges 1.x assertion",
             (Version::V1, true) => "Open Badges 1.x signed assertion",
             (Version::V0_5, _) => "Open Badges 0.5 assertion",
-        }
+        };
+        (format, name)
     }
 }
 
@@ -182,13 +195,7 @@ pub fn verify_hosted_reference(
         Ok(retrieved) => retrieved,
         Err(failure) => {
             let findings = unreachable_reference(url, &failure);
-            return finish(
-                path,
-                "Open Badges hosted assertion (baked URL)",
-                decode,
-                findings,
-                options,
-            );
+            return finish(path, BAKED_URL, decode, findings, options);
         }
     };
     match &retrieved.value {
@@ -214,13 +221,7 @@ pub fn verify_hosted_reference(
                         reason: format!("a signed token that cannot be read: {err}"),
                     };
                     let findings = unreachable_reference(url, &failure);
-                    finish(
-                        path,
-                        "Open Badges hosted assertion (baked URL)",
-                        decode,
-                        findings,
-                        options,
-                    )
+                    finish(path, BAKED_URL, decode, findings, options)
                 }
             }
         }
@@ -230,13 +231,7 @@ pub fn verify_hosted_reference(
                 reason: format!("JSON {} instead of an assertion", json_kind(other)),
             };
             let findings = unreachable_reference(url, &failure);
-            finish(
-                path,
-                "Open Badges hosted assertion (baked URL)",
-                decode,
-                findings,
-                options,
-            )
+            finish(path, BAKED_URL, decode, findings, options)
         }
     }
 }
@@ -277,7 +272,7 @@ fn unreachable_reference(url: &str, failure: &FetchFailure) -> Findings {
 
 fn finish(
     path: String,
-    format: &str,
+    format: (Format, &'static str),
     decode: Check,
     findings: Findings,
     options: &VerifyOptions,

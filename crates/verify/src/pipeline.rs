@@ -20,6 +20,9 @@ use crate::{VerifyOptions, clr, data_model, endorsement, holder, ob2, proof, sta
 /// Embedded endorsements are credentials inside credentials; this bounds the recursion.
 pub const MAX_ENDORSEMENT_DEPTH: usize = 2;
 
+/// What an item that could not be told apart is.
+const UNKNOWN: (Format, &str) = (Format::Unknown, "unknown document");
+
 /// Verifies one decoded item.
 pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
     let path = item.path.to_string();
@@ -56,7 +59,7 @@ pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
                         "this signed token does not contain a credential",
                     ),
                 ];
-                return report(path, "Unknown", None, None, options, checks);
+                return report(path, UNKNOWN, None, None, options, checks);
             };
             let jwt = JwtEnvelope { compact, claims };
             verify_value(path, credential, Some(jwt), decode, options, 0)
@@ -69,7 +72,7 @@ pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
                 Outcome::Failed("payload kind not understood by this version".into()),
                 "credbridge cannot read this kind of content yet",
             )];
-            report(path, "Unknown", None, None, options, checks)
+            report(path, UNKNOWN, None, None, options, checks)
         }
     }
 }
@@ -126,7 +129,7 @@ fn verify_document(
         credential_checks(value, raw, &classification, jwt, decode, options, depth);
     report(
         path,
-        classification.format.display_name(),
+        (classification.format, classification.format.display_name()),
         value.get("id").and_then(Value::as_str).map(str::to_owned),
         issuer_id(value).map(str::to_owned),
         options,

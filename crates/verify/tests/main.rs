@@ -23,6 +23,8 @@ mod identity;
 mod ob2;
 #[path = "main/presentations.rs"]
 mod presentations;
+#[path = "main/report_schema.rs"]
+mod report_schema;
 #[path = "main/status.rs"]
 mod status;
 #[path = "main/verdicts.rs"]

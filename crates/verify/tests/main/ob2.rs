@@ -193,9 +193,9 @@ fn validator_fixtures_match_their_sources() {
         assert_eq!(reports.len(), 1, "{name}");
         let report = &reports[0];
         assert!(
-            report.format.starts_with("Open Badges"),
+            report.format_name.starts_with("Open Badges"),
             "{name} did not reach OB 2.0 verification: {}",
-            report.format
+            report.format_name
         );
         let ok = meets(report.verdict, *want);
         println!(
@@ -266,7 +266,8 @@ fn signed_fixtures_verify_with_their_keys() {
     let options = with_documents(fixture_documents(&[]));
     let report = &verify_file(&ob20().join("simple.jwt"), &options)[0];
     assert_eq!(report.verdict, Verdict::Valid, "{}", summary(report));
-    assert_eq!(report.format, "Open Badges 2.0 signed assertion");
+    assert_eq!(report.format_name, "Open Badges 2.0 signed assertion");
+    assert_eq!(report.format, "OpenBadges2Assertion", "the machine name");
     assert_eq!(outcome(report, "proof"), &Outcome::Passed);
     assert_eq!(outcome(report, "issuer.key-binding"), &Outcome::Passed);
     assert_eq!(
@@ -787,7 +788,7 @@ fn baked_url_over_loopback() {
     );
     let report = verify_bytes(svg.as_bytes(), "badge.svg", &loopback());
     assert_eq!(report.verdict, Verdict::Valid, "{}", summary(&report));
-    assert_eq!(report.format, "Open Badges 2.0 assertion");
+    assert_eq!(report.format_name, "Open Badges 2.0 assertion");
 
     let report = verify_bytes(svg.as_bytes(), "badge.svg", &offline_options(NOW));
     assert_eq!(report.verdict, Verdict::Indeterminate);
@@ -839,7 +840,7 @@ fn ob1_hosted_and_ob05_through_the_same_rules() {
         "issuedOn": 1_483_228_799
     });
     let report = verify_json(&v1, &options);
-    assert_eq!(report.format, "Open Badges 1.x assertion");
+    assert_eq!(report.format_name, "Open Badges 1.x assertion");
     assert_eq!(report.verdict, Verdict::Valid, "{}", summary(&report));
     assert_eq!(outcome(&report, "recipient"), &Outcome::Passed);
     v1["uid"] = json!("forged");
@@ -856,7 +857,7 @@ fn ob1_hosted_and_ob05_through_the_same_rules() {
         .get_json(&v05_url, credbridge_fetch::Purpose::Ob2Assertion)
         .unwrap();
     let report = verify_json(&v05, &options);
-    assert_eq!(report.format, "Open Badges 0.5 assertion");
+    assert_eq!(report.format_name, "Open Badges 0.5 assertion");
     assert_eq!(
         report.verdict,
         Verdict::Indeterminate,
@@ -871,7 +872,7 @@ fn ob1_hosted_and_ob05_through_the_same_rules() {
          <openbadges:assertion verify=\"{v05_url}\"></openbadges:assertion></svg>"
     );
     let report = verify_bytes(svg.as_bytes(), "old.svg", &options);
-    assert_eq!(report.format, "Open Badges 0.5 assertion");
+    assert_eq!(report.format_name, "Open Badges 0.5 assertion");
     assert_eq!(report.verdict, Verdict::Valid, "{}", summary(&report));
     assert_eq!(outcome(&report, "issuer.hosted-scope"), &Outcome::Passed);
 }
@@ -1065,7 +1066,7 @@ mod robustness {
             {
                 for item in items {
                     let report = verify_item(&item, &options);
-                    if report.format.starts_with("Open Badges") {
+                    if report.format_name.starts_with("Open Badges") {
                         prop_assert_ne!(report.verdict, Verdict::Valid);
                     }
                 }
