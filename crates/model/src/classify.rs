@@ -52,6 +52,26 @@ pub enum Format {
 }
 
 impl Format {
+    /// The stable machine name, as serialized (e.g. `OpenBadges3`, `Clr2`): what programs
+    /// filter on; [`Format::display_name`] is for people.
+    pub fn machine_name(self) -> &'static str {
+        match self {
+            Format::OpenBadges3 => "OpenBadges3",
+            Format::Endorsement3 => "Endorsement3",
+            Format::Clr2 => "Clr2",
+            Format::OpenBadges2Assertion => "OpenBadges2Assertion",
+            Format::OpenBadges2BadgeClass => "OpenBadges2BadgeClass",
+            Format::OpenBadges2Issuer => "OpenBadges2Issuer",
+            Format::OpenBadges1Assertion => "OpenBadges1Assertion",
+            Format::OpenBadges05Assertion => "OpenBadges05Assertion",
+            Format::VerifiableCredential => "VerifiableCredential",
+            Format::VerifiablePresentation => "VerifiablePresentation",
+            Format::BitstringStatusListCredential => "BitstringStatusListCredential",
+            Format::StatusList2021Credential => "StatusList2021Credential",
+            Format::Unknown => "Unknown",
+        }
+    }
+
     /// A human name, e.g. `Open Badges 3.0 credential`.
     pub fn display_name(self) -> &'static str {
         match self {

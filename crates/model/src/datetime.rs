@@ -26,8 +26,13 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
-    /// Parses `YYYY-MM-DD`, or `YYYY-MM-DDThh:mm:ss[.f+][Z|±hh:mm]` (a lower-case `t`/`z` and a
-    /// space separator are accepted, as RFC 3339 §5.6 allows). Leap second 60 is read as 59.
+    /// The tolerant reading (Open Badges 0.5–2.0, display): `YYYY-MM-DD`, or
+    /// `YYYY-MM-DDThh:mm[:ss[.f+]][Z|±hh:mm]` (a lower-case `t`/`z` and a space separator are
+    /// accepted, as RFC 3339 §5.6 allows; seconds are optional as in OB 2.0 §DateTime).
+    /// Leap second 60 is read as 59; `24:00:00` is the end of the day.
+    ///
+    /// VCDM dates are read with [`parse_xsd`] instead: the same instants, the stricter lexical
+    /// form; the two agree on every text both accept.
     pub fn parse(text: &str) -> Option<Timestamp> {
         let bytes = text.as_bytes();
         let year = digits(bytes, 0, 4)?;
@@ -52,18 +57,22 @@ impl Timestamp {
         }
         let hour = digits(bytes, 11, 2)?;
         let minute = digits(bytes, 14, 2)?;
-        let second = digits(bytes, 17, 2)?;
-        if bytes.get(13) != Some(&b':') || bytes.get(16) != Some(&b':') {
+        if bytes.get(13) != Some(&b':') {
             return None;
         }
+        // Seconds are optional in OB 2.0 §DateTime (`2016-12-31T23:59Z`).
+        let (second, mut pos) = if bytes.get(16) == Some(&b':') {
+            (digits(bytes, 17, 2)?, 19)
+        } else {
+            (0, 16)
+        };
         // 24:00:00 is xsd's end-of-day; accept it only exactly.
         let end_of_day = hour == 24 && minute == 0 && second == 0;
         if (hour > 23 && !end_of_day) || minute > 59 || second > 60 {
             return None;
         }
-        let mut pos = 19;
         let mut nanosecond = 0u32;
-        if bytes.get(pos) == Some(&b'.') {
+        if pos == 19 && bytes.get(pos) == Some(&b'.') {
             pos += 1;
             let start = pos;
             let mut scale = 100_000_000u32;
@@ -130,6 +139,117 @@ impl Timestamp {
         out.push('Z');
         out
     }
+}
+
+/// Whether an `xsd:dateTime` must carry a time-zone offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// `xsd:dateTimeStamp` (VCDM 2.0 `validFrom`/`validUntil`, OB 3.0 `DateTimeZ`).
+    Required,
+    /// `xsd:dateTime` (VCDM 1.1 `issuanceDate`; a missing offset reads as UTC).
+    Optional,
+}
+
+/// Why a text is not an `xsd:dateTime` / `xsd:dateTimeStamp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DateTimeDefect {
+    /// Not `YYYY-MM-DDThh:mm:ss[.s+][Z|±hh:mm]` at all (a date alone, a space separator, a
+    /// leap second `:60`, an offset beyond ±14:00 are all this).
+    #[error("not an xsd:dateTime (YYYY-MM-DDThh:mm:ss with an optional fraction and offset)")]
+    NotDateTime,
+    /// The right shape without the time-zone offset that `xsd:dateTimeStamp` requires.
+    #[error("the time zone offset (Z or ±hh:mm) is missing")]
+    MissingZone,
+    /// The right shape, but a day the month does not have (e.g. `2023-02-30`).
+    #[error("the month has no such day")]
+    NoSuchDay,
+}
+
+/// The strict reading: the XML Schema 1.1 Part 2 lexical form of `dateTime` /
+/// `dateTimeStamp` (VCDM 2.0 §5.8 reproduces the grammar), used by every VCDM date check (the
+/// data-model rules, the validity window, proof `created`/`expires`).
+///
+/// `Ok(Some(_))` is the instant (a missing offset reads as UTC, VCDM 2.0 §5.8; `24:00:00` is
+/// the next midnight); `Ok(None)` is a valid form whose instant is outside what we compute
+/// (years beyond four digits, negative years).
+pub fn parse_xsd(text: &str, zone: Zone) -> Result<Option<Timestamp>, DateTimeDefect> {
+    use DateTimeDefect::{MissingZone, NoSuchDay, NotDateTime};
+    let b = text.as_bytes();
+    let mut pos = usize::from(b.first() == Some(&b'-'));
+    let year_start = pos;
+    while b.get(pos).is_some_and(u8::is_ascii_digit) {
+        pos += 1;
+    }
+    let year_digits = pos - year_start;
+    // `-?([1-9][0-9]{3,}|0[0-9]{3})`: at least four digits, no leading zero beyond four.
+    if year_digits < 4 || (year_digits > 4 && b.get(year_start) == Some(&b'0')) {
+        return Err(NotDateTime);
+    }
+    let field = |at: usize, sep: u8| -> Option<i64> {
+        if b.get(at) != Some(&sep) {
+            return None;
+        }
+        digits(b, at + 1, 2)
+    };
+    let month = field(pos, b'-').ok_or(NotDateTime)?;
+    let day = field(pos + 3, b'-').ok_or(NotDateTime)?;
+    let hour = field(pos + 6, b'T').ok_or(NotDateTime)?;
+    let minute = field(pos + 9, b':').ok_or(NotDateTime)?;
+    let second = field(pos + 12, b':').ok_or(NotDateTime)?;
+    pos += 15;
+    let mut fraction_is_zero = true;
+    if b.get(pos) == Some(&b'.') {
+        pos += 1;
+        let start = pos;
+        while let Some(d) = b.get(pos).filter(|d| d.is_ascii_digit()) {
+            fraction_is_zero &= *d == b'0';
+            pos += 1;
+        }
+        if pos == start {
+            return Err(NotDateTime);
+        }
+    }
+    let end_of_day = hour == 24 && minute == 0 && second == 0 && fraction_is_zero;
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || (hour > 23 && !end_of_day)
+        || minute > 59
+        || second > 59
+    {
+        return Err(NotDateTime);
+    }
+    match b.get(pos) {
+        None if zone == Zone::Required => return Err(MissingZone),
+        None => {}
+        Some(b'Z') if pos + 1 == b.len() => {}
+        Some(b'+' | b'-') if pos + 6 == b.len() => {
+            let (h, m) = (digits(b, pos + 1, 2), digits(b, pos + 4, 2));
+            let valid = b.get(pos + 3) == Some(&b':')
+                && matches!((h, m), (Some(0..=13), Some(0..=59)) | (Some(14), Some(0)));
+            if !valid {
+                return Err(NotDateTime);
+            }
+        }
+        Some(_) => return Err(NotDateTime),
+    }
+    let year = text
+        .get(year_start..year_start + year_digits)
+        .and_then(|y| y.parse::<i64>().ok())
+        .unwrap_or(i64::MAX);
+    if day > days_in_month(year, month) {
+        return Err(NoSuchDay);
+    }
+    if year_start != 0 || year_digits != 4 {
+        return Ok(None);
+    }
+    // Same instant as the tolerant reading, which accepts every strict form.
+    Ok(Timestamp::parse(text))
+}
+
+/// Unix seconds as RFC 3339 in UTC (`2010-01-01T00:00:00Z`): how reports print instants.
+#[must_use]
+pub fn format_unix(unix_seconds: i64) -> String {
+    Timestamp::from_unix_seconds(unix_seconds).to_rfc3339()
 }
 
 impl fmt::Display for Timestamp {
@@ -277,6 +397,65 @@ impl<'de> Deserialize<'de> for DateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The four texts on which the project's old grammars disagreed (a date alone, a space
+    /// separator, `T24:00:00Z`, a leap second): one grammar now answers each, strictly for VCDM
+    /// and tolerantly for Open Badges, and where both accept they give the same instant.
+    #[test]
+    fn one_grammar_answers_the_old_disagreements() {
+        let day = 1_748_736_000; // 2025-06-01T00:00:00Z
+        type Strict = Result<Option<i64>, DateTimeDefect>;
+        let cases: [(&str, Strict, Option<i64>); 5] = [
+            ("2025-06-01", Err(DateTimeDefect::NotDateTime), Some(day)),
+            (
+                "2025-06-01 00:00:00Z",
+                Err(DateTimeDefect::NotDateTime),
+                Some(day),
+            ),
+            (
+                "2025-06-01T24:00:00Z",
+                Ok(Some(day + 86_400)),
+                Some(day + 86_400),
+            ),
+            (
+                "2025-06-01T23:59:60Z",
+                Err(DateTimeDefect::NotDateTime),
+                Some(day + 86_399),
+            ),
+            ("2025-06-01T00:00:00Z", Ok(Some(day)), Some(day)),
+        ];
+        for (text, strict, tolerant) in cases {
+            assert_eq!(
+                parse_xsd(text, Zone::Required).map(|t| t.map(|t| t.unix_seconds)),
+                strict,
+                "{text}"
+            );
+            assert_eq!(
+                Timestamp::parse(text).map(|t| t.unix_seconds),
+                tolerant,
+                "{text}"
+            );
+        }
+        assert_eq!(
+            parse_xsd("2025-06-01T00:00:00", Zone::Required),
+            Err(DateTimeDefect::MissingZone)
+        );
+        assert_eq!(
+            parse_xsd("2025-06-01T00:00:00", Zone::Optional).map(|t| t.map(|t| t.unix_seconds)),
+            Ok(Some(day))
+        );
+        assert_eq!(
+            parse_xsd("2023-02-30T00:00:00Z", Zone::Required),
+            Err(DateTimeDefect::NoSuchDay)
+        );
+        assert_eq!(parse_xsd("12025-06-01T00:00:00Z", Zone::Required), Ok(None));
+        // OB 2.0: seconds are optional.
+        assert_eq!(
+            Timestamp::parse("2025-06-01T00:00Z").map(|t| t.unix_seconds),
+            Some(day)
+        );
+        assert_eq!(format_unix(day), "2025-06-01T00:00:00Z");
+    }
 
     #[test]
     fn parses_rfc3339_forms() {

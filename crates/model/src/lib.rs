@@ -15,7 +15,7 @@
 //! - [`parse`] / [`parse_jwt`] → [`Document`] { `original`, `classification`, [`Typed`] view,
 //!   `typed_error` }; the views are [`ob3`], [`clr2`], [`ob2`] and [`vc`] types, built from the
 //!   tolerant readers [`OneOrMany`], [`IdOr`], [`LangString`] and [`DateTime`].
-//! - [`schema_findings`] → [`SchemaReport`] { schema, [`Verdict`], findings }.
+//! - [`schema_findings`] → [`SchemaReport`] { schema, [`SchemaVerdict`], findings }.
 //! - [`summarize`] → [`Summary`] (Serialize, and Display for people).
 //!
 //! # Example
@@ -49,7 +49,7 @@
 //! assert_eq!(doc.typed.to_json().as_ref(), Some(&*doc.original));
 //!
 //! let report = credbridge_model::schema_findings(&doc);
-//! assert_eq!(report.verdict, credbridge_model::Verdict::Pass);
+//! assert_eq!(report.verdict, credbridge_model::SchemaVerdict::Pass);
 //!
 //! let summary = credbridge_model::summarize(&doc);
 //! assert_eq!(summary.issuer.unwrap().name.as_deref(), Some("Example Corp"));
@@ -90,20 +90,27 @@ pub mod clr2;
 pub mod datetime;
 mod document;
 mod error;
+pub mod identity;
+pub mod json;
 pub mod ob2;
 pub mod ob3;
 pub mod schema;
+pub mod status_list;
 pub mod summary;
 pub mod tolerant;
 pub mod vc;
 
 pub use classify::{Classification, Format, VcdmVersion, classify};
-pub use datetime::{DateTime, Timestamp};
+pub use datetime::{DateTime, DateTimeDefect, Timestamp, Zone, format_unix, parse_xsd};
 pub use document::{Document, MAX_DEPTH, Typed, parse, parse_jwt, parse_owned};
 pub use error::ModelError;
 pub use schema::{
-    SchemaFinding, SchemaName, SchemaReport, Verdict, schema_findings, schema_findings_of,
+    SchemaFinding, SchemaName, SchemaReport, SchemaVerdict, schema_findings, schema_findings_of,
 };
+
+/// The former name of [`SchemaVerdict`], kept so that callers can move at their pace; it
+/// clashed with `credbridge_verify::Verdict`, the verdict of a whole verification.
+pub type Verdict = SchemaVerdict;
 pub use summary::{Summary, summarize};
 pub use tolerant::{IdOr, LangString, OneOrMany};
 

@@ -110,7 +110,7 @@ impl fmt::Display for SchemaName {
 /// The outcome of a schema check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Verdict {
+pub enum SchemaVerdict {
     /// The document is valid against the schema.
     Pass,
     /// The document violates the schema; see the findings.
@@ -148,7 +148,7 @@ pub struct SchemaReport {
     /// The schema applied, if any.
     pub schema: Option<SchemaName>,
     /// The verdict.
-    pub verdict: Verdict,
+    pub verdict: SchemaVerdict,
     /// The violations (empty unless `verdict` is `Fail`).
     pub findings: Vec<SchemaFinding>,
     /// Context for reading the verdict (e.g. why VCDM 1.1 credentials fail).
@@ -158,8 +158,8 @@ pub struct SchemaReport {
 impl fmt::Display for SchemaReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.schema, self.verdict) {
-            (Some(schema), Verdict::Pass) => write!(f, "schema {schema}: pass")?,
-            (Some(schema), Verdict::Fail) => write!(
+            (Some(schema), SchemaVerdict::Pass) => write!(f, "schema {schema}: pass")?,
+            (Some(schema), SchemaVerdict::Fail) => write!(
                 f,
                 "schema {schema}: fail ({} findings)",
                 self.findings.len()
@@ -220,14 +220,14 @@ fn findings_for(value: &Value, classification: &Classification) -> SchemaReport 
         _ => {
             return SchemaReport {
                 schema: None,
-                verdict: Verdict::NotApplicable,
+                verdict: SchemaVerdict::NotApplicable,
                 findings: Vec::new(),
                 note: None,
             };
         }
     };
     let mut report = validate(schema, value);
-    if classification.vcdm == Some(VcdmVersion::V1_1) && report.verdict == Verdict::Fail {
+    if classification.vcdm == Some(VcdmVersion::V1_1) && report.verdict == SchemaVerdict::Fail {
         report.note = Some(VCDM_1_1_NOTE);
     }
     report
@@ -240,7 +240,7 @@ pub fn validate(schema: SchemaName, value: &Value) -> SchemaReport {
         Err(note) => {
             return SchemaReport {
                 schema: Some(schema),
-                verdict: Verdict::NotApplicable,
+                verdict: SchemaVerdict::NotApplicable,
                 findings: Vec::new(),
                 note: Some(note),
             };
@@ -257,9 +257,9 @@ pub fn validate(schema: SchemaName, value: &Value) -> SchemaReport {
     SchemaReport {
         schema: Some(schema),
         verdict: if findings.is_empty() {
-            Verdict::Pass
+            SchemaVerdict::Pass
         } else {
-            Verdict::Fail
+            SchemaVerdict::Fail
         },
         findings,
         note: None,
@@ -418,7 +418,7 @@ mod tests {
             SchemaName::Ob3Profile,
             &serde_json::json!({"type": ["Profile"]}),
         );
-        assert_eq!(report.verdict, Verdict::Fail);
+        assert_eq!(report.verdict, SchemaVerdict::Fail);
         let finding = &report.findings[0];
         assert_eq!(finding.instance_pointer, "");
         assert_eq!(finding.schema_pointer, "#/required");

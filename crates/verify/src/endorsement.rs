@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::VerifyOptions;
-use crate::credential::verify_value;
+use crate::pipeline::verify_value;
 use crate::report::{Check, Outcome, Severity, Verdict};
 
 /// Most endorsements verified per credential.
@@ -26,14 +26,31 @@ fn pointer(path: &[Step<'_>]) -> String {
     for step in path {
         out.push('/');
         match step {
-            Step::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Step::Key(key) => credbridge_model::json::push_escaped(&mut out, key),
             Step::Index(i) => out.push_str(&i.to_string()),
         }
     }
     out
 }
 
-fn collect<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Vec<(String, &'a Value)>) {
+/// The endorsements found: the first [`MAX_ENDORSEMENTS`] with their pointers, and how many
+/// there are in all.
+#[derive(Default)]
+struct Found<'a> {
+    kept: Vec<(String, &'a Value)>,
+    total: usize,
+}
+
+impl<'a> Found<'a> {
+    fn push(&mut self, path: &[Step<'_>], endorsement: &'a Value) {
+        self.total = self.total.saturating_add(1);
+        if self.kept.len() < MAX_ENDORSEMENTS {
+            self.kept.push((pointer(path), endorsement));
+        }
+    }
+}
+
+fn collect<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Found<'a>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
@@ -43,11 +60,11 @@ fn collect<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Vec<(String
                         Value::Array(items) => {
                             for (i, e) in items.iter().enumerate() {
                                 path.push(Step::Index(i));
-                                out.push((pointer(path), e));
+                                out.push(path, e);
                                 path.pop();
                             }
                         }
-                        Value::Object(_) => out.push((pointer(path), child)),
+                        Value::Object(_) => out.push(path, child),
                         _ => {}
                     }
                 } else if key != "proof" && key != "verifiableCredential" {
@@ -69,14 +86,14 @@ fn collect<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Vec<(String
 
 /// The `endorsements` check, or `None` when the credential carries no embedded endorsement.
 pub fn check(value: &Value, options: &VerifyOptions, depth: usize) -> Option<Check> {
-    let mut found = Vec::new();
+    let mut found = Found::default();
     collect(value, &mut Vec::new(), &mut found);
-    if found.is_empty() {
+    if found.total == 0 {
         return None;
     }
     let mut evidence = Vec::new();
     let mut bad = 0usize;
-    for (pointer, endorsement) in found.iter().take(MAX_ENDORSEMENTS) {
+    for (pointer, endorsement) in &found.kept {
         let decode = Check::new(
             "decode",
             Severity::Fatal,
@@ -108,20 +125,36 @@ pub fn check(value: &Value, options: &VerifyOptions, depth: usize) -> Option<Che
         }));
     }
     let total = evidence.len();
-    let outcome = if bad == 0 {
-        Outcome::Passed
-    } else {
+    let skipped = found.total.saturating_sub(total);
+    let outcome = if bad > 0 {
         Outcome::Failed(format!("{bad} of {total} endorsements did not verify"))
+    } else if skipped > 0 {
+        Outcome::CouldNotCheck(format!(
+            "the credential carries {} endorsements; only the first {MAX_ENDORSEMENTS} were checked",
+            found.total
+        ))
+    } else {
+        Outcome::Passed
     };
-    let message = if bad == 0 {
-        format!("all {total} endorsements verify")
+    let mut message = if bad == 0 {
+        format!("all {total} endorsements checked verify")
     } else {
         format!(
             "{bad} of {total} endorsements could not be confirmed; the credential itself is not affected"
         )
     };
-    Some(
-        Check::new("endorsements", Severity::Advisory, outcome, message)
-            .with_evidence("endorsements", evidence),
-    )
+    if skipped > 0 {
+        message.push_str(&format!(
+            "; {skipped} more were not checked (at most {MAX_ENDORSEMENTS} are)"
+        ));
+    }
+    let mut check = Check::new("endorsements", Severity::Advisory, outcome, message)
+        .with_evidence("endorsements", evidence);
+    if skipped > 0 {
+        check = check
+            .with_evidence("truncated", true)
+            .with_evidence("found", found.total)
+            .with_evidence("limit", MAX_ENDORSEMENTS);
+    }
+    Some(check)
 }

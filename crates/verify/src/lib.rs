@@ -6,7 +6,7 @@
 //! OB 2.0, CLR associations and presentations.
 //!
 //! **Not here:** sockets and HTTP (status lists, OB 2.0 documents and DID documents arrive
-//! through `credbridge_fetch::DocumentSource` and `credbridge_keys::Resolver`, which the
+//! through the `credbridge_keys::DocumentSource` and `credbridge_keys::Resolver` seams, which the
 //! caller builds: the guarded client online, local files offline), printing (the CLI formats
 //! reports), SQL, the clock (the verification time is a value in [`VerifyOptions`]).
 //!
@@ -26,13 +26,16 @@
 #![forbid(unsafe_code)]
 
 pub mod bulk;
+mod binding;
+pub mod checks;
 mod clr;
-mod credential;
 mod data_model;
 mod endorsement;
+mod holder;
+mod identity;
 mod ob2;
 mod options;
-mod presentation;
+mod pipeline;
 mod proof;
 mod recipient;
 pub mod report;
@@ -40,11 +43,16 @@ mod status;
 pub mod trust;
 mod validity;
 
-pub use credential::{MAX_ENDORSEMENT_DEPTH, issuer_id, verify_item, verify_value};
+pub use checks::{CHECKS, CheckKind, check_kind};
+pub use endorsement::MAX_ENDORSEMENTS;
+pub use identity::{ConfirmedBy, IdentityStatus, IssuerIdentity};
 pub use options::{DEFAULT_MAX_CLOCK_SKEW, VerifyOptions};
-pub use report::{Check, Outcome, REPORT_VERSION, Severity, Verdict, VerificationReport};
+pub use pipeline::{MAX_ENDORSEMENT_DEPTH, issuer_id, verify_item, verify_value};
+pub use report::{
+    Check, Disposition, Outcome, REPORT_VERSION, Severity, Verdict, VerificationReport,
+};
 pub use status::{MAX_CACHED_STATUS_LISTS, StatusListCache};
-pub use trust::{Registry, RegistryError, TrustPolicy};
+pub use trust::{Registry, RegistryError, Standing, TrustPolicy};
 
 /// Entry points for fuzzers and property tests: each takes arbitrary bytes and must never panic.
 #[doc(hidden)]

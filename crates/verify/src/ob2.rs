@@ -24,16 +24,17 @@ mod documents;
 mod hosted;
 mod shape;
 mod signed;
+mod terms;
 
 use credbridge_keys::Purpose;
 use credbridge_model::Format;
 use serde_json::Value;
 
 use crate::VerifyOptions;
-use crate::credential::report;
-use crate::report::{Check, Outcome, Severity, VerificationReport};
+use crate::report::{Check, Outcome, Severity, VerificationReport, report};
 
 use documents::{FetchFailure, Retrieved};
+use terms::term;
 
 /// The check ids this module writes, besides the shared `data-model`, `proof`,
 /// `issuer.key-binding`, `validity.*`, `issuer.trust` and `recipient`.
@@ -41,6 +42,12 @@ const CHECK_DOCUMENTS: &str = "ob2.documents";
 const CHECK_DOCUMENT_IDS: &str = "ob2.document-ids";
 const CHECK_HOSTED_SCOPE: &str = "issuer.hosted-scope";
 const CHECK_REVOCATION: &str = "status.revocation";
+
+/// A baked URL whose assertion could not be read: an OB 2.0 assertion by reference.
+const BAKED_URL: (Format, &str) = (
+    Format::OpenBadges2Assertion,
+    "Open Badges hosted assertion (baked URL)",
+);
 
 /// The Open Badges version an assertion is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,14 +66,21 @@ impl Version {
         }
     }
 
-    fn format_name(self, signed: bool) -> &'static str {
-        match (self, signed) {
+    /// The machine format and the name for people.
+    fn format_name(self, signed: bool) -> (Format, &'static str) {
+        let format = match self {
+            Version::V2_0 => Format::OpenBadges2Assertion,
+            Version::V1 => Format::OpenBadges1Assertion,
+            Version::V0_5 => Format::OpenBadges05Assertion,
+        };
+        let name = match (self, signed) {
             (Version::V2_0, false) => "Open Badges 2.0 assertion",
             (Version::V2_0, true) => "Open Badges 2.0 signed assertion",
             (Version::V1, false) => "Open Badges 1.x assertion",
             (Version::V1, true) => "Open Badges 1.x signed assertion",
             (Version::V0_5, _) => "Open Badges 0.5 assertion",
-        }
+        };
+        (format, name)
     }
 }
 
@@ -85,13 +99,13 @@ enum Method {
 
 /// The verification object: `verification`, or the OB 1.x alias `verify`.
 fn verification_object(value: &Value) -> Option<&Value> {
-    value.get("verification").or_else(|| value.get("verify"))
+    term(value, "verification")
 }
 
 /// The short name of a verification type: `HostedBadge`, `hosted`, `obi:HostedBadge` and
 /// `https://w3id.org/openbadges#HostedBadge` are all `hosted`.
 fn verification_kind(object: &Value) -> Option<String> {
-    let names: Vec<&str> = match object.get("type")? {
+    let names: Vec<&str> = match term(object, "type")? {
         Value::String(s) => vec![s.as_str()],
         Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
         _ => return None,
@@ -133,7 +147,7 @@ fn method(value: &Value, version: Version) -> Method {
 }
 
 fn str_of_value(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(str::to_owned)
+    term(value, key).and_then(Value::as_str).map(str::to_owned)
 }
 
 /// What one verification produced, before it becomes a report.
@@ -181,13 +195,7 @@ pub fn verify_hosted_reference(
         Ok(retrieved) => retrieved,
         Err(failure) => {
             let findings = unreachable_reference(url, &failure);
-            return finish(
-                path,
-                "Open Badges hosted assertion (baked URL)",
-                decode,
-                findings,
-                options,
-            );
+            return finish(path, BAKED_URL, decode, findings, options);
         }
     };
     match &retrieved.value {
@@ -213,13 +221,7 @@ pub fn verify_hosted_reference(
                         reason: format!("a signed token that cannot be read: {err}"),
                     };
                     let findings = unreachable_reference(url, &failure);
-                    finish(
-                        path,
-                        "Open Badges hosted assertion (baked URL)",
-                        decode,
-                        findings,
-                        options,
-                    )
+                    finish(path, BAKED_URL, decode, findings, options)
                 }
             }
         }
@@ -229,13 +231,7 @@ pub fn verify_hosted_reference(
                 reason: format!("JSON {} instead of an assertion", json_kind(other)),
             };
             let findings = unreachable_reference(url, &failure);
-            finish(
-                path,
-                "Open Badges hosted assertion (baked URL)",
-                decode,
-                findings,
-                options,
-            )
+            finish(path, BAKED_URL, decode, findings, options)
         }
     }
 }
@@ -276,7 +272,7 @@ fn unreachable_reference(url: &str, failure: &FetchFailure) -> Findings {
 
 fn finish(
     path: String,
-    format: &str,
+    format: (Format, &'static str),
     decode: Check,
     findings: Findings,
     options: &VerifyOptions,

@@ -1,10 +1,11 @@
 //! The `proof` check (embedded Data Integrity proofs or a JOSE envelope) and the
-//! `issuer.key-binding` check that ties the key that signed to the issuer named.
+//! `proof.jwt-claims` check. Which key signed is handed on to [`crate::binding`], which ties
+//! it to the issuer or holder.
 
-use credbridge_keys::VerificationMethod;
+use credbridge_keys::{KeyError, PublicKey, VerificationMethod};
 use credbridge_proofs::{
-    JoseVerifyOptions, JwtVerification, ProofOutcome, ProofPurpose, ProofResult,
-    verify_data_integrity, verify_jwt,
+    ClaimFinding, FailReason, JoseVerifyOptions, JwtVerification, KeySource, ProofOutcome,
+    ProofPurpose, ProofResult, verify_data_integrity, verify_jwt,
 };
 use serde_json::{Value, json};
 
@@ -18,6 +19,9 @@ pub struct ProofSummary {
     pub check: Check,
     /// The resolved verification method of a verified proof, if any.
     pub signer: Option<VerificationMethod>,
+    /// The key a verified JWT brought in its own `jwk` header (self-asserted), if that is
+    /// where the key came from.
+    pub embedded_key: Option<PublicKey>,
     /// Whether a verified proof used an RDFC suite, i.e. the document was already expanded
     /// to RDF in safe mode (so no term of it is silently dropped).
     pub expanded_in_safe_mode: bool,
@@ -67,7 +71,7 @@ fn proof_evidence(result: &ProofResult) -> Value {
 fn aggregate(results: &[ProofResult]) -> ProofSummary {
     let evidence: Vec<Value> = results.iter().map(proof_evidence).collect();
     let failed = results.iter().find_map(|r| match &r.outcome {
-        ProofOutcome::Failed(reason) => Some((r, reason.to_string())),
+        ProofOutcome::Failed(reason) => Some((r, reason)),
         _ => None,
     });
     let verified = results.iter().find(|r| r.outcome.is_verified());
@@ -79,7 +83,7 @@ fn aggregate(results: &[ProofResult]) -> ProofSummary {
             .unwrap_or_else(|| "proof".into());
         (
             Outcome::Failed(format!("proof {} ({suite}): {reason}", result.index)),
-            "the digital signature does not match: the credential was changed after it was issued, or it was not signed by the key it names".to_owned(),
+            failure_sentence(reason).to_owned(),
             None,
         )
     } else if let Some(result) = verified {
@@ -120,6 +124,7 @@ fn aggregate(results: &[ProofResult]) -> ProofSummary {
         check: Check::new("proof", Severity::Fatal, outcome, message)
             .with_evidence("proofs", evidence),
         signer,
+        embedded_key: None,
         expanded_in_safe_mode,
     }
 }
@@ -148,9 +153,53 @@ pub fn data_integrity(
                 "the proof section of the credential is malformed",
             ),
             signer: None,
+            embedded_key: None,
             expanded_in_safe_mode: false,
         },
     }
+}
+
+/// Whether any proof of `document` uses a JCS (RFC 8785) cryptosuite.
+fn has_jcs_proof(document: &Value) -> bool {
+    document.get("proof").is_some_and(|proofs| {
+        credbridge_model::json::one_or_many(proofs).any(|proof| {
+            proof
+                .get("cryptosuite")
+                .and_then(Value::as_str)
+                .is_some_and(|suite| suite.contains("-jcs-"))
+        })
+    })
+}
+
+/// The JCS suites canonicalize I-JSON, whose member names are unique (RFC 8785 §3.1, RFC 7493
+/// §2.3). A parsed document keeps only the last of two equal names, so a signature can cover
+/// one value while a reader is shown the other: a document with a JCS proof and a member named
+/// twice fails the proof, whatever its signature says. Only the original bytes can tell.
+pub fn refuse_duplicate_members_for_jcs(document: &Value, raw: &[u8], summary: &mut ProofSummary) {
+    if !has_jcs_proof(document) {
+        return;
+    }
+    let Ok(Some((object, name))) = credbridge_model::json::first_duplicate_member(raw) else {
+        return;
+    };
+    let at = if object.is_empty() {
+        "the document"
+    } else {
+        object.as_str()
+    };
+    summary.check = Check::new(
+        "proof",
+        Severity::Fatal,
+        Outcome::Failed(format!(
+            "{at} has the member {name:?} twice; the JCS cryptosuites require unique member names (RFC 8785 §3.1)"
+        )),
+        "the credential names the same property twice, so it is ambiguous which value was signed; it cannot be trusted",
+    )
+    .with_evidence("duplicate_member", name)
+    .with_evidence("object", object);
+    summary.signer = None;
+    summary.embedded_key = None;
+    summary.expanded_in_safe_mode = false;
 }
 
 /// Verifies a compact JWS credential or presentation. Claim mismatches between the JWT's
@@ -168,10 +217,24 @@ pub fn jose(compact: &str, options: &VerifyOptions) -> (ProofSummary, Option<Jwt
         Ok(verification) => {
             let mut summary = aggregate(std::slice::from_ref(&verification.proof));
             if let Some(source) = &verification.key_source {
-                summary.check.evidence.insert(
-                    "key_source".into(),
-                    json!(format!("{source:?}").to_lowercase()),
-                );
+                let name = match source {
+                    KeySource::Pinned => "pinned",
+                    KeySource::Resolved { .. } => "resolved",
+                    KeySource::EmbeddedJwkBound { .. } => "embedded-jwk-bound",
+                    _ => "other",
+                };
+                summary
+                    .check
+                    .evidence
+                    .insert("key_source".into(), json!(name));
+                // The proofs crate accepts a `jwk` header only when it is bound to the issuer;
+                // the key-binding check still re-derives that from the issuer's identifier.
+                if matches!(source, KeySource::EmbeddedJwkBound { .. }) && summary.check.outcome == Outcome::Passed {
+                    summary.embedded_key = verification
+                        .header
+                        .get("jwk")
+                        .and_then(|jwk| PublicKey::from_jwk(jwk).ok());
+                }
             }
             (summary, Some(verification))
         }
@@ -184,6 +247,7 @@ pub fn jose(compact: &str, options: &VerifyOptions) -> (ProofSummary, Option<Jwt
                     "the signed token (JWT) is malformed",
                 ),
                 signer: None,
+                embedded_key: None,
                 expanded_in_safe_mode: false,
             },
             None,
@@ -203,61 +267,94 @@ pub fn jwt_claims(verification: &JwtVerification) -> Check {
             "the token's claims agree with the credential inside it",
         );
     }
-    let findings: Vec<String> = verification
+    let words: Vec<String> = verification
         .claim_findings
         .iter()
-        .map(|f| format!("{f:?}"))
+        .map(claim_finding_words)
+        .collect();
+    let findings: Vec<Value> = verification
+        .claim_findings
+        .iter()
+        .map(claim_finding_json)
         .collect();
     Check::new(
         ID,
         Severity::Fatal,
-        Outcome::Failed(findings.join("; ")),
+        Outcome::Failed(words.join("; ")),
         "the token's claims (issuer, id, subject or dates) disagree with the credential inside it",
     )
     .with_evidence("findings", findings)
 }
 
-/// The DID (or URL without fragment) a verification method or controller belongs to.
-fn base_id(id: &str) -> &str {
-    id.split('#').next().unwrap_or(id)
+/// The plain sentence for a failed proof. "Changed after it was issued" is said only of a
+/// signature that does not match; every other failure has its own words.
+fn failure_sentence(reason: &FailReason) -> &'static str {
+    match reason {
+        FailReason::Signature(KeyError::SignatureMismatch { .. }) => {
+            "the digital signature does not match: the credential was changed after it was issued, or it was not signed by the key it names"
+        }
+        FailReason::Signature(_) => "the digital signature is malformed, so it proves nothing",
+        FailReason::TransformFailed { .. } => {
+            "the credential could not be put into the exact form its signature covers (it uses a term its vocabulary does not define, or a vocabulary that is missing), so the signature cannot be confirmed"
+        }
+        FailReason::PreviousProofMissing { .. } => {
+            "the credential's signatures form a chain, and a signature the chain builds on is missing"
+        }
+        FailReason::NotAuthorized { .. } => {
+            "the credential was signed with a key that its owner has not authorized for this purpose"
+        }
+        FailReason::CreatedInFuture { .. } => {
+            "the signature is dated after the time of verification, so it did not exist yet at that time"
+        }
+        FailReason::ProofExpired { .. } => "the signature itself has expired",
+        FailReason::PurposeMismatch { .. } => {
+            "the signature was made for another purpose (or another challenge or domain) than the one checked here"
+        }
+        FailReason::KeyTypeMismatch { .. } => {
+            "the signing key is of a type the signature scheme does not accept"
+        }
+        FailReason::VerificationMethod(_) => "the key the signature names is malformed",
+        FailReason::EnvelopedCredential { .. } => {
+            "a credential inside the presentation did not verify"
+        }
+        _ => "the signature section of the credential is malformed, so it proves nothing",
+    }
 }
 
-/// `issuer.key-binding`: the key that signed must belong to the issuer the credential names:
-/// the method's controller is the issuer, or the method is a fragment of the issuer's DID or
-/// URL (OB 3.0 §8.3 "Key provenance"; VC Data Integrity §4.5).
-pub fn key_binding(issuer: Option<&str>, signer: &VerificationMethod) -> Check {
-    const ID: &str = "issuer.key-binding";
-    let Some(issuer) = issuer else {
-        return Check::new(
-            ID,
-            Severity::Fatal,
-            Outcome::Failed("the credential names no issuer id".into()),
-            "the credential does not say who issued it, so the signing key cannot be tied to an issuer",
-        );
-    };
-    let bound = signer.controller == issuer
-        || base_id(&signer.controller) == base_id(issuer)
-        || base_id(&signer.id) == base_id(issuer);
-    let check = if bound {
-        Check::new(
-            ID,
-            Severity::Fatal,
-            Outcome::Passed,
-            "the signing key belongs to the issuer named in the credential",
-        )
-    } else {
-        Check::new(
-            ID,
-            Severity::Fatal,
-            Outcome::Failed(format!(
-                "signed by {} (controller {}), but the issuer is {issuer}",
-                signer.id, signer.controller
-            )),
-            "the credential was signed with a key that does not belong to the issuer it names",
-        )
-    };
-    check
-        .with_evidence("issuer", issuer)
-        .with_evidence("verification_method", signer.id.as_str())
-        .with_evidence("controller", signer.controller.as_str())
+/// A JWT claim finding in words (the structured form stays in the evidence).
+fn claim_finding_words(finding: &ClaimFinding) -> String {
+    match finding {
+        ClaimFinding::Mismatch {
+            claim,
+            property,
+            claim_value,
+            property_value,
+        } => format!(
+            "the token's {claim} is {claim_value} but the credential's {property} is {property_value}"
+        ),
+        ClaimFinding::Expired { exp } => format!(
+            "the token expired at {}",
+            credbridge_model::format_unix(*exp)
+        ),
+        ClaimFinding::NotYetValid { nbf } => format!(
+            "the token is not valid before {}",
+            credbridge_model::format_unix(*nbf)
+        ),
+        _ => "the token's claims disagree with the credential".to_owned(),
+    }
+}
+
+fn claim_finding_json(finding: &ClaimFinding) -> Value {
+    match finding {
+        ClaimFinding::Mismatch {
+            claim,
+            property,
+            claim_value,
+            property_value,
+        } => json!({"finding": "mismatch", "claim": claim, "property": property,
+                    "claim_value": claim_value, "property_value": property_value}),
+        ClaimFinding::Expired { exp } => json!({"finding": "expired", "exp": exp}),
+        ClaimFinding::NotYetValid { nbf } => json!({"finding": "not-yet-valid", "nbf": nbf}),
+        _ => json!({"finding": "other"}),
+    }
 }

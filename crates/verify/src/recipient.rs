@@ -12,9 +12,8 @@
 //! is compared whatever its `identityType`/`type` says: the caller knows "an email" or "a DID",
 //! and the hash either matches or not.
 
-use md5::Md5;
+use credbridge_model::identity::identity_hash;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::report::{Check, Outcome, Severity};
 
@@ -43,27 +42,6 @@ enum Comparison {
     NoMatch,
     /// The hash algorithm is not one OB defines, or the hash is malformed.
     Unreadable(String),
-}
-
-fn hex_lower(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len().saturating_mul(2));
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
-
-/// `<alg>$<hex>` of `identifier + salt`, for `alg` in {`sha256`, `md5`}; `None` for any other.
-fn identity_hash(alg: &str, identifier: &str, salt: &str) -> Option<String> {
-    let mut input = String::with_capacity(identifier.len().saturating_add(salt.len()));
-    input.push_str(identifier);
-    input.push_str(salt);
-    match alg.to_ascii_lowercase().as_str() {
-        "sha256" => Some(hex_lower(&Sha256::digest(input.as_bytes()))),
-        "md5" => Some(hex_lower(&Md5::digest(input.as_bytes()))),
-        _ => None,
-    }
 }
 
 /// The spellings of the known value worth trying: as given (trimmed), and lower-cased when it
@@ -221,8 +199,10 @@ pub fn check(value: &Value, known: &str) -> Check {
         return Check::new(
             ID,
             Severity::Fatal,
-            Outcome::NotApplicable,
-            "the credential does not name its recipient, so there is nothing to compare",
+            Outcome::CouldNotCheck(
+                "the credential names no recipient (no identifier, subject id or recipient)".into(),
+            ),
+            "the credential does not say who received it, so it cannot be confirmed that it was issued to the person given",
         );
     }
     let known_forms = candidates(known);
@@ -329,7 +309,11 @@ mod tests {
             Outcome::Failed(_)
         ));
         let anonymous = json!({"credentialSubject": {"type": "AchievementSubject"}});
-        assert_eq!(outcome(&anonymous, "a@example.com"), Outcome::NotApplicable);
+        // Asked "was it issued to a@example.com?", a credential naming nobody can't answer.
+        assert!(matches!(
+            outcome(&anonymous, "a@example.com"),
+            Outcome::CouldNotCheck(_)
+        ));
     }
 
     #[test]

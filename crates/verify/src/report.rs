@@ -5,7 +5,11 @@
 //! so it cannot disagree with them. The serialized form is versioned ([`REPORT_VERSION`]) and
 //! described by `docs/verification-report.schema.json`.
 
+use credbridge_model::Format;
 use serde::Serialize;
+
+use crate::VerifyOptions;
+use crate::identity::IssuerIdentity;
 
 /// The version tag written into every serialized report; bump on incompatible changes.
 pub const REPORT_VERSION: &str = "credbridge/verification-report/v1";
@@ -112,6 +116,24 @@ impl Verdict {
     }
 }
 
+/// What happened to an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Disposition {
+    /// It was read and its checks ran.
+    Verified,
+    /// It could not be read.
+    Unreadable,
+    /// It is not a credential (skipped, counted, not a failure).
+    Skipped,
+}
+
+impl Disposition {
+    fn is_verified(&self) -> bool {
+        *self == Disposition::Verified
+    }
+}
+
 /// The report for one credential or presentation, with reports for what it contains.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VerificationReport {
@@ -119,8 +141,11 @@ pub struct VerificationReport {
     pub report_version: &'static str,
     /// Where the item came from (file → zip entry → inner credential).
     pub item: String,
-    /// The detected format (e.g. `OpenBadges3`, `Clr2`, `VerifiableCredential`).
-    pub format: String,
+    /// The detected format's machine name (e.g. `OpenBadges3`, `Clr2`,
+    /// `VerifiableCredential`, `Unknown`), as `credbridge_model::Format` serializes it.
+    pub format: &'static str,
+    /// The format's name for people (e.g. `Open Badges 3.0 credential`).
+    pub format_name: &'static str,
     /// The credential's `id`, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
@@ -129,9 +154,21 @@ pub struct VerificationReport {
     pub issuer: Option<String>,
     /// The time the checks were made against (RFC 3339).
     pub checked_at: String,
-    /// Derived from `checks`; serialized for readers that want one word.
+    /// Who the issuer is as far as anything outside the credential confirms: the name as
+    /// claimed, and how it was confirmed or that it was not (credentials, not presentations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer_identity: Option<IssuerIdentity>,
+    /// What happened to the item: verified (the usual case, not serialized), unreadable, or
+    /// skipped because it is not a credential.
+    #[serde(skip_serializing_if = "Disposition::is_verified")]
+    pub disposition: Disposition,
+    /// Derived from `checks`; serialized for readers that want one word. An unreadable or
+    /// skipped item is `indeterminate`: nothing was verified, and `disposition` says why.
     pub verdict: Verdict,
-    /// Every check, in the order it ran.
+    /// Every check. When the verdict is not `valid`, the checks that decide it come first, the
+    /// most decisive first (a failed fatal check, then one that could not run, then warnings;
+    /// among failures: a bad signature, then the key binding, then status, then the rest); the
+    /// others follow in the order they ran.
     pub checks: Vec<Check>,
 }
 
@@ -139,23 +176,121 @@ impl VerificationReport {
     /// Builds a report and derives its verdict from the checks.
     pub fn new(
         item: String,
-        format: String,
+        format: (Format, &'static str),
         credential_id: Option<String>,
         issuer: Option<String>,
         checked_at: String,
-        checks: Vec<Check>,
+        mut checks: Vec<Check>,
     ) -> VerificationReport {
+        let verdict = Verdict::from_checks(&checks);
+        if verdict != Verdict::Valid {
+            // Stable, and for the dozen or so checks of a report an insertion sort in place.
+            checks.sort_by_key(decisiveness);
+        }
         VerificationReport {
             report_version: REPORT_VERSION,
             item,
-            format,
+            format: format.0.machine_name(),
+            format_name: format.1,
             credential_id,
             issuer,
             checked_at,
-            verdict: Verdict::from_checks(&checks),
+            issuer_identity: None,
+            disposition: Disposition::Verified,
+            verdict,
             checks,
         }
     }
+
+    /// The report for an item that could not be read (a damaged file, a limit exceeded):
+    /// its `decode` check could not run to a conclusion, and `reason` says why (the decoder's
+    /// error, which names the limit).
+    pub fn unreadable(item: String, reason: String, checked_at: i64) -> VerificationReport {
+        let decode = Check::new(
+            "decode",
+            Severity::Fatal,
+            Outcome::CouldNotCheck(reason),
+            "the file could not be read, so nothing in it was checked",
+        );
+        let mut report = VerificationReport::new(
+            item,
+            (Format::Unknown, "unreadable file"),
+            None,
+            None,
+            credbridge_model::format_unix(checked_at),
+            vec![decode],
+        );
+        report.disposition = Disposition::Unreadable;
+        report.verdict = Verdict::Indeterminate;
+        report
+    }
+
+    /// The report for a file that is not a credential (a DID document, a key, stray text):
+    /// counted and listed, neither invalid nor fatal.
+    pub fn skipped(item: String, what: &str, checked_at: i64) -> VerificationReport {
+        let decode = Check::new(
+            "decode",
+            Severity::Fatal,
+            Outcome::NotApplicable,
+            format!("skipped: not a credential ({what})"),
+        );
+        let mut report = VerificationReport::new(
+            item,
+            (Format::Unknown, "not a credential"),
+            None,
+            None,
+            credbridge_model::format_unix(checked_at),
+            vec![decode],
+        );
+        report.disposition = Disposition::Skipped;
+        report.verdict = Verdict::Indeterminate;
+        report
+    }
+
+    /// Adds the issuer-identity summary.
+    #[must_use]
+    pub fn with_issuer_identity(mut self, identity: Option<IssuerIdentity>) -> VerificationReport {
+        self.issuer_identity = identity;
+        self
+    }
+}
+
+/// How much a check decides the verdict: lower comes first in a report.
+fn decisiveness(check: &Check) -> u8 {
+    let within = || match check.id.as_str() {
+        "decode" => 0,
+        "proof" => 1,
+        "issuer.key-binding" | "holder.key-binding" => 2,
+        id if id.starts_with("status") => 3,
+        "proof.jwt-claims" => 4,
+        id if id.starts_with("validity") => 5,
+        _ => 6,
+    };
+    match (&check.outcome, check.severity) {
+        (Outcome::Failed(_), Severity::Fatal) => within(),
+        (Outcome::CouldNotCheck(_), Severity::Fatal) => 10 + within(),
+        (Outcome::Failed(_) | Outcome::CouldNotCheck(_), Severity::Advisory) => 20 + within(),
+        (Outcome::Passed | Outcome::NotApplicable, _) => 30,
+    }
+}
+
+/// A report for `path` made at the verification time of `options`.
+pub(crate) fn report(
+    path: String,
+    format: (Format, &'static str),
+    credential_id: Option<String>,
+    issuer: Option<String>,
+    options: &VerifyOptions,
+    checks: Vec<Check>,
+) -> VerificationReport {
+    VerificationReport::new(
+        path,
+        format,
+        credential_id,
+        issuer,
+        credbridge_model::format_unix(options.now),
+        checks,
+    )
 }
 
 #[cfg(test)]
@@ -190,6 +325,33 @@ mod tests {
         assert_eq!(
             Verdict::from_checks(&[failed, unknown, warn, passed]),
             Verdict::Invalid
+        );
+    }
+
+    #[test]
+    fn unreadable_and_skipped_items_are_reports() {
+        let unreadable = VerificationReport::unreadable("a.zip".into(), "too big".into(), 0);
+        let json = serde_json::to_value(&unreadable).unwrap();
+        assert_eq!(json["disposition"], "unreadable");
+        assert_eq!(json["verdict"], "indeterminate");
+        assert_eq!(json["checks"][0]["reason"], "too big");
+        let skipped = VerificationReport::skipped("did.json".into(), "a DID document", 0);
+        let json = serde_json::to_value(&skipped).unwrap();
+        assert_eq!(json["disposition"], "skipped");
+        assert_ne!(json["verdict"], "valid");
+        let verified = VerificationReport::new(
+            "x".into(),
+            (Format::VerifiableCredential, "verifiable credential"),
+            None,
+            None,
+            String::new(),
+            Vec::new(),
+        );
+        assert!(
+            serde_json::to_value(&verified)
+                .unwrap()
+                .get("disposition")
+                .is_none()
         );
     }
 

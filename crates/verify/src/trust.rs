@@ -82,6 +82,44 @@ impl Registry {
     }
 }
 
+/// The bundled registries: (name, JSON, whether it is trusted by default). Dated snapshots,
+/// see `registries/SOURCES.md`.
+const BUNDLED: [(&str, &str, bool); 3] = [
+    (
+        "DCC Member Registry (bundled snapshot 2026-06-02)",
+        include_str!("../registries/dcc-registry/registry.json"),
+        true,
+    ),
+    (
+        "DCC Community Registry (bundled snapshot 2026-06-24)",
+        include_str!("../registries/community-registry/registry.json"),
+        true,
+    ),
+    (
+        "DCC Sandbox Registry (test issuers; bundled snapshot 2026-04-23)",
+        include_str!("../registries/sandbox-registry/registry.json"),
+        false,
+    ),
+];
+
+/// How the trust sources know an issuer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing<'a> {
+    /// On the local deny list.
+    Denied,
+    /// On the local allow list.
+    Allowed,
+    /// Listed in a registry.
+    Registered {
+        /// The registry's name.
+        registry: &'a str,
+        /// The name the registry gives the issuer.
+        name: Option<&'a str>,
+    },
+    /// In no list or registry.
+    Unknown,
+}
+
 /// Which issuers the verifier trusts.
 #[derive(Debug, Clone, Default)]
 pub struct TrustPolicy {
@@ -94,6 +132,45 @@ pub struct TrustPolicy {
 }
 
 impl TrustPolicy {
+    /// The bundled DCC registries: the member and community registries, and the sandbox
+    /// registry (test issuers) only when `sandbox` is true.
+    pub fn bundled(sandbox: bool) -> Result<TrustPolicy, RegistryError> {
+        let mut registries = Vec::new();
+        for (name, text, default) in BUNDLED {
+            if !default && !sandbox {
+                continue;
+            }
+            let document: Value =
+                serde_json::from_str(text).map_err(|_| RegistryError::NotARegistry {
+                    name: name.to_owned(),
+                })?;
+            registries.push(Registry::from_dcc_json(name, &document)?);
+        }
+        Ok(TrustPolicy {
+            registries,
+            ..TrustPolicy::default()
+        })
+    }
+
+    /// How the configured lists and registries know `issuer`.
+    pub fn standing(&self, issuer: &str) -> Standing<'_> {
+        if self.deny.iter().any(|d| d == issuer) {
+            return Standing::Denied;
+        }
+        if self.allow.iter().any(|a| a == issuer) {
+            return Standing::Allowed;
+        }
+        for registry in &self.registries {
+            if let Some(name) = registry.lookup(issuer) {
+                return Standing::Registered {
+                    registry: &registry.name,
+                    name: name.as_deref(),
+                };
+            }
+        }
+        Standing::Unknown
+    }
+
     /// Whether any list or registry is configured.
     pub fn is_configured(&self) -> bool {
         !(self.allow.is_empty() && self.deny.is_empty() && self.registries.is_empty())

@@ -2,7 +2,7 @@
 //! (VCDM 1.1), JWT `nbf`/`exp`, OB 2.0 `expires`, against the verification time and the
 //! allowed clock skew.
 
-use credbridge_proofs::{format_datetime, parse_datetime};
+use credbridge_model::{Zone, format_unix as format_datetime, parse_xsd};
 use serde_json::Value;
 
 use crate::report::{Check, Outcome, Severity};
@@ -22,7 +22,11 @@ fn read<'a>(doc: &Value, field: &'a str) -> Option<Found<'a>> {
     };
     Some(Found {
         field,
-        unix: parse_datetime(&text),
+        // The one grammar, as the data-model check reads the same field.
+        unix: parse_xsd(&text, Zone::Optional)
+            .ok()
+            .flatten()
+            .map(|t| t.unix_seconds),
         text,
     })
 }

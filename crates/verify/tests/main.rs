@@ -7,6 +7,8 @@
     missing_docs
 )]
 
+#[path = "main/binding.rs"]
+mod binding;
 #[path = "main/common.rs"]
 mod common;
 #[path = "main/data_model.rs"]
@@ -15,7 +17,15 @@ mod data_model;
 mod endorsements;
 #[path = "main/examples.rs"]
 mod examples;
+#[path = "main/identity.rs"]
+mod identity;
 #[path = "main/ob2.rs"]
 mod ob2;
+#[path = "main/presentations.rs"]
+mod presentations;
+#[path = "main/report_schema.rs"]
+mod report_schema;
 #[path = "main/status.rs"]
 mod status;
+#[path = "main/verdicts.rs"]
+mod verdicts;

@@ -1,7 +1,7 @@
 //! Schema verdicts and VCDM versions against `expectations.json` (`json_schema_check_here`:
 //! the reference run of Python `jsonschema`, Draft 2019-09, over the same bundled schemas).
 
-use credbridge_model::{VcdmVersion, Verdict, schema_findings};
+use credbridge_model::{SchemaVerdict as Verdict, VcdmVersion, schema_findings};
 
 use crate::fixtures::{examples_dir, expectations, extract};
 

@@ -46,115 +46,14 @@ pub(super) fn is_url(s: &str) -> bool {
     true
 }
 
-/// Whether a date-time must carry a time zone offset.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Zone {
-    /// `xsd:dateTimeStamp` (VCDM 2.0 §4.9 `validFrom` / `validUntil`): the offset is required.
-    Required,
-    /// `xsd:dateTime` (VCDM 1.1 §4.6 `issuanceDate`, §4.8 `expirationDate`): optional.
-    Optional,
-}
+pub(super) use credbridge_model::DateTimeDefect;
+pub(super) use credbridge_model::Zone;
 
-/// Why a string is not an acceptable date-time.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum DateTimeDefect {
-    /// Not `YYYY-MM-DDThh:mm:ss[.s+][Z|±hh:mm]` at all.
-    NotDateTime,
-    /// The right shape without the time zone offset that `xsd:dateTimeStamp` requires.
-    MissingZone,
-    /// The right shape, but a day the month does not have (e.g. `2023-02-30`).
-    NoSuchDay,
-}
-
-/// Checks the XML Schema 1.1 Part 2 lexical form of a `dateTime` / `dateTimeStamp` (VCDM 2.0
-/// §5.8 reproduces the grammar) and returns its instant in Unix seconds when it has one we can
-/// compute (4-digit years, not `24:00:00`; a missing offset reads as UTC, VCDM 2.0 §5.8), or
-/// `None` for the rare valid forms outside that range.
+/// Checks the XML Schema 1.1 Part 2 lexical form of a `dateTime` / `dateTimeStamp` and returns
+/// its instant in Unix seconds when it has one we can compute: the one grammar,
+/// [`credbridge_model::parse_xsd`], which the validity check reads dates with too.
 pub(super) fn date_time(s: &str, zone: Zone) -> Result<Option<i64>, DateTimeDefect> {
-    use DateTimeDefect::{MissingZone, NoSuchDay, NotDateTime};
-    let b = s.as_bytes();
-    let mut pos = usize::from(b.first() == Some(&b'-'));
-    let year_start = pos;
-    while b.get(pos).is_some_and(u8::is_ascii_digit) {
-        pos += 1;
-    }
-    let year_digits = pos - year_start;
-    // `-?([1-9][0-9]{3,}|0[0-9]{3})`: at least four digits, no leading zero beyond four.
-    if year_digits < 4 || (year_digits > 4 && b.get(year_start) == Some(&b'0')) {
-        return Err(NotDateTime);
-    }
-    let field = |at: usize, sep: u8| -> Option<u32> {
-        if b.get(at) != Some(&sep) {
-            return None;
-        }
-        two_digits(b, at + 1)
-    };
-    let month = field(pos, b'-').ok_or(NotDateTime)?;
-    let day = field(pos + 3, b'-').ok_or(NotDateTime)?;
-    let hour = field(pos + 6, b'T').ok_or(NotDateTime)?;
-    let minute = field(pos + 9, b':').ok_or(NotDateTime)?;
-    let second = field(pos + 12, b':').ok_or(NotDateTime)?;
-    pos += 15;
-    let mut fraction_is_zero = true;
-    if b.get(pos) == Some(&b'.') {
-        pos += 1;
-        let start = pos;
-        while let Some(d) = b.get(pos).filter(|d| d.is_ascii_digit()) {
-            fraction_is_zero &= *d == b'0';
-            pos += 1;
-        }
-        if pos == start {
-            return Err(NotDateTime);
-        }
-    }
-    let end_of_day = hour == 24 && minute == 0 && second == 0 && fraction_is_zero;
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || (hour > 23 && !end_of_day)
-        || minute > 59
-        || second > 59
-    {
-        return Err(NotDateTime);
-    }
-    match b.get(pos) {
-        None if zone == Zone::Required => return Err(MissingZone),
-        None => {}
-        Some(b'Z') if pos + 1 == b.len() => {}
-        Some(b'+' | b'-') if pos + 6 == b.len() => {
-            let (h, m) = (two_digits(b, pos + 1), two_digits(b, pos + 4));
-            let valid = b.get(pos + 3) == Some(&b':')
-                && matches!((h, m), (Some(0..=13), Some(0..=59)) | (Some(14), Some(0)));
-            if !valid {
-                return Err(NotDateTime);
-            }
-        }
-        Some(_) => return Err(NotDateTime),
-    }
-    let year_text = s.get(year_start..year_start + year_digits).unwrap_or("");
-    let year: i64 = year_text.parse().unwrap_or(i64::MAX);
-    if day > days_in_month(year, month) {
-        return Err(NoSuchDay);
-    }
-    if year_start != 0 || year_digits != 4 || hour == 24 {
-        return Ok(None);
-    }
-    Ok(credbridge_proofs::parse_datetime(s))
-}
-
-fn two_digits(b: &[u8], at: usize) -> Option<u32> {
-    let hi = b.get(at).filter(|d| d.is_ascii_digit())?;
-    let lo = b.get(at + 1).filter(|d| d.is_ascii_digit())?;
-    Some(u32::from(hi - b'0') * 10 + u32::from(lo - b'0'))
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    credbridge_model::parse_xsd(s, zone).map(|t| t.map(|t| t.unix_seconds))
 }
 
 /// Whether `s` has the shape of a BCP 47 language tag (RFC 5646 §2.1, simplified to what a
@@ -214,7 +113,8 @@ mod tests {
         );
         assert_eq!(stamp("12023-02-26T01:02:58Z"), Ok(None));
         assert_eq!(stamp("-0044-03-15T12:00:00Z"), Ok(None));
-        assert_eq!(stamp("2023-02-26T24:00:00Z"), Ok(None));
+        // End of day: the one grammar gives the next midnight (validity reads it the same way).
+        assert_eq!(stamp("2023-02-26T24:00:00Z"), Ok(Some(1_677_456_000)));
         assert_eq!(
             stamp("2023-02-26T01:02:58+14:00").map(|t| t.is_some()),
             Ok(true)

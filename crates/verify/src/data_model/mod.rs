@@ -8,7 +8,7 @@
 //! **Not here:** what a JSON-LD processor decides (undefined terms, relative or unmapped type
 //! IRIs, redefined protected terms, unloadable contexts) is the separate `json-ld` check; the
 //! proof, validity window against the clock, status and holder binding are their own checks
-//! (`crate::presentation::holder_checks` for the holder).
+//! (`crate::holder::holder_checks` for the holder).
 //!
 //! Design: the rules walk the borrowed JSON once and allocate nothing unless they find a
 //! violation: JSON pointers are a chain of stack frames ([`Pointer`]) rendered only when a
@@ -335,73 +335,8 @@ impl Findings {
     }
 }
 
-/// A JSON pointer (RFC 6901) kept as a chain of borrowed frames on the stack; rendered to text
-/// only when a violation is recorded.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Pointer<'a> {
-    parent: Option<&'a Pointer<'a>>,
-    segment: Segment<'a>,
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Segment<'a> {
-    Root,
-    Key(&'a str),
-    Index(usize),
-}
-
-impl<'a> Pointer<'a> {
-    /// The whole document.
-    pub(crate) const ROOT: Pointer<'static> = Pointer {
-        parent: None,
-        segment: Segment::Root,
-    };
-
-    /// The member `key` of the object at `self`.
-    pub(crate) fn key(&'a self, key: &'a str) -> Pointer<'a> {
-        Pointer {
-            parent: Some(self),
-            segment: Segment::Key(key),
-        }
-    }
-
-    /// The item `index` of the array at `self`.
-    pub(crate) fn index(&'a self, index: usize) -> Pointer<'a> {
-        Pointer {
-            parent: Some(self),
-            segment: Segment::Index(index),
-        }
-    }
-
-    fn write_to(&self, out: &mut String) {
-        if let Some(parent) = self.parent {
-            parent.write_to(out);
-        }
-        match self.segment {
-            Segment::Root => {}
-            Segment::Key(key) => {
-                out.push('/');
-                for c in key.chars() {
-                    match c {
-                        '~' => out.push_str("~0"),
-                        '/' => out.push_str("~1"),
-                        c => out.push(c),
-                    }
-                }
-            }
-            Segment::Index(i) => {
-                let _ = write!(out, "/{i}");
-            }
-        }
-    }
-
-    /// The pointer as text (`""` for the root, as RFC 6901 has it).
-    pub(crate) fn render(&self) -> String {
-        let mut out = String::new();
-        self.write_to(&mut out);
-        out
-    }
-}
+/// JSON pointers: the one escaper, in `model`.
+pub(crate) use credbridge_model::json::Pointer;
 
 /// A JSON value as a violation names it: strings quoted and cut at 80 characters, containers
 /// by kind and size.

@@ -2,7 +2,7 @@
 //! `issued_on`) must not be in the future and `expires` must not be past — nor before the
 //! issue date (OB 2.0 §Assertion `expires`; §Verification "the Assertion has not expired").
 
-use credbridge_proofs::{format_datetime, parse_datetime};
+use credbridge_model::{Timestamp, format_unix as format_datetime};
 use serde_json::Value;
 
 use super::Version;
@@ -21,22 +21,11 @@ pub(super) fn parse(value: &Value) -> Option<i64> {
 }
 
 fn parse_text(text: &str) -> Option<i64> {
-    if let Some(unix) = parse_datetime(text) {
-        return Some(unix);
-    }
     if !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse().ok();
     }
-    // `YYYY-MM-DD` (OB 0.5).
-    if text.len() == 10 {
-        return parse_datetime(&format!("{text}T00:00:00Z"));
-    }
-    // `YYYY-MM-DDTHH:MM` + zone: the seconds are optional in OB 2.0 §DateTime.
-    if text.get(13..14) == Some(":") && text.get(16..17) != Some(":") {
-        let (head, zone) = (text.get(..16)?, text.get(16..)?);
-        return parse_datetime(&format!("{head}:00{zone}"));
-    }
-    None
+    // The one grammar's tolerant reading: date-only (OB 0.5), optional seconds (OB 2.0).
+    Timestamp::parse(text).map(|t| t.unix_seconds)
 }
 
 fn issued_field(version: Version) -> &'static str {

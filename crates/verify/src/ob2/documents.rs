@@ -4,6 +4,7 @@
 //! linked and available").
 
 use credbridge_keys::{Purpose, SourceError};
+use super::terms::term;
 use serde_json::{Value, json};
 
 use super::{CHECK_DOCUMENT_IDS, CHECK_DOCUMENTS, Version};
@@ -106,7 +107,7 @@ pub(super) struct Node {
 impl Node {
     /// The document's `id`.
     pub(super) fn id(&self) -> Option<&str> {
-        self.value.get("id").and_then(Value::as_str)
+        term(&self.value, "id").and_then(Value::as_str)
     }
 
     fn describe(&self) -> Value {
@@ -155,7 +156,7 @@ fn type_names(value: &Value) -> Vec<String> {
             .unwrap_or(name)
             .to_owned()
     };
-    match value.get("type") {
+    match term(value, "type") {
         Some(Value::String(s)) => vec![short(s)],
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(short).collect(),
         _ => Vec::new(),
@@ -230,7 +231,9 @@ pub(super) fn resolve(assertion: &Value, version: Version, options: &VerifyOptio
             let link = found.value.get("issuer");
             let issuer_ref = match link {
                 Some(Value::String(s)) => Some(s.clone()),
-                Some(object) => object.get("id").and_then(Value::as_str).map(str::to_owned),
+                Some(object) => term(object, "id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 None => None,
             };
             let mut issuer = node(options, link, "issuer profile", &mut id_notes);

@@ -2,6 +2,7 @@
 //! of truth for the assertion, and the assertion's address must be one the issuer vouches for.
 
 use credbridge_keys::Purpose;
+use super::terms::term;
 use serde_json::Value;
 
 use super::documents::{self, FetchFailure, Graph, Retrieved};
@@ -192,7 +193,7 @@ pub(super) fn fetch_and_compare(
 fn link_id(value: &Value) -> Option<&str> {
     match value {
         Value::String(s) => Some(s),
-        other => other.get("id").and_then(Value::as_str),
+        other => term(other, "id").and_then(Value::as_str),
     }
 }
 
@@ -299,7 +300,7 @@ pub(super) fn scope(url: Option<&str>, graph: &Graph, version: Version) -> Check
             .with_evidence("hosted_url", url);
         }
     };
-    let policy = issuer.value.get("verification").filter(|p| p.is_object());
+    let policy = term(&issuer.value, "verification").filter(|p| p.is_object());
     let starts_with = strings(policy.and_then(|p| p.get("startsWith")));
     if !starts_with.is_empty()
         && !starts_with

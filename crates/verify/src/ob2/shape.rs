@@ -1,6 +1,7 @@
 //! `data-model` for Open Badges assertions: the required properties of OB 2.0 §Assertion and
 //! §IdentityObject (and their OB 1.x / 0.5 counterparts), with a JSON pointer per violation.
 
+use super::terms::term;
 use serde_json::Value;
 
 use super::Version;
@@ -29,7 +30,7 @@ fn has_ob2_context(value: &Value) -> bool {
 
 fn has_type(value: &Value, wanted: &str) -> bool {
     let matches = |name: &str| name.rsplit(['#', ':', '/']).next() == Some(wanted);
-    match value.get("type") {
+    match term(value, "type") {
         Some(Value::String(s)) => matches(s),
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).any(matches),
         _ => false,
@@ -61,7 +62,7 @@ fn recipient_problems(recipient: Option<&Value>, problems: &mut Vec<String>) {
         problems.push("/recipient: must be an IdentityObject {type, identity, hashed}".into());
         return;
     }
-    if recipient.get("type").and_then(Value::as_str).is_none() {
+    if term(recipient, "type").and_then(Value::as_str).is_none() {
         problems.push("/recipient/type: is required (e.g. email)".into());
     }
     let identity = recipient.get("identity").and_then(Value::as_str);
@@ -94,7 +95,7 @@ fn badge_problems(badge: Option<&Value>, problems: &mut Vec<String>) {
 fn is_data_uri(value: &Value) -> bool {
     let id = match value {
         Value::String(s) => Some(s.as_str()),
-        other => other.get("id").and_then(Value::as_str),
+        other => term(other, "id").and_then(Value::as_str),
     };
     id.is_some_and(|s| s.trim_start().to_ascii_lowercase().starts_with("data:"))
 }
@@ -118,8 +119,8 @@ fn v2_problems(value: &Value, problems: &mut Vec<String>) {
     }
     recipient_problems(value.get("recipient"), problems);
     badge_problems(value.get("badge"), problems);
-    match value.get("verification") {
-        Some(v) if v.get("type").is_some() => {}
+    match term(value, "verification") {
+        Some(v) if term(v, "type").is_some() => {}
         Some(_) => problems.push("/verification/type: is required (hosted or signed)".into()),
         None => problems.push("/verification: is required".into()),
     }
@@ -137,13 +138,13 @@ fn v2_problems(value: &Value, problems: &mut Vec<String>) {
 }
 
 fn v1_problems(value: &Value, problems: &mut Vec<String>) {
-    if value.get("uid").is_none() && value.get("id").is_none() {
+    if value.get("uid").is_none() && term(value, "id").is_none() {
         problems.push("/uid: is required in Open Badges 1.x".into());
     }
     recipient_problems(value.get("recipient"), problems);
     badge_problems(value.get("badge"), problems);
-    match value.get("verify").or_else(|| value.get("verification")) {
-        Some(v) if v.get("type").is_some() => {
+    match term(value, "verification") {
+        Some(v) if term(v, "type").is_some() => {
             if v.get("url").is_none() && v.get("creator").is_none() {
                 problems.push("/verify/url: is required (the assertion or key URL)".into());
             }

@@ -2,6 +2,7 @@
 //! key, the key's tie to the issuer, and the issuer's revocation list.
 
 use credbridge_keys::Purpose;
+use super::terms::term;
 use credbridge_keys::{Algorithm, KeyError, VerificationMethod, parse_verification_method};
 use credbridge_proofs::jose::decode_compact_jws;
 use serde_json::{Value, json};
@@ -86,7 +87,7 @@ fn obtain_key(
     }
     let retrieved = documents::fetch(options, id, Purpose::ControllerDocument)
         .map_err(|e| format!("the key could not be fetched: {e}"))?;
-    if let Some(found) = retrieved.value.get("id").and_then(Value::as_str)
+    if let Some(found) = term(&retrieved.value, "id").and_then(Value::as_str)
         && found != id
         && found != retrieved.origin
     {
@@ -279,7 +280,7 @@ fn names(entry: &Value, id: Option<&str>, uid: Option<&str>) -> bool {
     match entry {
         Value::String(s) => Some(s.as_str()) == id,
         Value::Object(_) => {
-            let by_id = id.is_some() && entry.get("id").and_then(Value::as_str) == id;
+            let by_id = id.is_some() && term(entry, "id").and_then(Value::as_str) == id;
             let by_uid = uid.is_some() && entry.get("uid").and_then(Value::as_str) == uid;
             let revoked = entry.get("revoked").and_then(Value::as_bool) != Some(false);
             (by_id || by_uid) && revoked
@@ -341,15 +342,14 @@ pub(super) fn revocation(
             }
         },
         Some(embedded) => (
-            embedded
-                .get("id")
+            term(embedded, "id")
                 .and_then(Value::as_str)
                 .unwrap_or("(embedded)")
                 .to_owned(),
             embedded.clone(),
         ),
     };
-    let id = assertion.get("id").and_then(Value::as_str);
+    let id = term(assertion, "id").and_then(Value::as_str);
     let uid = uid_of(assertion);
     let found: Option<Value> = match list.get("revokedAssertions") {
         Some(Value::Array(entries)) => entries

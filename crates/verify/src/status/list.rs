@@ -10,6 +10,7 @@ use credbridge_proofs::AssertionMethodPurpose;
 use serde_json::{Map, Value, json};
 
 use super::bitstring::{Bitstring, ListKind, SPEC_MINIMUM_ENTRIES, decode_bitstring};
+use crate::binding::{Party, Signer};
 use crate::report::Outcome;
 use crate::{VerifyOptions, proof, validity};
 
@@ -66,7 +67,7 @@ fn rfc3339(time: SystemTime) -> String {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    credbridge_proofs::format_datetime(seconds)
+    credbridge_model::format_unix(seconds)
 }
 
 fn from_snapshot(snapshot: &Snapshot) -> Option<ListDocument> {
@@ -227,13 +228,23 @@ fn validate_into(
         }
         Outcome::NotApplicable => return Err("the status list is not signed".to_owned()),
     }
-    if let Some(signer) = &summary.signer {
-        let binding = proof::key_binding(issuer, signer);
-        if let Outcome::Failed(reason) | Outcome::CouldNotCheck(reason) = &binding.outcome {
-            return Err(format!(
-                "the status list was not signed by its issuer: {reason}"
-            ));
-        }
+    // Like every verified signature, the list's ends in the binding check, whatever the signer.
+    let signer = match (&summary.signer, &summary.embedded_key) {
+        (Some(method), _) => Signer::Method(method),
+        (None, Some(key)) => Signer::Embedded(key),
+        (None, None) => Signer::Unknown,
+    };
+    let binding = crate::binding::check(
+        Party::Issuer,
+        issuer,
+        signer,
+        true,
+        options.resolver.as_ref(),
+    );
+    if let Outcome::Failed(reason) | Outcome::CouldNotCheck(reason) = &binding.outcome {
+        return Err(format!(
+            "the status list was not signed by its issuer: {reason}"
+        ));
     }
     for check in validity::checks(
         &credential,

@@ -17,7 +17,8 @@
 //! that could not be checked makes it could-not-check; otherwise it passes. Each list URL is
 //! fetched, verified and decoded once per credential.
 
-mod bitstring;
+/// The bitstring codec lives in `model` (issuing needs its encoder).
+use credbridge_model::status_list as bitstring;
 mod entry;
 mod list;
 mod revocation_list_1edtech;

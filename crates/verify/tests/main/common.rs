@@ -41,3 +41,22 @@ pub fn verify_document(document: &Value, name: &str, now: i64) -> VerificationRe
         .unwrap();
     verify_item(&item, &offline_options(now))
 }
+
+/// Verifies `bytes` as the file `name` would be, offline at `now`: one report per item
+/// (a presentation's members and a credential's `endorsementJwt` entries are items too).
+pub fn verify_bytes(bytes: &[u8], name: &str, now: i64) -> Vec<VerificationReport> {
+    let options = offline_options(now);
+    decode_bytes(bytes, name, &Limits::default())
+        .map(|item| verify_item(&item.unwrap(), &options))
+        .collect()
+}
+
+/// The outcome of the check `id` in `report`.
+pub fn outcome<'a>(report: &'a VerificationReport, id: &str) -> &'a credbridge_verify::Outcome {
+    &report
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id} check in {report:#?}"))
+        .outcome
+}

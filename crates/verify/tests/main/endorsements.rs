@@ -173,3 +173,38 @@ fn pointers_escape_tilde_and_slash() {
         "/credentialSubject/https:~1~1example.org~1a~0b~1c/endorsement"
     );
 }
+
+#[test]
+fn more_endorsements_than_the_limit_are_reported_as_truncated() {
+    let issuer_key = SecretKey::from_raw_bytes(KeyType::Ed25519, &[6; 32]).unwrap();
+    let issuer = DidKey::from_public_key(&issuer_key.public_key());
+    let guild_key = SecretKey::from_raw_bytes(KeyType::Ed25519, &[7; 32]).unwrap();
+    let guild = DidKey::from_public_key(&guild_key.public_key());
+    let one = endorsement(&guild_key, &guild, "urn:example:e4", "Good.");
+    let many = credbridge_verify::MAX_ENDORSEMENTS + 1;
+    let credential = sign(
+        &json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": issuer.did,
+            "validFrom": "2026-06-12T00:00:00Z",
+            "credentialSubject": {"id": "did:example:learner", "endorsement": vec![one; many]}
+        }),
+        &issuer_key,
+        &issuer,
+    );
+    let report = verify_document(&credential, "many.json", NOW);
+    let check = report
+        .checks
+        .iter()
+        .find(|c| c.id == "endorsements")
+        .unwrap();
+    assert!(
+        matches!(check.outcome, Outcome::CouldNotCheck(_)),
+        "{check:#?}"
+    );
+    assert_eq!(check.evidence["truncated"], json!(true));
+    assert_eq!(check.evidence["found"], json!(many));
+    assert!(check.message.contains("not checked"), "{}", check.message);
+    assert_eq!(check.severity, Severity::Advisory);
+}

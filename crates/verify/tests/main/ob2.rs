@@ -193,9 +193,9 @@ fn validator_fixtures_match_their_sources() {
         assert_eq!(reports.len(), 1, "{name}");
         let report = &reports[0];
         assert!(
-            report.format.starts_with("Open Badges"),
+            report.format_name.starts_with("Open Badges"),
             "{name} did not reach OB 2.0 verification: {}",
-            report.format
+            report.format_name
         );
         let ok = meets(report.verdict, *want);
         println!(
@@ -266,7 +266,8 @@ fn signed_fixtures_verify_with_their_keys() {
     let options = with_documents(fixture_documents(&[]));
     let report = &verify_file(&ob20().join("simple.jwt"), &options)[0];
     assert_eq!(report.verdict, Verdict::Valid, "{}", summary(report));
-    assert_eq!(report.format, "Open Badges 2.0 signed assertion");
+    assert_eq!(report.format_name, "Open Badges 2.0 signed assertion");
+    assert_eq!(report.format, "OpenBadges2Assertion", "the machine name");
     assert_eq!(outcome(report, "proof"), &Outcome::Passed);
     assert_eq!(outcome(report, "issuer.key-binding"), &Outcome::Passed);
     assert_eq!(
@@ -787,7 +788,7 @@ fn baked_url_over_loopback() {
     );
     let report = verify_bytes(svg.as_bytes(), "badge.svg", &loopback());
     assert_eq!(report.verdict, Verdict::Valid, "{}", summary(&report));
-    assert_eq!(report.format, "Open Badges 2.0 assertion");
+    assert_eq!(report.format_name, "Open Badges 2.0 assertion");
 
     let report = verify_bytes(svg.as_bytes(), "badge.svg", &offline_options(NOW));
     assert_eq!(report.verdict, Verdict::Indeterminate);
@@ -839,7 +840,7 @@ fn ob1_hosted_and_ob05_through_the_same_rules() {
         "issuedOn": 1_483_228_799
     });
     let report = verify_json(&v1, &options);
-    assert_eq!(report.format, "Open Badges 1.x assertion");
+    assert_eq!(report.format_name, "Open Badges 1.x assertion");
     assert_eq!(report.verdict, Verdict::Valid, "{}", summary(&report));
     assert_eq!(outcome(&report, "recipient"), &Outcome::Passed);
     v1["uid"] = json!("forged");
@@ -856,7 +857,7 @@ fn ob1_hosted_and_ob05_through_the_same_rules() {
         .get_json(&v05_url, credbridge_fetch::Purpose::Ob2Assertion)
         .unwrap();
     let report = verify_json(&v05, &options);
-    assert_eq!(report.format, "Open Badges 0.5 assertion");
+    assert_eq!(report.format_name, "Open Badges 0.5 assertion");
     assert_eq!(
         report.verdict,
         Verdict::Indeterminate,
@@ -871,7 +872,7 @@ fn ob1_hosted_and_ob05_through_the_same_rules() {
          <openbadges:assertion verify=\"{v05_url}\"></openbadges:assertion></svg>"
     );
     let report = verify_bytes(svg.as_bytes(), "old.svg", &options);
-    assert_eq!(report.format, "Open Badges 0.5 assertion");
+    assert_eq!(report.format_name, "Open Badges 0.5 assertion");
     assert_eq!(report.verdict, Verdict::Valid, "{}", summary(&report));
     assert_eq!(outcome(&report, "issuer.hosted-scope"), &Outcome::Passed);
 }
@@ -1065,11 +1066,33 @@ mod robustness {
             {
                 for item in items {
                     let report = verify_item(&item, &options);
-                    if report.format.starts_with("Open Badges") {
+                    if report.format_name.starts_with("Open Badges") {
                         prop_assert_ne!(report.verdict, Verdict::Valid);
                     }
                 }
             }
         }
     }
+}
+
+/// The OB 2.0 context defines `verify` as an alias of `verification`: an assertion that uses
+/// the alias verifies exactly as one that uses the term.
+#[test]
+fn the_contexts_verify_alias_reads_as_verification() {
+    let original: Value =
+        serde_json::from_slice(&std::fs::read(ob20().join("basic-assertion.json")).unwrap())
+            .unwrap();
+    let mut aliased = original.clone();
+    let object = aliased.as_object_mut().unwrap();
+    let verification = object.remove("verification").unwrap();
+    object.insert("verify".into(), verification);
+    let dir = std::env::temp_dir().join(format!("credbridge-ob2-alias-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("aliased.json");
+    std::fs::write(&path, serde_json::to_vec(&aliased).unwrap()).unwrap();
+    let options = with_documents(fixture_documents(&[(BETH, path.clone())]));
+    let report = &verify_file(&path, &options)[0];
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(report.verdict, Verdict::Valid, "{}", summary(report));
+    assert_eq!(outcome(report, "data-model"), &Outcome::Passed);
 }

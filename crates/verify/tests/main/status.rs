@@ -100,13 +100,12 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
-/// A 16 KiB (131,072-entry) MSB-first list with `set` indexes set, as `u` + base64url(GZIP).
+/// A 16 KiB (131,072-entry) MSB-first list with `set` indexes set, as `u` + base64url(GZIP):
+/// the one encoder, `model::status_list`.
 fn encoded_list(set: &[usize]) -> String {
-    let mut bytes = vec![0u8; 16 * 1024];
-    for &i in set {
-        bytes[i / 8] |= 0x80 >> (i % 8);
-    }
-    format!("u{}", URL_SAFE_NO_PAD.encode(gzip(&bytes)))
+    use credbridge_model::status_list::{ListKind, SPEC_MINIMUM_ENTRIES, encode_bitstring};
+    let set: Vec<(u64, u64)> = set.iter().map(|&i| (i as u64, 1)).collect();
+    encode_bitstring(ListKind::BitstringStatusList, 1, SPEC_MINIMUM_ENTRIES, &set).unwrap()
 }
 
 /// An issuer with a did:key that signs status lists (eddsa-jcs-2022 or VC-JWT).

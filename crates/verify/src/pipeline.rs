@@ -1,7 +1,9 @@
-//! From a decoded item to a report: picks the checks that apply to what the item is
+//! The verification pipeline, from a decoded item to a report: picks the checks that apply to what the item is
 //! (credential, presentation, JWT, OB 2.0 assertion, hosted reference) and runs them in the
 //! order a verifier reasons: can we read it, is it well-formed, is it signed and by whom, is
 //! it in force, does its issuer stand behind it.
+
+use std::borrow::Cow;
 
 use credbridge_formats::{Item, Payload};
 use credbridge_model::{Classification, Format};
@@ -10,13 +12,16 @@ use credbridge_proofs::{
 };
 use serde_json::{Value, json};
 
-use crate::report::{Check, Outcome, Severity, VerificationReport};
-use crate::{
-    VerifyOptions, clr, data_model, endorsement, ob2, presentation, proof, status, validity,
-};
+use crate::binding::{self, Party, Signer};
+use crate::identity::{self, IssuerIdentity};
+use crate::report::{Check, Outcome, Severity, VerificationReport, report};
+use crate::{VerifyOptions, clr, data_model, endorsement, holder, ob2, proof, status, validity};
 
 /// Embedded endorsements are credentials inside credentials; this bounds the recursion.
 pub const MAX_ENDORSEMENT_DEPTH: usize = 2;
+
+/// What an item that could not be told apart is.
+const UNKNOWN: (Format, &str) = (Format::Unknown, "unknown document");
 
 /// Verifies one decoded item.
 pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
@@ -31,7 +36,9 @@ pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
     .with_evidence("containers", containers);
 
     match &item.payload {
-        Payload::Json { value, .. } => verify_value(path, value, None, decode, options, 0),
+        Payload::Json { value, raw } => {
+            verify_document(path, value, Some(raw), None, decode, options, 0)
+        }
         Payload::Jws {
             compact,
             credential,
@@ -52,7 +59,7 @@ pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
                         "this signed token does not contain a credential",
                     ),
                 ];
-                return report(path, "Unknown", None, None, options, checks);
+                return report(path, UNKNOWN, None, None, options, checks);
             };
             let jwt = JwtEnvelope { compact, claims };
             verify_value(path, credential, Some(jwt), decode, options, 0)
@@ -65,7 +72,7 @@ pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
                 Outcome::Failed("payload kind not understood by this version".into()),
                 "credbridge cannot read this kind of content yet",
             )];
-            report(path, "Unknown", None, None, options, checks)
+            report(path, UNKNOWN, None, None, options, checks)
         }
     }
 }
@@ -81,35 +88,29 @@ pub struct JwtEnvelope<'a> {
 
 /// The issuer id of a credential: `issuer` as a string or `issuer.id`.
 pub fn issuer_id(doc: &Value) -> Option<&str> {
-    match doc.get("issuer")? {
-        Value::String(s) => Some(s),
-        Value::Object(o) => o.get("id").and_then(Value::as_str),
-        _ => None,
-    }
+    credbridge_model::json::issuer_id(doc)
 }
 
-pub(crate) fn report(
-    path: String,
-    format: &str,
-    credential_id: Option<String>,
-    issuer: Option<String>,
-    options: &VerifyOptions,
-    checks: Vec<Check>,
-) -> VerificationReport {
-    VerificationReport::new(
-        path,
-        format.to_owned(),
-        credential_id,
-        issuer,
-        credbridge_proofs::format_datetime(options.now),
-        checks,
-    )
-}
+use credbridge_model::json::holder_id;
 
 /// Verifies a credential or presentation given as JSON (and the JWT it came in, if any).
 pub fn verify_value(
     path: String,
     value: &Value,
+    jwt: Option<JwtEnvelope<'_>>,
+    decode: Check,
+    options: &VerifyOptions,
+    depth: usize,
+) -> VerificationReport {
+    verify_document(path, value, None, jwt, decode, options, depth)
+}
+
+/// [`verify_value`] with the document's original bytes when they are at hand (a JSON file), so
+/// that what only the bytes show (a member named twice) can be checked.
+fn verify_document(
+    path: String,
+    value: &Value,
+    raw: Option<&[u8]>,
     jwt: Option<JwtEnvelope<'_>>,
     decode: Check,
     options: &VerifyOptions,
@@ -124,26 +125,29 @@ pub fn verify_value(
         }
         _ => {}
     }
-    let checks = credential_checks(value, &classification, jwt, decode, options, depth);
+    let (checks, identity) =
+        credential_checks(value, raw, &classification, jwt, decode, options, depth);
     report(
         path,
-        classification.format.display_name(),
+        (classification.format, classification.format.display_name()),
         value.get("id").and_then(Value::as_str).map(str::to_owned),
         issuer_id(value).map(str::to_owned),
         options,
         checks,
     )
+    .with_issuer_identity(identity)
 }
 
 /// Every check for a VCDM credential or presentation.
 fn credential_checks(
     value: &Value,
+    raw: Option<&[u8]>,
     classification: &Classification,
     jwt: Option<JwtEnvelope<'_>>,
     decode: Check,
     options: &VerifyOptions,
     depth: usize,
-) -> Vec<Check> {
+) -> (Vec<Check>, Option<IssuerIdentity>) {
     let is_presentation = classification.format == Format::VerifiablePresentation;
     let mut checks = vec![decode];
     checks.push(data_model::check(value, classification));
@@ -151,7 +155,7 @@ fn credential_checks(
         checks.push(check);
     }
     if is_presentation {
-        checks.extend(presentation::holder_checks(value));
+        checks.extend(holder::holder_checks(value));
     }
 
     // Schema findings are advisory: the published schemas describe VCDM 2.0 only, and
@@ -181,15 +185,20 @@ fn credential_checks(
         Some(envelope) => {
             let (summary, verification) = proof::jose(envelope.compact, options);
             checks.push(summary.check.clone());
+            // Whenever the signature itself verified (whatever key made it), the token's
+            // claims must agree with the credential.
             if let Some(verification) = &verification
-                && summary.signer.is_some()
+                && verification.proof.signature.is_some()
             {
                 checks.push(proof::jwt_claims(verification));
             }
             summary
         }
         None => {
-            let summary = proof::data_integrity(value, options, purpose);
+            let mut summary = proof::data_integrity(value, options, purpose);
+            if let Some(raw) = raw {
+                proof::refuse_duplicate_members_for_jcs(value, raw, &mut summary);
+            }
             rdfc_verified = summary.expanded_in_safe_mode;
             checks.push(summary.check.clone());
             summary
@@ -199,25 +208,35 @@ fn credential_checks(
     // A verified RDFC proof has already expanded the document in safe mode; otherwise check
     // that no term would be silently dropped by a JSON-LD processor.
     if value.get("@context").is_some() && !rdfc_verified {
-        checks.push(json_ld_check(value, options));
+        checks.push(json_ld_check(value, jwt.is_some(), options));
     }
 
-    let issuer = if is_presentation {
-        value.get("holder").and_then(|h| match h {
-            Value::String(s) => Some(s.as_str()),
-            Value::Object(o) => o.get("id").and_then(Value::as_str),
-            _ => None,
-        })
+    // Every path that verified a signature ends in the binding check, whatever the signer.
+    let (party, claimed) = if is_presentation {
+        (Party::Holder, holder_id(value))
     } else {
-        issuer_id(value)
+        let jwt_iss = jwt
+            .and_then(|j| j.claims.get("iss"))
+            .and_then(Value::as_str);
+        (Party::Issuer, issuer_id(value).or(jwt_iss))
     };
-    if let Some(signer) = &summary.signer {
-        let mut binding = proof::key_binding(issuer, signer);
-        if is_presentation {
-            binding.id = "holder.key-binding".into();
-        }
-        checks.push(binding);
-    }
+    let signer = match (&summary.signer, &summary.embedded_key) {
+        (Some(method), _) => Signer::Method(method),
+        (None, Some(key)) => Signer::Embedded(key),
+        (None, None) => Signer::Unknown,
+    };
+    let proof_passed = summary.check.outcome == Outcome::Passed;
+    let binding = binding::check(
+        party,
+        claimed,
+        signer,
+        proof_passed,
+        options.resolver.as_ref(),
+    );
+    let bound = binding.outcome == Outcome::Passed;
+    checks.push(binding);
+    let issuer = claimed;
+    let mut issuer_identity = None;
 
     checks.extend(validity::checks(
         value,
@@ -228,6 +247,21 @@ fn credential_checks(
     if !is_presentation {
         checks.push(status::check(value, options));
         checks.push(options.trust.check(issuer));
+        let (check, summary) = identity::check(
+            &identity::Signals {
+                issuer,
+                name: identity::issuer_name(value),
+                url: value
+                    .get("issuer")
+                    .and_then(|i| i.get("url"))
+                    .and_then(Value::as_str),
+                bound,
+                hosted_on_own_domain: false,
+            },
+            &options.trust,
+        );
+        checks.push(check);
+        issuer_identity = Some(summary);
         if let Some(known) = &options.known_recipient {
             checks.push(crate::recipient::check(value, known));
         }
@@ -243,7 +277,7 @@ fn credential_checks(
     if !is_presentation && let Some(check) = refresh_service(value) {
         checks.push(check);
     }
-    checks
+    (checks, issuer_identity)
 }
 
 /// `refresh-service` (advisory, informational): the issuer names a service where a newer
@@ -289,14 +323,14 @@ fn schema_check(report: &credbridge_model::SchemaReport) -> Check {
     const ID: &str = "schema";
     let schema = report.schema.map(|s| s.to_string());
     match report.verdict {
-        credbridge_model::Verdict::Pass => Check::new(
+        credbridge_model::SchemaVerdict::Pass => Check::new(
             ID,
             Severity::Advisory,
             Outcome::Passed,
             "the credential follows the 1EdTech JSON Schema for its type",
         )
         .with_evidence("schema", json!(schema)),
-        credbridge_model::Verdict::Fail => {
+        credbridge_model::SchemaVerdict::Fail => {
             let findings: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
             let first = findings.first().cloned().unwrap_or_default();
             let mut check = Check::new(
@@ -321,9 +355,52 @@ fn schema_check(report: &credbridge_model::SchemaReport) -> Check {
     }
 }
 
-fn json_ld_check(value: &Value, options: &VerifyOptions) -> Check {
+/// The RFC 7519 §4.1 registered claims: beside a credential in an OB 3.0 / VC-JOSE payload
+/// they belong to the token, not to the credential's JSON-LD.
+const JWT_REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
+/// What the JSON-LD check reads: the document without what is not JSON-LD data. A token's
+/// registered claims are the token's; compact JWT strings in a presentation's
+/// `verifiableCredential` are credentials verified on their own (they become items of their
+/// own). Borrowed unless there is something to leave out.
+fn json_ld_view(value: &Value, from_jwt: bool) -> Cow<'_, Value> {
+    let Value::Object(map) = value else {
+        return Cow::Borrowed(value);
+    };
+    let has_claims = from_jwt && JWT_REGISTERED_CLAIMS.iter().any(|c| map.contains_key(*c));
+    let has_jwt_members = match map.get("verifiableCredential") {
+        Some(Value::Array(items)) => items.iter().any(Value::is_string),
+        Some(Value::String(_)) => true,
+        _ => false,
+    };
+    if !has_claims && !has_jwt_members {
+        return Cow::Borrowed(value);
+    }
+    let mut copy = map.clone();
+    if has_claims {
+        copy.retain(|k, _| !JWT_REGISTERED_CLAIMS.contains(&k.as_str()));
+    }
+    if has_jwt_members {
+        match copy.get_mut("verifiableCredential") {
+            Some(Value::Array(items)) => {
+                items.retain(|item| !item.is_string());
+                if items.is_empty() {
+                    copy.remove("verifiableCredential");
+                }
+            }
+            Some(Value::String(_)) => {
+                copy.remove("verifiableCredential");
+            }
+            _ => {}
+        }
+    }
+    Cow::Owned(Value::Object(copy))
+}
+
+fn json_ld_check(value: &Value, from_jwt: bool, options: &VerifyOptions) -> Check {
     const ID: &str = "json-ld";
-    match options.canonicalizer.check_safe_mode(value) {
+    let view = json_ld_view(value, from_jwt);
+    match options.canonicalizer.check_safe_mode(&view) {
         Ok(()) => Check::new(
             ID,
             Severity::Fatal,

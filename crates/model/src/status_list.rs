@@ -1,4 +1,6 @@
-//! `encodedList` → [`Bitstring`], and reading one entry from it. Pure functions, no I/O.
+//! The one status-list bitstring codec: `encodedList` → [`Bitstring`] and reading one entry
+//! from it ([`decode_bitstring`], used by verification), and entries → `encodedList`
+//! ([`encode_bitstring`], used by issuing and by the benchmarks). Pure functions, no I/O.
 //!
 //! The three list formats share one algorithm (base64 of a compressed bitstring, one entry of
 //! `statusSize` bits per credential) and differ in the details this module is tolerant of:
@@ -284,7 +286,109 @@ fn decompress(compressed: &[u8]) -> Result<(Compression, Vec<u8>), StatusError> 
     Ok((compression, out))
 }
 
+/// Most entries [`encode_bitstring`] writes: the decoder's decompressed-size limit, in bits.
+pub const MAX_ENCODED_ENTRIES: u64 = (MAX_DECOMPRESSED_LIST_BYTES as u64) * 8;
+
+/// Encodes a status list of `kind`: `entries` values of `size` bits each (index `i` at bit
+/// `i × size`, its first bit the most significant of the value; the bit order of the list's
+/// kind), GZIP-compressed and written as the kind's `encodedList`: multibase base64url (`u`)
+/// for Bitstring Status List v1.0 (§3.1 "Bitstring Encoding"), base64url without prefix for the
+/// CCG drafts. The list is padded with zero entries to at least `min_entries` (use
+/// [`SPEC_MINIMUM_ENTRIES`] for herd privacy) and to a whole number of bytes.
+///
+/// `set` gives the non-zero entries as (index, value); values wider than `size` bits and
+/// indexes beyond the list are refused, so a list never silently loses a revocation.
+pub fn encode_bitstring(
+    kind: ListKind,
+    size: u32,
+    min_entries: u64,
+    set: &[(u64, u64)],
+) -> Result<String, StatusError> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use std::io::Write as _;
+
+    if size == 0 || size > MAX_STATUS_SIZE {
+        return Err(StatusError::StatusSize {
+            size: u64::from(size),
+            max: MAX_STATUS_SIZE,
+        });
+    }
+    let highest = set
+        .iter()
+        .map(|(index, _)| index.saturating_add(1))
+        .max()
+        .unwrap_or(0);
+    let entries = highest.max(min_entries).max(1);
+    let bits = entries.saturating_mul(u64::from(size));
+    if bits > MAX_ENCODED_ENTRIES {
+        return Err(StatusError::IndexOutOfRange {
+            index: highest.saturating_sub(1),
+            size,
+            entries: MAX_ENCODED_ENTRIES / u64::from(size),
+        });
+    }
+    let len = usize::try_from(bits.div_ceil(8)).map_err(|_| StatusError::DecompressedTooLarge {
+        limit: MAX_DECOMPRESSED_LIST_BYTES,
+    })?;
+    let mut list = Bitstring {
+        bytes: vec![0; len],
+        order: kind.bit_order(),
+        multibase: None,
+        compression: Compression::Gzip,
+    };
+    for &(index, value) in set {
+        if size < 64 && value >> size != 0 {
+            return Err(StatusError::StatusSize {
+                size: u64::from(size),
+                max: MAX_STATUS_SIZE,
+            });
+        }
+        list.put(index, size, value)?;
+    }
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(&list.bytes)
+        .and_then(|()| gzip.try_finish())
+        .map_err(|e| StatusError::Decompress {
+            reason: e.to_string(),
+        })?;
+    let compressed = gzip.finish().map_err(|e| StatusError::Decompress {
+        reason: e.to_string(),
+    })?;
+    let body = URL_SAFE_NO_PAD.encode(compressed);
+    Ok(match kind {
+        ListKind::BitstringStatusList => format!("u{body}"),
+        ListKind::StatusList2021 | ListKind::RevocationList2020 => body,
+    })
+}
+
 impl Bitstring {
+    /// Writes entry `index` of `size` bits (the inverse of [`Bitstring::get`]).
+    fn put(&mut self, index: u64, size: u32, value: u64) -> Result<(), StatusError> {
+        let entries = self.entries(size);
+        let out_of_range = || StatusError::IndexOutOfRange {
+            index,
+            size,
+            entries,
+        };
+        let start = index
+            .checked_mul(u64::from(size))
+            .ok_or_else(out_of_range)?;
+        for offset in 0..u64::from(size) {
+            let bit = (value >> (u64::from(size) - 1 - offset)) & 1;
+            let position = start.checked_add(offset).ok_or_else(out_of_range)?;
+            let byte_index = usize::try_from(position / 8).map_err(|_| out_of_range())?;
+            let shift = match self.order {
+                BitOrder::MsbFirst => 7 - (position % 8),
+                BitOrder::LsbFirst => position % 8,
+            };
+            let byte = self.bytes.get_mut(byte_index).ok_or_else(out_of_range)?;
+            if bit == 1 {
+                *byte |= 1 << shift;
+            }
+        }
+        Ok(())
+    }
+
     /// The number of bits in the list.
     pub fn bit_len(&self) -> u64 {
         u64::try_from(self.bytes.len())
@@ -355,6 +459,47 @@ impl Bitstring {
 #[cfg(test)]
 mod tests {
     use std::io::Write;
+
+    #[test]
+    fn encode_then_decode_gives_back_every_entry() {
+        for kind in [
+            ListKind::BitstringStatusList,
+            ListKind::StatusList2021,
+            ListKind::RevocationList2020,
+        ] {
+            for size in [1u32, 2, 8] {
+                let set = [(0u64, 1u64), (7, 1), (8, (1 << size) - 1), (100_003, 1)];
+                let encoded = encode_bitstring(kind, size, SPEC_MINIMUM_ENTRIES, &set).unwrap();
+                assert_eq!(
+                    encoded.starts_with('u'),
+                    kind == ListKind::BitstringStatusList,
+                    "{kind:?}"
+                );
+                let list = decode_bitstring(&encoded, kind).unwrap();
+                assert!(list.entries(size) >= SPEC_MINIMUM_ENTRIES);
+                for (index, value) in set {
+                    assert_eq!(
+                        list.get(index, size).unwrap(),
+                        value,
+                        "{kind:?} {size} {index}"
+                    );
+                }
+                assert_eq!(list.get(1, size).unwrap(), 0);
+                assert_eq!(list.get(99, size).unwrap(), 0);
+            }
+        }
+        assert!(encode_bitstring(ListKind::BitstringStatusList, 1, 8, &[(0, 2)]).is_err());
+        assert!(encode_bitstring(ListKind::BitstringStatusList, 0, 8, &[]).is_err());
+        assert!(
+            encode_bitstring(
+                ListKind::BitstringStatusList,
+                1,
+                8,
+                &[(MAX_ENCODED_ENTRIES, 1)]
+            )
+            .is_err()
+        );
+    }
 
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
     use proptest::prelude::*;

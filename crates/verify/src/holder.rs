@@ -43,14 +43,7 @@ pub fn holder_checks(presentation: &Value) -> Vec<Check> {
     ]
 }
 
-/// `holder` as a string, or `holder.id`.
-fn holder_id(presentation: &Value) -> Option<&str> {
-    match presentation.get("holder")? {
-        Value::String(s) => Some(s),
-        Value::Object(o) => o.get("id").and_then(Value::as_str),
-        _ => None,
-    }
-}
+use credbridge_model::json::holder_id;
 
 /// One object in `verifiableCredential` and where it sits.
 struct Embedded<'a> {
