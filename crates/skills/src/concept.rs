@@ -1,7 +1,10 @@
 //! The concept store: every framework's concepts in one table, keyed by IRI, with their hierarchy, relations
 //! and declared crosswalks.
 
-use std::collections::HashMap;
+/// A `HashMap` with foldhash's fixed-seed hasher: fast, and deterministic across runs.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+/// The `HashSet` counterpart of [`FastMap`].
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -199,14 +202,14 @@ pub struct Crosswalk {
 #[derive(Debug, Default)]
 pub struct ConceptStore {
     concepts: Vec<Concept>,
-    by_iri: HashMap<String, ConceptId>,
+    by_iri: FastMap<String, ConceptId>,
     /// `(occupation, skill, relation)` links (ESCO occupation-skill relations, O*NET ratings ≥ the threshold).
     occupation_skills: Vec<(ConceptId, ConceptId, RelationKind)>,
-    crosswalks: HashMap<ConceptId, Vec<Crosswalk>>,
+    crosswalks: FastMap<ConceptId, Vec<Crosswalk>>,
     /// Count of occupations linking each concept (a popularity prior for ranking).
     occupation_counts: Vec<u32>,
     onet: OnetTablesInStore,
-    aliases: HashMap<String, ConceptId>,
+    aliases: FastMap<String, ConceptId>,
 }
 
 impl ConceptStore {
@@ -326,7 +329,7 @@ impl ConceptStore {
 
     /// The path from `narrow` up to `broad` (both included), if `broad` is `narrow` or one of its ancestors.
     pub fn hierarchy_path(&self, narrow: ConceptId, broad: ConceptId) -> Option<Vec<ConceptId>> {
-        let mut parent: HashMap<ConceptId, ConceptId> = HashMap::new();
+        let mut parent: FastMap<ConceptId, ConceptId> = FastMap::default();
         let mut queue = std::collections::VecDeque::from([narrow]);
         let mut visited = 0usize;
         while let Some(cur) = queue.pop_front() {
@@ -358,7 +361,7 @@ impl ConceptStore {
 /// O*NET-specific tables kept beside the concepts.
 #[derive(Debug, Default)]
 pub(crate) struct OnetTablesInStore {
-    pub(crate) ratings: HashMap<(ConceptId, ConceptId), crate::onet::OnetRating>,
+    pub(crate) ratings: FastMap<(ConceptId, ConceptId), crate::onet::OnetRating>,
     pub(crate) technologies: Vec<(ConceptId, ConceptId)>,
 }
 

@@ -6,10 +6,10 @@
 //! "Python" from "Python (computer programming)"; an IDF-weighted overlap that rewards covering both the query
 //! and the label does (measured on the Decorte validation sets, see `bench/README.md`).
 
-use std::collections::HashMap;
+use crate::concept::{FastMap, FastSet};
 
 use crate::concept::{ConceptId, ConceptStore};
-use crate::text::{Analyzer, acronym, char_trigrams, normalize_label};
+use crate::text::{Analyzer, Words, char_trigrams, is_stop_word, normalize_label, word_trigrams};
 
 /// Which label of a concept matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -91,19 +91,19 @@ pub(crate) struct LexicalHit {
 pub(crate) struct LexicalIndex {
     analyzer: Analyzer,
     labels: Vec<LabelEntry>,
-    term_ids: HashMap<String, u32>,
+    term_ids: FastMap<String, u32>,
     term_idf: Vec<f32>,
     term_postings: Vec<Vec<u32>>,
-    tri_ids: HashMap<u32, u32>,
+    tri_ids: FastMap<u32, u32>,
     tri_idf: Vec<f32>,
     tri_postings: Vec<Vec<u32>>,
-    exact: HashMap<String, Vec<u32>>,
+    exact: FastMap<String, Vec<u32>>,
     /// term id → (concept, term frequency) over descriptions.
     desc_postings: Vec<Vec<(ConceptId, u16)>>,
     desc_idf: Vec<f32>,
-    desc_len: HashMap<ConceptId, u32>,
+    desc_len: FastMap<ConceptId, u32>,
     desc_avg: f32,
-    prior: HashMap<ConceptId, f32>,
+    prior: FastMap<ConceptId, f32>,
     pub(crate) weights: LexicalWeights,
 }
 
@@ -121,13 +121,16 @@ impl LexicalIndex {
     ) -> Self {
         let analyzer = Analyzer::new();
         let mut labels = Vec::new();
-        let mut label_terms: Vec<Vec<u32>> = Vec::new();
-        let mut label_tris: Vec<Vec<u32>> = Vec::new();
-        let mut term_ids: HashMap<String, u32> = HashMap::new();
-        let mut tri_ids: HashMap<u32, u32> = HashMap::new();
-        let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut desc_terms: Vec<(ConceptId, Vec<u32>)> = Vec::new();
-        let mut prior = HashMap::new();
+        // Per-label terms and trigrams, flat with offsets: 180k small vectors cost more to allocate and free
+        // than to fill.
+        let mut label_terms = Flat::default();
+        let mut label_tris = Flat::default();
+        let mut term_ids: FastMap<String, u32> = FastMap::default();
+        let mut tri_ids: FastMap<u32, u32> = FastMap::default();
+        let mut exact: FastMap<String, Vec<u32>> = FastMap::default();
+        let mut desc_terms = Flat::default();
+        let mut desc_ids: Vec<ConceptId> = Vec::new();
+        let mut prior = FastMap::default();
         let max_count = store
             .iter()
             .map(|(id, _)| store.occupation_count(id))
@@ -135,10 +138,41 @@ impl LexicalIndex {
             .unwrap_or(0);
         let max_log = (1.0 + max_count as f32).ln().max(1.0);
 
-        let intern = |ids: &mut HashMap<String, u32>, t: String| -> u32 {
-            let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-            *ids.entry(t).or_insert(next)
+        // Labels repeat words heavily (180k labels, about 20k distinct words), so each distinct word is
+        // stemmed and split into trigrams once.
+        let mut words_seen: FastMap<String, (Option<u32>, std::ops::Range<usize>)> =
+            FastMap::default();
+        let mut word_tri_pool: Vec<u32> = Vec::new();
+        let mut analyze_word = |w: &str,
+                                term_ids: &mut FastMap<String, u32>,
+                                tri_ids: &mut FastMap<u32, u32>,
+                                pool: &mut Vec<u32>|
+         -> (Option<u32>, std::ops::Range<usize>) {
+            if let Some(v) = words_seen.get(w) {
+                return v.clone();
+            }
+            let v = if is_stop_word(w) {
+                (None, 0..0)
+            } else {
+                let stem = analyzer.stem(w);
+                let next = u32::try_from(term_ids.len()).unwrap_or(u32::MAX);
+                let term = *term_ids.entry(stem).or_insert(next);
+                let mut hashes = Vec::new();
+                word_trigrams(w, &mut hashes);
+                let start = pool.len();
+                for h in hashes {
+                    let next = u32::try_from(tri_ids.len()).unwrap_or(u32::MAX);
+                    pool.push(*tri_ids.entry(h).or_insert(next));
+                }
+                (Some(term), start..pool.len())
+            };
+            words_seen.insert(w.to_owned(), v.clone());
+            v
         };
+
+        let mut seen: FastSet<String> = FastSet::default();
+        let mut norm = String::new();
+        let mut acr = String::new();
         for (id, c) in store.iter() {
             if !c.kind.is_searchable() || !include(c) {
                 continue;
@@ -147,49 +181,50 @@ impl LexicalIndex {
             if count > 0 {
                 prior.insert(id, (1.0 + count as f32).ln() / max_log);
             }
-            let mut texts: Vec<(LabelField, u32, String)> =
-                vec![(LabelField::Preferred, 0, c.pref_label.clone())];
+            let mut texts: Vec<(LabelField, u32, &str)> =
+                vec![(LabelField::Preferred, 0, &c.pref_label)];
             for (i, l) in c.alt_labels.iter().enumerate() {
-                texts.push((
-                    LabelField::Alternative,
-                    u32::try_from(i).unwrap_or(0),
-                    l.clone(),
-                ));
+                texts.push((LabelField::Alternative, u32::try_from(i).unwrap_or(0), l));
             }
             for (i, l) in c.hidden_labels.iter().enumerate() {
-                texts.push((LabelField::Hidden, u32::try_from(i).unwrap_or(0), l.clone()));
+                texts.push((LabelField::Hidden, u32::try_from(i).unwrap_or(0), l));
             }
-            let mut acronyms = Vec::new();
-            for (_, i, l) in &texts {
-                if let Some(a) = acronym(l) {
-                    acronyms.push((LabelField::Acronym, *i, a));
-                }
-            }
-            texts.extend(acronyms);
-            let mut seen = std::collections::HashSet::new();
+            seen.clear();
+            let mut acronyms: Vec<(u32, String)> = Vec::new();
             for (field, index, text) in texts {
-                let norm = normalize_label(&text);
-                if norm.is_empty() || !seen.insert(norm.clone()) {
+                norm.clear();
+                acr.clear();
+                let mut content_words = 0usize;
+                let mut it = Words::new(text);
+                while let Some(w) = it.next_word() {
+                    if !norm.is_empty() {
+                        norm.push(' ');
+                    }
+                    norm.push_str(w);
+                    let (term, tris) =
+                        analyze_word(w, &mut term_ids, &mut tri_ids, &mut word_tri_pool);
+                    if let Some(t) = term {
+                        content_words += 1;
+                        acr.extend(w.chars().next());
+                        label_terms.values.push(t);
+                    }
+                    label_tris
+                        .values
+                        .extend_from_slice(word_tri_pool.get(tris).unwrap_or(&[]));
+                }
+                if norm.is_empty() || seen.contains(norm.as_str()) {
+                    label_terms.discard();
+                    label_tris.discard();
                     continue;
                 }
-                let mut terms: Vec<u32> = analyzer
-                    .terms(&text)
-                    .into_iter()
-                    .map(|t| intern(&mut term_ids, t))
-                    .collect();
-                terms.sort_unstable();
-                terms.dedup();
-                let tris: Vec<u32> = char_trigrams(&text)
-                    .into_iter()
-                    .map(|h| {
-                        let next = u32::try_from(tri_ids.len()).unwrap_or(u32::MAX);
-                        *tri_ids.entry(h).or_insert(next)
-                    })
-                    .collect();
-                let label_id = u32::try_from(labels.len()).unwrap_or(u32::MAX);
-                if field != LabelField::Acronym {
-                    exact.entry(norm).or_default().push(label_id);
+                seen.insert(norm.clone());
+                if (2..=6).contains(&content_words) {
+                    acronyms.push((index, acr.clone()));
                 }
+                label_terms.seal_dedup();
+                label_tris.seal_dedup();
+                let label_id = u32::try_from(labels.len()).unwrap_or(u32::MAX);
+                exact.entry(norm.clone()).or_default().push(label_id);
                 labels.push(LabelEntry {
                     concept: id,
                     field,
@@ -197,72 +232,87 @@ impl LexicalIndex {
                     word_norm2: 0.0,
                     tri_norm2: 0.0,
                 });
-                label_terms.push(terms);
-                label_tris.push(tris);
+            }
+            for (index, a) in acronyms {
+                if seen.contains(a.as_str()) {
+                    continue;
+                }
+                let (term, tris) =
+                    analyze_word(&a, &mut term_ids, &mut tri_ids, &mut word_tri_pool);
+                label_terms.values.extend(term);
+                label_tris
+                    .values
+                    .extend_from_slice(word_tri_pool.get(tris).unwrap_or(&[]));
+                label_terms.seal_dedup();
+                label_tris.seal_dedup();
+                labels.push(LabelEntry {
+                    concept: id,
+                    field: LabelField::Acronym,
+                    index,
+                    word_norm2: 0.0,
+                    tri_norm2: 0.0,
+                });
+                seen.insert(a);
             }
             if let Some(d) = &c.description {
-                let terms: Vec<u32> = analyzer
-                    .terms(d)
-                    .into_iter()
-                    .map(|t| intern(&mut term_ids, t))
-                    .collect();
-                desc_terms.push((id, terms));
+                let mut it = Words::new(d);
+                while let Some(w) = it.next_word() {
+                    if let (Some(t), _) =
+                        analyze_word(w, &mut term_ids, &mut tri_ids, &mut word_tri_pool)
+                    {
+                        desc_terms.values.push(t);
+                    }
+                }
+                desc_terms.seal();
+                desc_ids.push(id);
             }
         }
 
         let n_terms = term_ids.len();
-        let mut term_postings = vec![Vec::new(); n_terms];
-        for (li, terms) in label_terms.iter().enumerate() {
-            for &t in terms {
-                if let Some(p) = term_postings.get_mut(t as usize) {
-                    p.push(u32::try_from(li).unwrap_or(u32::MAX));
-                }
-            }
-        }
+        let term_postings = postings(&label_terms, n_terms);
         let term_idf: Vec<f32> = term_postings
             .iter()
             .map(|p| idf(labels.len(), p.len()))
             .collect();
-        let mut tri_postings = vec![Vec::new(); tri_ids.len()];
-        for (li, tris) in label_tris.iter().enumerate() {
-            for &t in tris {
-                if let Some(p) = tri_postings.get_mut(t as usize) {
-                    p.push(u32::try_from(li).unwrap_or(u32::MAX));
-                }
-            }
-        }
+        let tri_postings = postings(&label_tris, tri_ids.len());
         let tri_idf: Vec<f32> = tri_postings
             .iter()
             .map(|p| idf(labels.len(), p.len()))
             .collect();
         for (li, entry) in labels.iter_mut().enumerate() {
-            let w = label_terms.get(li).map_or(0.0, |ts| {
-                ts.iter().map(|&t| sq(term_idf.get(t as usize))).sum()
-            });
-            let tr = label_tris.get(li).map_or(0.0, |ts| {
-                ts.iter().map(|&t| sq(tri_idf.get(t as usize))).sum()
-            });
-            entry.word_norm2 = w;
-            entry.tri_norm2 = tr;
+            entry.word_norm2 = label_terms
+                .row(li)
+                .iter()
+                .map(|&t| sq(term_idf.get(t as usize)))
+                .sum();
+            entry.tri_norm2 = label_tris
+                .row(li)
+                .iter()
+                .map(|&t| sq(tri_idf.get(t as usize)))
+                .sum();
         }
 
         let mut desc_postings: Vec<Vec<(ConceptId, u16)>> = vec![Vec::new(); n_terms];
-        let mut desc_len = HashMap::new();
+        let mut desc_len = FastMap::default();
         let mut total_len = 0usize;
-        for (id, terms) in &desc_terms {
-            let mut tf: HashMap<u32, u16> = HashMap::new();
-            for &t in terms {
-                *tf.entry(t).or_default() += 1;
-            }
-            for (t, n) in tf {
-                if let Some(p) = desc_postings.get_mut(t as usize) {
-                    p.push((*id, n));
+        let mut sorted = Vec::new();
+        for (row, id) in desc_ids.iter().enumerate() {
+            sorted.clear();
+            sorted.extend_from_slice(desc_terms.row(row));
+            sorted.sort_unstable();
+            for run in sorted.chunk_by(|a, b| a == b) {
+                if let (Some(&t), Some(p)) = (
+                    run.first(),
+                    run.first().and_then(|&t| desc_postings.get_mut(t as usize)),
+                ) {
+                    let _ = t;
+                    p.push((*id, u16::try_from(run.len()).unwrap_or(u16::MAX)));
                 }
             }
-            desc_len.insert(*id, u32::try_from(terms.len()).unwrap_or(u32::MAX));
-            total_len += terms.len();
+            desc_len.insert(*id, u32::try_from(sorted.len()).unwrap_or(u32::MAX));
+            total_len += sorted.len();
         }
-        let n_desc = desc_terms.len().max(1);
+        let n_desc = desc_ids.len().max(1);
         let desc_idf = desc_postings.iter().map(|p| idf(n_desc, p.len())).collect();
         let desc_avg = (total_len as f32 / n_desc as f32).max(1.0);
 
@@ -350,7 +400,10 @@ impl LexicalIndex {
             .sum::<f32>()
             + q_tri_unknown as f32 * max_tri_idf;
 
-        let mut word_dot: HashMap<u32, f32> = HashMap::new();
+        // Dense accumulators (one slot per label) beat hash maps here: common trigrams touch tens of
+        // thousands of labels per query.
+        let mut word_dot = vec![0.0f32; self.labels.len()];
+        let mut word_touched: Vec<u32> = Vec::new();
         for &t in &q_terms {
             let i2 = sq(self.term_idf.get(t as usize));
             for &li in self
@@ -358,10 +411,16 @@ impl LexicalIndex {
                 .get(t as usize)
                 .map_or(&[][..], Vec::as_slice)
             {
-                *word_dot.entry(li).or_default() += i2;
+                if let Some(d) = word_dot.get_mut(li as usize) {
+                    if *d == 0.0 {
+                        word_touched.push(li);
+                    }
+                    *d += i2;
+                }
             }
         }
-        let mut tri_dot: HashMap<u32, f32> = HashMap::new();
+        let mut tri_dot = vec![0.0f32; self.labels.len()];
+        let mut tri_touched: Vec<u32> = Vec::new();
         if w.trigram > 0.0 {
             for &t in &q_tris {
                 let i2 = sq(self.tri_idf.get(t as usize));
@@ -370,7 +429,12 @@ impl LexicalIndex {
                     .get(t as usize)
                     .map_or(&[][..], Vec::as_slice)
                 {
-                    *tri_dot.entry(li).or_default() += i2;
+                    if let Some(d) = tri_dot.get_mut(li as usize) {
+                        if *d == 0.0 {
+                            tri_touched.push(li);
+                        }
+                        *d += i2;
+                    }
                 }
             }
         }
@@ -384,7 +448,7 @@ impl LexicalIndex {
         let exact_norm = normalize_label(query);
         let exact_labels: Vec<u32> = self.exact.get(&exact_norm).cloned().unwrap_or_default();
 
-        let mut best: HashMap<ConceptId, LexicalHit> = HashMap::new();
+        let mut best: FastMap<ConceptId, LexicalHit> = FastMap::default();
         let mut consider = |li: u32, score: f32, exact: bool| {
             let Some(e) = self.labels.get(li as usize) else {
                 return;
@@ -412,11 +476,13 @@ impl LexicalIndex {
                 })
                 .or_insert(hit);
         };
-        let mut touched: Vec<u32> = word_dot.keys().copied().collect();
+        let mut touched = word_touched;
         // Trigram-only candidates are kept only when they share a good part of the query's trigrams; the rest
         // would cost time without ever reaching the top.
-        for (&li, &d) in &tri_dot {
-            if !word_dot.contains_key(&li) && q_tri_norm2 > 0.0 && d / q_tri_norm2 > 0.3 {
+        for li in tri_touched {
+            let d = tri_dot.get(li as usize).copied().unwrap_or(0.0);
+            let has_word = word_dot.get(li as usize).is_some_and(|&x| x > 0.0);
+            if !has_word && q_tri_norm2 > 0.0 && d / q_tri_norm2 > 0.3 {
                 touched.push(li);
             }
         }
@@ -425,12 +491,12 @@ impl LexicalIndex {
                 continue;
             };
             let ws = overlap(
-                word_dot.get(&li).copied().unwrap_or(0.0),
+                word_dot.get(li as usize).copied().unwrap_or(0.0),
                 q_norm2,
                 e.word_norm2,
             );
             let ts = overlap(
-                tri_dot.get(&li).copied().unwrap_or(0.0),
+                tri_dot.get(li as usize).copied().unwrap_or(0.0),
                 q_tri_norm2,
                 e.tri_norm2,
             );
@@ -446,7 +512,7 @@ impl LexicalIndex {
                 .iter()
                 .map(|&t| self.desc_idf.get(t as usize).copied().unwrap_or(0.0))
                 .sum();
-            let mut desc: HashMap<ConceptId, f32> = HashMap::new();
+            let mut desc: FastMap<ConceptId, f32> = FastMap::default();
             for &t in &q_terms {
                 let i = self.desc_idf.get(t as usize).copied().unwrap_or(0.0);
                 for &(c, tf) in self
@@ -483,6 +549,79 @@ impl LexicalIndex {
         hits.truncate(limit);
         hits
     }
+}
+
+/// Rows of `u32` stored flat with offsets; a row is open until sealed.
+#[derive(Debug, Default)]
+struct Flat {
+    values: Vec<u32>,
+    ends: Vec<usize>,
+}
+
+impl Flat {
+    fn open_start(&self) -> usize {
+        self.ends.last().copied().unwrap_or(0)
+    }
+
+    /// Close the open row.
+    fn seal(&mut self) {
+        self.ends.push(self.values.len());
+    }
+
+    /// Sort and dedup the open row, then close it.
+    fn seal_dedup(&mut self) {
+        let start = self.open_start();
+        if let Some(row) = self.values.get_mut(start..) {
+            row.sort_unstable();
+        }
+        let mut keep = start;
+        for i in start..self.values.len() {
+            let v = self.values.get(i).copied();
+            if keep == start || self.values.get(keep - 1).copied() != v {
+                if let (Some(v), Some(slot)) = (v, self.values.get_mut(keep)) {
+                    *slot = v;
+                }
+                keep += 1;
+            }
+        }
+        self.values.truncate(keep);
+        self.seal();
+    }
+
+    /// Drop the open row.
+    fn discard(&mut self) {
+        self.values.truncate(self.open_start());
+    }
+
+    fn row(&self, i: usize) -> &[u32] {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0)
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.values.get(start..end).unwrap_or(&[])
+    }
+}
+
+/// Inverted lists: for each of `n` ids, the rows that contain it.
+fn postings(rows: &Flat, n: usize) -> Vec<Vec<u32>> {
+    let mut counts = vec![0usize; n];
+    for &v in &rows.values {
+        if let Some(c) = counts.get_mut(v as usize) {
+            *c += 1;
+        }
+    }
+    let mut out: Vec<Vec<u32>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for row in 0..rows.ends.len() {
+        let r = u32::try_from(row).unwrap_or(u32::MAX);
+        for &v in rows.row(row) {
+            if let Some(p) = out.get_mut(v as usize) {
+                p.push(r);
+            }
+        }
+    }
+    out
 }
 
 fn sq(x: Option<&f32>) -> f32 {

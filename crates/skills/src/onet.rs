@@ -82,6 +82,18 @@ pub(crate) struct OnetTables<'a> {
     technology: Table<'a>,
 }
 
+impl<'a> OnetTables<'a> {
+    pub(crate) fn tables(&self) -> [&Table<'a>; 5] {
+        [
+            &self.content_model,
+            &self.occupations,
+            &self.skills,
+            &self.knowledge,
+            &self.technology,
+        ]
+    }
+}
+
 pub(crate) fn bundled() -> OnetTables<'static> {
     macro_rules! table {
         ($file:literal) => {
