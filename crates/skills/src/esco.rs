@@ -148,12 +148,18 @@ pub struct EscoCounts {
     pub skill_groups: usize,
     /// Occupations.
     pub occupations: usize,
-    /// Broader links in the skills pillar.
+    /// Broader-relation rows of the skills pillar read.
     pub broader_links: usize,
+    /// Broader rows naming a concept absent from the release's concept tables (7 skill groups in 1.1.1);
+    /// counted, not linked.
+    pub broader_dangling: usize,
     /// Skill-skill relations.
     pub skill_skill_links: usize,
-    /// Occupation-skill relations.
+    /// Occupation-skill relation rows read.
     pub occupation_skill_links: usize,
+    /// Occupation-skill rows naming an occupation or skill absent from the release's concept tables (67 in
+    /// 1.1.1); they are counted, not linked.
+    pub occupation_skill_dangling: usize,
 }
 
 /// Load ESCO into `store`.
@@ -249,8 +255,10 @@ pub(crate) fn load(store: &mut ConceptStore, tables: &EscoTables<'_>) -> Result<
             r.get(broad).and_then(|i| store.id_of(i)),
         ) {
             store.link_broader(n, b);
-            counts.broader_links += 1;
+        } else {
+            counts.broader_dangling += 1;
         }
+        counts.broader_links += 1;
         Ok(())
     })?;
 
@@ -283,8 +291,10 @@ pub(crate) fn load(store: &mut ConceptStore, tables: &EscoTables<'_>) -> Result<
             r.get(skill).and_then(|i| store.id_of(i)),
         ) {
             store.link_occupation_skill(o, s, relation(r.get(rel)));
-            counts.occupation_skill_links += 1;
+        } else {
+            counts.occupation_skill_dangling += 1;
         }
+        counts.occupation_skill_links += 1;
         Ok(())
     })?;
     Ok(counts)

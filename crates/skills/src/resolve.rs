@@ -313,25 +313,24 @@ impl Frameworks {
         // Layer 4, for targets of no loaded framework: the name equals a concept label (inferred).
         let mut suggestions = Vec::new();
         if let Some(name) = name {
-            let mut exact = self.exact_label(name);
-            exact.sort_by_key(|m| {
-                (
-                    m.framework != Framework::Esco,
-                    m.matched_field
-                        .is_some_and(|f| f != crate::LabelField::Preferred),
-                )
-            });
-            if exact.len() == 1
-                || (exact.len() > 1
-                    && exact
-                        .iter()
-                        .filter(|m| m.framework == Framework::Esco)
-                        .count()
-                        == 1)
-            {
-                if let Some(m) = exact.into_iter().next() {
-                    return resolved(m, Some(format!("targetName {name:?} equals a label")));
-                }
+            // One concept must stand out: the only one, else the only one whose preferred label it is,
+            // else the only ESCO one. Otherwise the name is ambiguous and only suggestions are given.
+            let exact = self.exact_label(name);
+            let preferred: Vec<&Match> = exact
+                .iter()
+                .filter(|m| m.matched_field == Some(crate::LabelField::Preferred))
+                .collect();
+            let esco: Vec<&Match> = exact
+                .iter()
+                .filter(|m| m.framework == Framework::Esco)
+                .collect();
+            let all: Vec<&Match> = exact.iter().collect();
+            let pick = match (all.as_slice(), preferred.as_slice(), esco.as_slice()) {
+                ([only], _, _) | (_, [only], _) | (_, _, [only]) => Some((*only).clone()),
+                _ => None,
+            };
+            if let Some(m) = pick {
+                return resolved(m, Some(format!("targetName {name:?} equals a label")));
             } else {
                 suggestions = self.search(name, 3).unwrap_or_default();
             }
