@@ -24,10 +24,8 @@ fn esco_counts_match_the_published_release() {
         .iter()
         .filter(|(_, _, k)| *k == RelationKind::Essential)
         .count();
-    assert!(
-        (64_900..=64_946).contains(&essential),
-        "{essential} essential links"
-    );
+    // 64,946 essential rows, 55 of them among the 67 dangling ones.
+    assert_eq!(essential, 64_891);
 }
 
 #[test]
