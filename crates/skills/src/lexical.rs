@@ -48,6 +48,9 @@ pub struct LexicalWeights {
     pub hidden_factor: f32,
     /// Acronym factor.
     pub acronym_factor: f32,
+    /// Factor on technology examples (O*NET "Python" is a product listed for occupations; ESCO's "Python
+    /// (computer programming)" is the skill, so the skill ranks first at equal label quality).
+    pub technology_factor: f32,
 }
 
 impl Default for LexicalWeights {
@@ -64,6 +67,7 @@ impl Default for LexicalWeights {
             alt_factor: 0.85,
             hidden_factor: 0.95,
             acronym_factor: 0.3,
+            technology_factor: 0.9,
         }
     }
 }
@@ -106,6 +110,8 @@ pub(crate) struct LexicalIndex {
     desc_len: FastMap<ConceptId, u32>,
     desc_avg: f32,
     prior: FastMap<ConceptId, f32>,
+    /// O*NET technology examples (product names), ranked below skills with equally good labels.
+    tools: FastSet<ConceptId>,
     pub(crate) weights: LexicalWeights,
 }
 
@@ -133,6 +139,7 @@ impl LexicalIndex {
         let mut desc_terms = Flat::default();
         let mut desc_ids: Vec<ConceptId> = Vec::new();
         let mut prior = FastMap::default();
+        let mut tools = FastSet::default();
         let max_count = store
             .iter()
             .map(|(id, _)| store.occupation_count(id))
@@ -178,6 +185,9 @@ impl LexicalIndex {
         for (id, c) in store.iter() {
             if !c.kind.is_searchable() || !include(c) {
                 continue;
+            }
+            if c.kind == crate::concept::ConceptKind::Technology {
+                tools.insert(id);
             }
             let count = store.occupation_count(id);
             if count > 0 {
@@ -333,6 +343,7 @@ impl LexicalIndex {
             desc_len,
             desc_avg,
             prior,
+            tools,
             weights: LexicalWeights::default(),
         }
     }
@@ -546,6 +557,9 @@ impl LexicalIndex {
         let mut hits: Vec<LexicalHit> = best.into_values().collect();
         for h in &mut hits {
             h.score += w.prior * self.prior.get(&h.concept).copied().unwrap_or(0.0);
+            if self.tools.contains(&h.concept) {
+                h.score *= w.technology_factor;
+            }
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
         hits.truncate(limit);
