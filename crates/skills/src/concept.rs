@@ -194,7 +194,7 @@ pub struct Crosswalk {
     /// The target's name as the publisher wrote it, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_name: Option<String>,
-    /// Where the declaration was read: for example "CASE CFAssociation <uuid> exactMatchOf".
+    /// Where the declaration was read: for example `CASE CFAssociation <uuid> exactMatchOf`.
     pub source: String,
 }
 

@@ -358,16 +358,16 @@ impl LexicalIndex {
         let norm = normalize_label(text);
         let mut out = Vec::new();
         for &li in self.exact.get(&norm).map_or(&[][..], Vec::as_slice) {
-            if let Some(e) = self.labels.get(li as usize) {
-                if !out.iter().any(|h: &LexicalHit| h.concept == e.concept) {
-                    out.push(LexicalHit {
-                        concept: e.concept,
-                        score: 1.0,
-                        field: e.field,
-                        label_index: e.index,
-                        exact: true,
-                    });
-                }
+            if let Some(e) = self.labels.get(li as usize)
+                && !out.iter().any(|h: &LexicalHit| h.concept == e.concept)
+            {
+                out.push(LexicalHit {
+                    concept: e.concept,
+                    score: 1.0,
+                    field: e.field,
+                    label_index: e.index,
+                    exact: true,
+                });
             }
         }
         out

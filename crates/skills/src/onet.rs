@@ -158,10 +158,10 @@ pub(crate) fn load(store: &mut ConceptStore, t: &OnetTables<'_>) -> Result<OnetC
         ids.insert(id.clone(), store.insert(c));
     }
     for (id, _, _) in &elements {
-        if let (Some((parent, _)), Some(&child)) = (id.rsplit_once('.'), ids.get(id)) {
-            if let Some(&p) = ids.get(parent) {
-                store.link_broader(child, p);
-            }
+        if let (Some((parent, _)), Some(&child)) = (id.rsplit_once('.'), ids.get(id))
+            && let Some(&p) = ids.get(parent)
+        {
+            store.link_broader(child, p);
         }
     }
 

@@ -75,24 +75,22 @@ pub fn recognize(iri: &str) -> TargetScheme {
             .to_owned();
         return TargetScheme::Lightcast { id };
     }
-    if rest.starts_with("credentialengineregistry.org/")
+    if (rest.starts_with("credentialengineregistry.org/")
         || rest.starts_with("sandbox.credentialengineregistry.org/")
         || rest.starts_with("credentialfinder.org/")
-        || rest.starts_with("ctdl")
+        || rest.starts_with("ctdl"))
+        && let Some(ctid) = find_ctid(&lower)
     {
-        if let Some(ctid) = find_ctid(&lower) {
-            return TargetScheme::Ctdl { ctid };
-        }
+        return TargetScheme::Ctdl { ctid };
     }
-    if rest.contains("/uri/")
+    if (rest.contains("/uri/")
         || rest.contains("/ims/case/")
         || rest.contains("casenetwork")
         || rest.contains("caseregistry")
-        || rest.contains("opensalt")
+        || rest.contains("opensalt"))
+        && let Some(identifier) = last_uuid(&lower)
     {
-        if let Some(identifier) = last_uuid(&lower) {
-            return TargetScheme::Case { identifier };
-        }
+        return TargetScheme::Case { identifier };
     }
     TargetScheme::Unknown
 }
@@ -247,25 +245,24 @@ impl Frameworks {
                     return resolved(Match::new(c, Method::ExactIri, 1.0), None);
                 }
             }
-            if let TargetScheme::Case { identifier } = &target {
-                if let Some(c) = self
+            if let TargetScheme::Case { identifier } = &target
+                && let Some(c) = self
                     .store()
                     .by_alias(identifier)
                     .and_then(|id| self.store().get(id))
-                {
-                    let source = format!("CASE identifier {identifier} (the URI's host differs)");
-                    return resolved(Match::new(c, Method::ExactIri, 1.0), Some(source));
-                }
+            {
+                let source = format!("CASE identifier {identifier} (the URI's host differs)");
+                return resolved(Match::new(c, Method::ExactIri, 1.0), Some(source));
             }
             // Layer 2: a declared crosswalk names this IRI.
             for (id, cw) in self.store().all_crosswalks() {
-                if iri_variants(url).iter().any(|v| *v == cw.target_iri) {
-                    if let Some(c) = self.store().get(id) {
-                        return resolved(
-                            Match::new(c, Method::Crosswalk, 1.0),
-                            Some(cw.source.clone()),
-                        );
-                    }
+                if iri_variants(url).contains(&cw.target_iri)
+                    && let Some(c) = self.store().get(id)
+                {
+                    return resolved(
+                        Match::new(c, Method::Crosswalk, 1.0),
+                        Some(cw.source.clone()),
+                    );
                 }
             }
         }
@@ -278,13 +275,13 @@ impl Frameworks {
                 iris.push(crate::onet::occupation_iri(code));
             }
             for iri in iris {
-                if let Some(c) = self.store().by_iri(&iri) {
-                    if framework.is_none_or(|f| f == c.framework) {
-                        return resolved(
-                            Match::new(c, Method::ExactIri, 1.0),
-                            Some(format!("targetCode {code}")),
-                        );
-                    }
+                if let Some(c) = self.store().by_iri(&iri)
+                    && framework.is_none_or(|f| f == c.framework)
+                {
+                    return resolved(
+                        Match::new(c, Method::ExactIri, 1.0),
+                        Some(format!("targetCode {code}")),
+                    );
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! Text normalization shared by indexing and querying: case folding, punctuation, stop words, stemming,
 //! acronyms and character n-grams.
 //!
-//! One function decides what a "term" is ([`terms`]), so a label and a query that mean the same words always
+//! One function decides what a "term" is ([`Analyzer::terms`]), so a label and a query that mean the same words always
 //! produce the same terms. Stemming is Snowball English (`rust-stemmers`), chosen over a lemmatizer because it
 //! needs no dictionary and conflates the derivations that skill labels use ("reliable"/"reliably",
 //! "motivated"/"motivation").

@@ -206,13 +206,13 @@ fn every_testdata_alignment_resolves_or_says_why_not() {
         if message.is_empty() {
             problems.push(format!("{}#{}: no reason", a.file, a.pointer));
         }
-        if let Resolution::Resolved { concept, .. } = &r {
-            if concept.method.is_inferred() != concept.inferred {
-                problems.push(format!(
-                    "{}#{}: inferred flag disagrees with method",
-                    a.file, a.pointer
-                ));
-            }
+        if let Resolution::Resolved { concept, .. } = &r
+            && concept.method.is_inferred() != concept.inferred
+        {
+            problems.push(format!(
+                "{}#{}: inferred flag disagrees with method",
+                a.file, a.pointer
+            ));
         }
         let key = a.url.as_deref().unwrap_or("");
         match EXPECTED.iter().find(|(u, _)| *u == key) {
