@@ -20,7 +20,7 @@ use credbridge_fetch::{
 };
 use credbridge_formats::{Item, Limits};
 use credbridge_jsonld::{BundledLoader, DocumentLoader};
-use credbridge_keys::{ChainResolver, Resolver};
+use credbridge_keys::{ChainResolver, ResolveError, Resolver};
 use credbridge_proofs::{JsonLdCanonicalizer, suites};
 use credbridge_verify::{
     DEFAULT_MAX_CLOCK_SKEW, StatusListCache, TrustPolicy, VerificationReport, VerifyOptions,
@@ -43,6 +43,8 @@ pub fn build_verify_options(offline: bool) -> VerifyOptions {
         resolver = resolver
             .with(Box::new(DidWebResolver::new(client.clone())))
             .with(Box::new(HttpsControllerResolver::new(client.clone())));
+    } else {
+        resolver = resolver.with(Box::new(OfflineNotice));
     }
     let resolver: Arc<dyn Resolver> = Arc::new(resolver);
     let documents = client.map(|c| c as Arc<dyn DocumentSource>);
@@ -62,6 +64,39 @@ pub fn build_verify_options(offline: bool) -> VerifyOptions {
         challenge: None,
         domain: None,
         status_lists: Arc::default(),
+    }
+}
+
+/// Last in the offline chain, as in `credbridge verify --offline`: a did:web or https key is
+/// reported as not fetched (an environment failure: "could not check"), not as unknown.
+struct OfflineNotice;
+
+impl OfflineNotice {
+    fn refuse(id: &str) -> ResolveError {
+        if id.starts_with("did:web:") || id.starts_with("https://") || id.starts_with("http://") {
+            ResolveError::Fetch {
+                id: id.to_owned(),
+                reason: "offline: not fetched".to_owned(),
+            }
+        } else {
+            ResolveError::NotHandled { id: id.to_owned() }
+        }
+    }
+}
+
+impl Resolver for OfflineNotice {
+    fn resolve_verification_method(
+        &self,
+        id: &str,
+    ) -> Result<credbridge_keys::VerificationMethod, ResolveError> {
+        Err(OfflineNotice::refuse(id))
+    }
+
+    fn resolve_document(
+        &self,
+        id: &str,
+    ) -> Result<credbridge_keys::ControllerDocument, ResolveError> {
+        Err(OfflineNotice::refuse(id))
     }
 }
 
