@@ -117,6 +117,11 @@ pub(crate) fn item_markup(item: &ItemView, index: usize) -> Markup {
                     span.verdict-words { (item.verdict.words()) }
                 }
                 h2 id=(title_id) { bdi { (item.title()) } }
+                @if item.verdict == VerdictView::Invalid {
+                    p.claim-warning {
+                        "Do not rely on what this credential says: it failed a check that matters."
+                    }
+                }
                 dl.facts {
                     @if let Some(issuer) = &item.issuer {
                         (issuer_fact(issuer))
@@ -159,6 +164,10 @@ fn issuer_fact(issuer: &IssuerIdentity) -> Markup {
                     br;
                     span.mono.small { bdi { (id) } }
                 }
+            }
+            @if let Some(url) = &issuer.url {
+                br;
+                span.small { "Homepage it gives: " (link_or_text(url)) }
             }
             p.identity-sentence { bdi { (issuer.sentence()) } }
         }

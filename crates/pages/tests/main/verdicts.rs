@@ -26,6 +26,11 @@ fn valid_example_says_valid_names_the_achievement_and_what_the_credential_says()
     );
     assert!(text.contains("no registry or domain confirms it"), "{text}");
     assert!(
+        text.contains("Homepage it gives: https://riverside.example.edu"),
+        "{text}"
+    );
+    assert!(!text.contains("Do not rely"), "{text}");
+    assert!(
         text.contains("Awarded to an email address, given only as a hash with salt"),
         "{text}"
     );
@@ -70,6 +75,10 @@ fn tampered_example_says_invalid_and_names_the_failing_check_in_words() {
     let text = visible_text(&html);
     assert!(html.contains("verdict-invalid"));
     assert!(text.contains("✗ invalid"), "{text}");
+    assert!(
+        text.contains("Do not rely on what this credential says"),
+        "{text}"
+    );
     assert!(text.contains("What needs attention:"), "{text}");
     for check in failed {
         assert!(
