@@ -18,7 +18,7 @@
 //!   [`IssuerIdentity`] and a [`CredentialView`].
 //! - [`InboxRow`], [`InboxPaging`], [`StoredCredential`]: what the inbox pages show.
 //! - Pages: [`verifier_page`], [`results_page`], [`login_page`], [`inbox_page`],
-//!   [`credential_page`], [`error_page`]; [`assets`] and [`paths`] for the server's routes.
+//!   [`credential_page`], [`error_page`]; [`assets()`] and [`paths`] for the server's routes.
 //!
 //! # Example
 //! ```

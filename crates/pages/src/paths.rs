@@ -23,7 +23,7 @@ pub const INBOX: &str = "/inbox";
 /// then redirects to [`INBOX`] with a flash message.
 pub const INBOX_UPLOAD: &str = "/inbox/upload";
 
-/// The prefix under which [`crate::assets`] are served (`GET /assets/style.css`, …).
+/// The prefix under which [`crate::assets()`] are served (`GET /assets/style.css`, …).
 pub const ASSETS: &str = "/assets/";
 
 /// Form field: the file(s) to verify or store.
