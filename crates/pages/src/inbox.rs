@@ -257,7 +257,7 @@ pub fn credential_page(ctx: &PageContext, record: &StoredCredential, item: &Item
                     }
                 }
             }
-            (item_markup(item, 0))
+            (item_markup(item, 0, true))
             @if !record.history.is_empty() {
                 section aria-labelledby="history-title" {
                     h2 id="history-title" { "Earlier verifications" }

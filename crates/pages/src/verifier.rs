@@ -74,7 +74,7 @@ pub fn results_page(ctx: &PageContext, items: &[ItemView]) -> String {
             h1 { @if items.len() == 1 { "Verification result" } @else { "Verification results" } }
             p.summary role="status" { (summary_line(items)) }
             @for (index, item) in items.iter().take(MAX_ITEMS_SHOWN).enumerate() {
-                (item_markup(item, index))
+                (item_markup(item, index, items.len() == 1))
             }
             @if items.len() > MAX_ITEMS_SHOWN {
                 p { "The first " (MAX_ITEMS_SHOWN) " items are shown; the counts above cover all "
@@ -106,7 +106,10 @@ fn summary_line(items: &[ItemView]) -> String {
 
 /// One item: the verdict header (what was verified: achievement, issuer with its identity
 /// status, recipient, dates), then every check, then what the credential says.
-pub(crate) fn item_markup(item: &ItemView, index: usize) -> Markup {
+///
+/// `open`: whether the full list of checks starts unfolded (one item), or folded under its
+/// problems (a batch, where every item's ten checks would bury the verdicts).
+pub(crate) fn item_markup(item: &ItemView, index: usize, open: bool) -> Markup {
     let title_id = format!("item-{index}-title");
     html! {
         article class={ "item " (item.verdict.class()) } aria-labelledby=(title_id) {
@@ -143,7 +146,7 @@ pub(crate) fn item_markup(item: &ItemView, index: usize) -> Markup {
                 p.error-text { "This could not be read as a credential: " bdi { (error) } }
             }
             @if !item.checks.is_empty() {
-                (checks_markup(item, index))
+                (checks_markup(item, index, open))
             }
             @if let Some(credential) = &item.credential {
                 (credential_markup(credential, index))
@@ -199,7 +202,7 @@ fn dates_fact(credential: &CredentialView) -> Markup {
     }
 }
 
-fn checks_markup(item: &ItemView, index: usize) -> Markup {
+fn checks_markup(item: &ItemView, index: usize, open: bool) -> Markup {
     let problems = item.problems();
     html! {
         section.checks aria-labelledby={ "item-" (index) "-checks" } {
@@ -215,6 +218,8 @@ fn checks_markup(item: &ItemView, index: usize) -> Markup {
                     }
                 }
             }
+            details.all-checks open[open] {
+            summary { "All " (item.checks.len()) " checks" }
             ul.check-list {
                 @for check in &item.checks {
                     li class=(check.mark.class()) {
@@ -224,6 +229,9 @@ fn checks_markup(item: &ItemView, index: usize) -> Markup {
                         span.check-message { (check.message) }
                         " "
                         code.check-id { (check.id) }
+                        @if check.advisory && matches!(check.mark, Mark::Failed | Mark::CouldNotCheck) {
+                            " " span.small { "(a warning: it does not make the credential invalid)" }
+                        }
                         @if let Some(reason) = &check.reason {
                             @if check.mark != Mark::Passed {
                                 br;
@@ -232,6 +240,7 @@ fn checks_markup(item: &ItemView, index: usize) -> Markup {
                         }
                     }
                 }
+            }
             }
             @if let Some(at) = &item.checked_at {
                 p.small { "Checked against the time " time { (at) } "." }

@@ -505,16 +505,29 @@ impl CredentialView {
             }
             _ => {}
         }
+        // Many issuers repeat the achievement's description on the credential; say it once.
+        let first = view.achievement_extras.first();
+        if view.description.is_some()
+            && first.and_then(|e| e.description.as_ref()) == view.description.as_ref()
+        {
+            view.description = None;
+        }
         view
     }
 
-    /// The headline: the first achievement's name, else the credential's name.
+    /// The headline: the first achievement's name, else the credential's name (for a CLR, its
+    /// own name first: it names the whole record, not one achievement).
     pub fn title(&self) -> Option<&str> {
-        self.summary
+        let achievement = self
+            .summary
             .achievements
             .iter()
-            .find_map(|a| a.name.as_deref())
-            .or(self.summary.name.as_deref())
+            .find_map(|a| a.name.as_deref());
+        if self.summary.clr.is_some() {
+            self.summary.name.as_deref().or(achievement)
+        } else {
+            achievement.or(self.summary.name.as_deref())
+        }
     }
 
     /// The recipient, as the credential identifies them, in words.

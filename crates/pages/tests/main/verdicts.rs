@@ -230,3 +230,38 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn clr_ob2_jwt_and_complete_examples_show_their_contents() {
+    let options = offline_options();
+    let dir = root().join("testdata/examples");
+    let mut views = Vec::new();
+    for file in [
+        "1edtech-validator/clr20/complex.json",
+        "1edtech-validator/ob30/complete.json",
+        "1edtech-validator/ob20/assertion-with-endorsements.json",
+        "1edtech-validator/ob20/simple-badge.png",
+        "1edtech-validator/clr20/simple.jwt",
+    ] {
+        let found = views_of_path(&dir.join(file), &options);
+        assert!(!found.is_empty(), "{file}");
+        views.extend(found.into_iter().map(|(v, _)| v));
+    }
+    let html = results_page(&PageContext::new("Results"), &views);
+    preview("results-mixed", &html);
+    let text = visible_text(&html);
+    // A CLR says it is a learner record and lists its achievements.
+    assert!(text.contains("Learner record"), "{text}");
+    // The complete OB 3.0 example carries results, evidence and endorsements.
+    let complete = views
+        .iter()
+        .find(|v| v.item.ends_with("complete.json"))
+        .unwrap();
+    let says = complete.credential.as_ref().unwrap();
+    assert!(!says.evidence.is_empty());
+    assert!(says.summary.endorsement_count > 0);
+    assert!(text.contains("Evidence"));
+    assert!(text.contains("Endorsements"));
+    // Every item has its verdict header.
+    assert_eq!(html.matches("class=\"verdict-words\"").count(), views.len());
+}
