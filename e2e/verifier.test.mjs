@@ -41,6 +41,7 @@ before(async () => {
     if (!url.startsWith(base) && !url.startsWith("data:")) foreign.push(url);
   });
   page = await context.newPage();
+  page.setDefaultTimeout(15_000);
 });
 
 after(async () => {
@@ -59,7 +60,7 @@ async function verdict() {
 async function uploadAndVerify(file) {
   await page.goto(new URL("/", base).href);
   await page.setInputFiles("#verify-file", file);
-  await Promise.all([page.waitForURL(/./, { waitUntil: "load" }), page.getByRole("button", { name: "Verify" }).click()]);
+  await Promise.all([page.waitForURL(/./, { waitUntil: "load" }), page.getByRole("button", { name: "Verify", exact: true }).click()]);
 }
 
 test("the verifier page offers a file, pasted text and a URL, with labels", async () => {
@@ -98,10 +99,25 @@ test("uploading the tampered copy shows invalid and the failing check in words",
   await shot("03-tampered");
 });
 
-test("pasted text is verified like a file", async () => {
+/** Presses Tab until the focused element matches `selector` (keyboard-only use). */
+async function tabTo(selector) {
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate((s) => document.activeElement.matches(s), selector)) return;
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+
+test("pasted text is verified like a file, using the keyboard only", async () => {
   await page.goto(new URL("/", base).href);
-  await page.getByLabel("Credential text (JSON, a JWT, or JSON Lines)").fill(readFileSync(VALID, "utf8"));
-  await Promise.all([page.waitForURL(/./, { waitUntil: "load" }), page.getByRole("button", { name: "Verify" }).click()]);
+  await tabTo("#verify-text");
+  await page.keyboard.insertText(readFileSync(VALID, "utf8"));
+  await tabTo('button[type="submit"].primary');
+  // The focused button shows a visible focus ring.
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, "none");
+  await shot("04-keyboard-focus");
+  await Promise.all([page.waitForURL(/./, { waitUntil: "load" }), page.keyboard.press("Enter")]);
   assert.equal(await verdict(), "valid");
   assert.match(await page.locator("article.item h2").first().textContent(), new RegExp(ACHIEVEMENT));
 });
@@ -125,10 +141,10 @@ test("logging in shows the inbox", async () => {
   const user = process.env.E2E_USER;
   if (user) {
     await page.goto(new URL("/login", base).href);
-    await shot("04-login");
+    await shot("05-login");
     await page.getByLabel("User name").fill(user);
     await page.getByLabel("Password").fill(process.env.E2E_PASSWORD ?? "");
-    await Promise.all([page.waitForURL(/./, { waitUntil: "load" }), page.getByRole("button", { name: "Log in" }).click()]);
+    await Promise.all([page.waitForURL(/./, { waitUntil: "load" }), page.getByRole("button", { name: "Log in", exact: true }).click()]);
   }
   await page.goto(new URL("/inbox", base).href);
   assert.equal((await page.locator("h1").textContent()).trim(), "Inbox");
@@ -137,17 +153,17 @@ test("logging in shows the inbox", async () => {
   if ((await upload.count()) > 0) {
     await page.locator("details.upload summary").click();
     await page.setInputFiles("#inbox-file", VALID);
-    await Promise.all([page.waitForURL(/./, { waitUntil: "load" }), upload.getByRole("button").click()]);
+    await Promise.all([page.waitForURL(/./, { waitUntil: "load" }), upload.getByRole("button", { name: "Add and verify", exact: true }).click()]);
     await page.goto(new URL("/inbox", base).href);
     const row = page.locator("table.inbox tbody tr", { hasText: ACHIEVEMENT }).first();
     assert.match(await row.textContent(), /valid/);
-    await shot("05-inbox");
+    await shot("06-inbox");
     await row.getByRole("link").click();
     await page.waitForLoadState("load");
     assert.equal(await verdict(), "valid");
-    await shot("06-credential");
+    await shot("07-credential");
   } else {
-    await shot("05-inbox");
+    await shot("06-inbox");
   }
 });
 
