@@ -265,3 +265,23 @@ fn clr_ob2_jwt_and_complete_examples_show_their_contents() {
     // Every item has its verdict header.
     assert_eq!(html.matches("class=\"verdict-words\"").count(), views.len());
 }
+
+#[test]
+fn unreadable_input_and_large_batches_are_reported_not_dropped() {
+    use credbridge_pages::{ItemView, MAX_ITEMS_SHOWN};
+    let bad = ItemView::unreadable(Some("notes.txt"), "not JSON, a JWT, an image or an archive");
+    let many = vec![bad; MAX_ITEMS_SHOWN + 5];
+    let html = results_page(&PageContext::new("Results"), &many);
+    let text = visible_text(&html);
+    assert_eq!(html.matches("<article").count(), MAX_ITEMS_SHOWN);
+    assert!(
+        text.contains(&format!("{} items: 0 valid", MAX_ITEMS_SHOWN + 5)),
+        "{}",
+        &text[..300]
+    );
+    assert!(text.contains(&format!("{} unreadable", MAX_ITEMS_SHOWN + 5)));
+    assert!(text.contains(&format!("The first {MAX_ITEMS_SHOWN} items are shown")));
+    assert!(text.contains("This could not be read as a credential: not JSON, a JWT"));
+    let none = results_page(&PageContext::new("Results"), &[]);
+    assert!(visible_text(&none).contains("No credential was found in what you sent."));
+}
