@@ -142,7 +142,7 @@ test("logging in shows the inbox", async () => {
   if (user) {
     await page.goto(new URL("/login", base).href);
     await shot("05-login");
-    await page.getByLabel("User name").fill(user);
+    await page.getByLabel("Email").fill(user);
     await page.getByLabel("Password").fill(process.env.E2E_PASSWORD ?? "");
     await Promise.all([page.waitForURL(/./, { waitUntil: "load" }), page.getByRole("button", { name: "Log in", exact: true }).click()]);
   }

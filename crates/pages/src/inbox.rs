@@ -2,7 +2,7 @@
 
 use maud::html;
 
-use crate::layout::page;
+use crate::layout::{csrf_field, page};
 use crate::verifier::{file_field, item_markup};
 use crate::view::{ItemView, VerdictView, clean};
 use crate::{PageContext, paths};
@@ -103,15 +103,13 @@ pub fn login_page(ctx: &PageContext, next: Option<&str>, error: Option<&str>) ->
                     p.flash.flash-error role="alert" id="login-error" { (error) }
                 }
                 form method="post" action=(paths::LOGIN) {
-                    @if let Some(token) = &ctx.csrf_token {
-                        input type="hidden" name=(paths::FIELD_CSRF) value=(token);
-                    }
+                    (csrf_field(ctx))
                     @if let Some(next) = next {
                         input type="hidden" name=(paths::FIELD_NEXT) value=(next);
                     }
                     p {
-                        label for="login-username" { "User name" }
-                        input id="login-username" type="text" name=(paths::FIELD_USERNAME)
+                        label for="login-email" { "Email" }
+                        input id="login-email" type="email" name=(paths::FIELD_EMAIL)
                             autocomplete="username" required autofocus
                             aria-describedby=[error.map(|_| "login-error")];
                     }
@@ -145,14 +143,12 @@ pub fn inbox_page(ctx: &PageContext, rows: &[InboxRow], paging: &InboxPaging) ->
                 "Credentials your organization has received, each with its latest verdict."
                 @if let Some(total) = paging.total { " " (total) " in all." }
             }
-            @if let Some(token) = &ctx.csrf_token {
-                details.upload {
-                    summary { "Add credentials" }
-                    form method="post" action=(paths::INBOX_UPLOAD) enctype="multipart/form-data" {
-                        input type="hidden" name=(paths::FIELD_CSRF) value=(token);
-                        (file_field("inbox-file", "Files to add", true))
-                        p { button.primary type="submit" { "Add and verify" } }
-                    }
+            details.upload {
+                summary { "Add credentials" }
+                form method="post" action=(paths::INBOX_UPLOAD) enctype="multipart/form-data" {
+                    (csrf_field(ctx))
+                    (file_field("inbox-file", "Files to add", true))
+                    p { button.primary type="submit" { "Add and verify" } }
                 }
             }
             form.filters method="get" action=(paths::INBOX) role="search" aria-label="Filter the inbox" {
@@ -246,15 +242,13 @@ pub fn credential_page(ctx: &PageContext, record: &StoredCredential, item: &Item
             }
             div.actions {
                 a.button href=(paths::credential_original(&record.id)) download { "Download the original" }
-                @if let Some(token) = &ctx.csrf_token {
-                    form method="post" action=(paths::credential_reverify(&record.id)) {
-                        input type="hidden" name=(paths::FIELD_CSRF) value=(token);
-                        button type="submit" { "Verify again" }
-                    }
-                    form.danger method="post" action=(paths::credential_delete(&record.id)) data-confirm="Erase this credential and everything derived from it?" {
-                        input type="hidden" name=(paths::FIELD_CSRF) value=(token);
-                        button.danger type="submit" { "Erase" }
-                    }
+                form method="post" action=(paths::credential_reverify(&record.id)) {
+                    (csrf_field(ctx))
+                    button type="submit" { "Verify again" }
+                }
+                form.danger method="post" action=(paths::credential_delete(&record.id)) data-confirm="Erase this credential and everything derived from it?" {
+                    (csrf_field(ctx))
+                    button.danger type="submit" { "Erase" }
                 }
             }
             (item_markup(item, 0, true))

@@ -33,11 +33,9 @@ pub(crate) fn page(ctx: &PageContext, body: Markup) -> String {
                         div.account {
                             @if let Some(user) = &ctx.user {
                                 span { "Signed in as " bdi { (user) } }
-                                @if let Some(token) = &ctx.csrf_token {
-                                    form method="post" action=(paths::LOGOUT) {
-                                        input type="hidden" name=(paths::FIELD_CSRF) value=(token);
-                                        button.link type="submit" { "Log out" }
-                                    }
+                                form method="post" action=(paths::LOGOUT) {
+                                    (csrf_field(ctx))
+                                    button.link type="submit" { "Log out" }
                                 }
                             } @else {
                                 a href=(paths::LOGIN) { "Log in" }
@@ -69,6 +67,16 @@ pub(crate) fn page(ctx: &PageContext, body: Markup) -> String {
         }
     };
     markup.into_string()
+}
+
+/// The hidden CSRF field, when the context carries a token (the server decides whether its
+/// forms need one; a `SameSite` session cookie alone is its other option).
+pub(crate) fn csrf_field(ctx: &PageContext) -> Markup {
+    html! {
+        @if let Some(token) = &ctx.csrf_token {
+            input type="hidden" name=(paths::FIELD_CSRF) value=(token);
+        }
+    }
 }
 
 fn flash_class(kind: FlashKind) -> &'static str {

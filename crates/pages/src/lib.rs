@@ -105,7 +105,7 @@ pub struct PageContext {
     /// The logged-in person's name, if someone is logged in.
     pub user: Option<String>,
     /// The CSRF token that the page's state-changing forms carry (field
-    /// [`paths::FIELD_CSRF`]); forms that need one are left out when it is `None`.
+    /// [`paths::FIELD_CSRF`]); with `None` the forms carry none.
     pub csrf_token: Option<String>,
     /// A one-time message.
     pub flash: Option<Flash>,

@@ -9,7 +9,7 @@ pub const HOME: &str = "/";
 /// verified) and answers with the results page. Nothing is stored.
 pub const VERIFY: &str = "/verify";
 
-/// `GET`: the login page; `POST` (urlencoded: [`FIELD_USERNAME`], [`FIELD_PASSWORD`],
+/// `GET`: the login page; `POST` (urlencoded: [`FIELD_EMAIL`], [`FIELD_PASSWORD`],
 /// [`FIELD_NEXT`], [`FIELD_CSRF`]): logs in and redirects to `next` (a local path) or the inbox.
 pub const LOGIN: &str = "/login";
 
@@ -32,10 +32,11 @@ pub const FIELD_FILE: &str = "file";
 pub const FIELD_TEXT: &str = "text";
 /// Form field: a URL to fetch (through the guarded client) and verify.
 pub const FIELD_URL: &str = "url";
-/// Form field: the CSRF token of [`crate::PageContext::csrf_token`].
+/// Form field: the CSRF token of [`crate::PageContext::csrf_token`] (sent by every
+/// state-changing form when the context has one).
 pub const FIELD_CSRF: &str = "csrf_token";
-/// Form field: the login name.
-pub const FIELD_USERNAME: &str = "username";
+/// Form field: the person's email (their login name).
+pub const FIELD_EMAIL: &str = "email";
 /// Form field: the password.
 pub const FIELD_PASSWORD: &str = "password";
 /// Form field: where to go after logging in (a local path).

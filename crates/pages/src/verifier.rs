@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use crate::layout::page;
+use crate::layout::{csrf_field, page};
 use crate::view::{
     CredentialView, ImageView, IssuerIdentity, ItemView, MAX_LIST_ENTRIES, Mark, VerdictView,
 };
@@ -24,9 +24,7 @@ pub fn verifier_page(ctx: &PageContext) -> String {
                 "What you verify here is not kept."
             }
             form.verify method="post" action=(paths::VERIFY) enctype="multipart/form-data" {
-                @if let Some(token) = &ctx.csrf_token {
-                    input type="hidden" name=(paths::FIELD_CSRF) value=(token);
-                }
+                (csrf_field(ctx))
                 (file_field("verify-file", "A file", true))
                 fieldset {
                     legend { "Or paste it" }

@@ -92,10 +92,22 @@ fn inbox_lists_rows_with_verdicts_links_filters_and_paging() {
 }
 
 #[test]
-fn empty_inbox_says_so() {
+fn empty_inbox_says_so_and_forms_carry_a_csrf_token_only_when_given() {
     let html = inbox_page(&signed_in(), &[], &InboxPaging::default());
     assert!(visible_text(&html).contains("No credentials match."));
     assert!(!html.contains("rel=\"prev\""));
+    assert!(html.contains(r#"name="csrf_token""#));
+    let without = PageContext {
+        csrf_token: None,
+        ..signed_in()
+    };
+    let html = inbox_page(&without, &[], &InboxPaging::default());
+    assert!(
+        html.contains(r#"action="/inbox/upload""#),
+        "the form is still there"
+    );
+    assert!(html.contains(r#"action="/logout""#));
+    assert!(!html.contains("csrf_token"));
 }
 
 #[test]
@@ -111,7 +123,8 @@ fn login_page_has_labelled_fields_and_keeps_only_local_next() {
     );
     preview("login", &html);
     assert!(html.contains(r#"<form method="post" action="/login">"#));
-    assert!(html.contains(r#"<label for="login-username">"#));
+    assert!(html.contains(r#"<label for="login-email">"#));
+    assert!(html.contains(r#"type="email" name="email""#));
     assert!(html.contains(r#"<label for="login-password">"#));
     assert!(html.contains(r#"name="next" value="/inbox?page=2""#));
     assert!(html.contains(r#"role="alert""#));
