@@ -1,0 +1,265 @@
+//! The credbridge HTTP server: the VCALM verifier endpoints (`/credentials/verify`,
+//! `/presentations/verify`, `/challenges`), the credential inbox (`/inbox`…), OAuth 2.0
+//! client credentials and login sessions, RFC 9457 problem details for every error,
+//! `/healthz`, `/readyz`, `/metrics`, `/openapi.json` + `/docs`; and [`serve`], the entry point
+//! `credbridge serve` calls.
+//!
+//! **Not here:** SQL (`credbridge-store`), verification rules (`credbridge-verify`), decoding
+//! (`credbridge-formats`), argv parsing (`credbridge-cli`), page templates (the `pages` crate).
+//! A handler extracts, calls the verifier and the store, and responds (STYLE §7).
+//!
+//! # Main types
+//! - [`ServeSettings`] (from [`SettingsLayer`]s: flags, `CREDBRIDGE_*` variables, a TOML file)
+//!   and [`serve`].
+//! - [`AppState`] (the store, the verifier, the settings, counters) and [`app`], the router,
+//!   which tests drive with `tower::ServiceExt::oneshot`.
+//! - [`ApiError`]: every error answer, with its status and problem `type`.
+//! - [`admin::Admin`]: the CLI twins (`clients add|list|revoke`, `users add`, `inbox add|list`).
+//!
+//! # Example
+//! ```
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! use credbridge_server::{AppState, ServeSettings, app, verifier};
+//! use tower::ServiceExt;
+//! let dir = std::env::temp_dir().join(format!("credbridge-doc-server-{}", std::process::id()));
+//! let store = credbridge_store::open(&credbridge_store::Location::DataDir(dir.clone())).await.unwrap();
+//! let mut settings = ServeSettings::with_data_dir(dir.clone());
+//! settings.dev = true;
+//! let verifier = verifier::Verifier::new(verifier::build_verify_options(true));
+//! let state = AppState::new(store, verifier, settings).await.unwrap();
+//! let request = axum::http::Request::get("/healthz").body(axum::body::Body::empty()).unwrap();
+//! let response = app(state).oneshot(request).await.unwrap();
+//! assert_eq!(response.status(), 200);
+//! # std::fs::remove_dir_all(dir).ok();
+//! # });
+//! ```
+//!
+//! # Design decisions
+//! - **Verification runs on the blocking pool** (`spawn_blocking`) under a per-request time
+//!   budget: it is CPU work and may fetch through the blocking guarded client. A request over
+//!   budget is answered 503 `time-budget-exceeded`; its work finishes and is dropped.
+//! - **Tokens are opaque** (256 random bits, stored hashed) rather than JWTs, so revocation is
+//!   a row update; a checked token is remembered for [`auth::TOKEN_MEMORY`] to keep the store
+//!   off the hot path.
+//! - **Errors are ours end to end:** our JSON and body extractors, a fallback for unknown
+//!   routes and methods, and a panic catcher all answer problem details; internal causes go to
+//!   the log only.
+//! - **A database outage is a 503,** not a crash: the pools reconnect on their own, so service
+//!   resumes when the database does, without a restart.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use credbridge_store::{Location, StoreError};
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub mod admin;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod ingest;
+pub mod metrics;
+pub mod openapi;
+pub mod record;
+pub mod routes;
+pub mod settings;
+pub mod state;
+pub mod verifier;
+
+pub use error::ApiError;
+pub use settings::{LogFormat, ServeSettings, SettingsError, SettingsLayer, default_data_dir};
+pub use state::AppState;
+
+/// The router with every route, our fallbacks, the body limit, metrics and the panic catcher.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(routes::verify::router())
+        .merge(routes::inbox::router())
+        .merge(routes::oauth::router())
+        .merge(routes::ops::router())
+        .merge(routes::pages::router())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .fallback(no_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .with_state(state)
+}
+
+async fn no_route(request: Request) -> ApiError {
+    ApiError::NoRoute {
+        path: request.uri().path().chars().take(200).collect(),
+    }
+}
+
+async fn method_not_allowed(request: Request) -> ApiError {
+    ApiError::MethodNotAllowed {
+        method: request.method().to_string(),
+    }
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::internal("a handler panicked").into_response()
+}
+
+/// Why `serve` could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// `--dev` turns authentication off, so it is refused on any non-loopback address.
+    #[error(
+        "--dev turns authentication off and is only allowed on a loopback address, not {addr} (use 127.0.0.1 or [::1])"
+    )]
+    DevNotLoopback {
+        /// The listen address.
+        addr: SocketAddr,
+    },
+    /// The store could not be opened or migrated.
+    #[error("opening the store {location}: {source}")]
+    Store {
+        /// Where.
+        location: String,
+        /// Why.
+        #[source]
+        source: StoreError,
+    },
+    /// The listen address could not be bound.
+    #[error("listening on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The server stopped with an I/O error.
+    #[error("serving: {0}")]
+    Io(#[source] std::io::Error),
+}
+
+/// Sets up logging (text or JSON lines on stderr, `RUST_LOG` filter, `info` by default).
+/// Calling it twice is harmless.
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// Opens the store, builds the verifier, and serves until SIGINT or SIGTERM; prints
+/// `listening on http://…` on standard output once the socket is bound. In-flight requests
+/// finish before it returns, and the store is closed cleanly.
+pub async fn serve(settings: ServeSettings) -> Result<(), ServeError> {
+    serve_with(
+        settings,
+        |addr| println!("listening on http://{addr}"),
+        shutdown_signal(),
+    )
+    .await
+}
+
+/// [`serve`] with the announcement and the shutdown signal given (tests bind port 0 and stop
+/// the server themselves).
+pub async fn serve_with(
+    settings: ServeSettings,
+    on_listening: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    init_logging(settings.log_format);
+    if settings.dev && !settings.listen.ip().is_loopback() {
+        return Err(ServeError::DevNotLoopback {
+            addr: settings.listen,
+        });
+    }
+    let location =
+        Location::from_settings(settings.data_dir.clone(), settings.database_url.as_deref())
+            .map_err(|source| ServeError::Store {
+                location: "--database-url".to_owned(),
+                source,
+            })?;
+    let store = credbridge_store::open(&location)
+        .await
+        .map_err(|source| ServeError::Store {
+            location: location.describe(),
+            source,
+        })?;
+    let verifier = verifier::Verifier::new(verifier::build_verify_options(settings.offline));
+    let listen = settings.listen;
+    let state = AppState::new(store.clone(), verifier, settings)
+        .await
+        .map_err(|source| ServeError::Store {
+            location: location.describe(),
+            source,
+        })?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
+        addr: listen,
+        source,
+    })?;
+    tracing::info!(%addr, store = %location.describe(), dev = state.dev_tenant.is_some(), "credbridge serve started");
+    let purge = tokio::spawn(purge_tokens(store.clone()));
+    on_listening(addr);
+    let served = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    purge.abort();
+    store.close().await;
+    tracing::info!("credbridge serve stopped");
+    served.map_err(ServeError::Io)
+}
+
+/// Deletes expired tokens every ten minutes.
+async fn purge_tokens(store: Arc<dyn credbridge_store::Store>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        if let Err(e) = store.purge_expired_tokens(state::now_ms()).await {
+            tracing::warn!(error = %e, "purging expired tokens");
+        }
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

@@ -1,0 +1,296 @@
+//! [`ServeSettings`]: what `credbridge serve` runs with, from (highest first) flags,
+//! `CREDBRIDGE_*` environment variables, an optional TOML file, and defaults. The caller (the
+//! CLI) passes each layer in; this crate reads no environment or file on its own (STYLE §2).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The address `serve` listens on by default.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// The largest request body accepted (VCALM recommends 10 MB per credential).
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// How long one request may spend verifying before it is answered with a 503 problem.
+pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(10);
+
+/// The largest configuration file read.
+pub const MAX_CONFIG_FILE_BYTES: usize = 1024 * 1024;
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Everything `serve` needs, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServeSettings {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// The data folder (the SQLite file lives here).
+    pub data_dir: PathBuf,
+    /// A `postgres://` URL; `None` for the embedded SQLite file.
+    pub database_url: Option<String>,
+    /// `--dev`: no authentication (loopback only), one default tenant.
+    pub dev: bool,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// The request body limit, bytes.
+    pub max_body_bytes: usize,
+    /// The per-request time budget.
+    pub time_budget: Duration,
+    /// Verify without the network (status lists, did:web, hosted badges: could not check).
+    pub offline: bool,
+}
+
+impl ServeSettings {
+    /// Defaults with `data_dir` (see [`default_data_dir`]).
+    pub fn with_data_dir(data_dir: PathBuf) -> ServeSettings {
+        ServeSettings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir,
+            database_url: None,
+            dev: false,
+            log_format: LogFormat::Text,
+            max_body_bytes: MAX_BODY_BYTES,
+            time_budget: DEFAULT_TIME_BUDGET,
+            offline: false,
+        }
+    }
+
+    /// Resolves the layers, highest precedence first (flags, environment, file), over the
+    /// defaults.
+    pub fn resolve(
+        layers: &[SettingsLayer],
+        default_data_dir: PathBuf,
+    ) -> Result<ServeSettings, SettingsError> {
+        let mut settings = ServeSettings::with_data_dir(default_data_dir);
+        for layer in layers.iter().rev() {
+            if let Some(listen) = &layer.listen {
+                settings.listen = listen.parse().map_err(|_| SettingsError::Listen {
+                    value: listen.clone(),
+                })?;
+            }
+            if let Some(dir) = &layer.data_dir {
+                settings.data_dir = dir.clone();
+            }
+            if let Some(url) = &layer.database_url {
+                settings.database_url = Some(url.clone()).filter(|u| !u.is_empty());
+            }
+            if let Some(dev) = layer.dev {
+                settings.dev = dev;
+            }
+            if let Some(format) = &layer.log_format {
+                settings.log_format = match format.as_str() {
+                    "text" => LogFormat::Text,
+                    "json" => LogFormat::Json,
+                    _ => {
+                        return Err(SettingsError::LogFormat {
+                            value: format.clone(),
+                        });
+                    }
+                };
+            }
+            if let Some(bytes) = layer.max_body_bytes {
+                settings.max_body_bytes = bytes;
+            }
+            if let Some(seconds) = layer.time_budget_seconds {
+                settings.time_budget = Duration::from_secs(seconds);
+            }
+            if let Some(offline) = layer.offline {
+                settings.offline = offline;
+            }
+        }
+        Ok(settings)
+    }
+}
+
+/// One source of settings; every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SettingsLayer {
+    /// `HOST:PORT`.
+    pub listen: Option<String>,
+    /// The data folder.
+    pub data_dir: Option<PathBuf>,
+    /// `postgres://…`.
+    pub database_url: Option<String>,
+    /// Development mode.
+    pub dev: Option<bool>,
+    /// `text` or `json`.
+    pub log_format: Option<String>,
+    /// Request body limit.
+    pub max_body_bytes: Option<usize>,
+    /// Per-request time budget.
+    pub time_budget_seconds: Option<u64>,
+    /// No network during verification.
+    pub offline: Option<bool>,
+}
+
+impl SettingsLayer {
+    /// A TOML file's text (keys as the flags: `listen`, `data-dir`, `database-url`, `dev`,
+    /// `log-format`, `max-body-bytes`, `time-budget-seconds`, `offline`).
+    pub fn from_toml(text: &str) -> Result<SettingsLayer, SettingsError> {
+        if text.len() > MAX_CONFIG_FILE_BYTES {
+            return Err(SettingsError::FileTooLarge {
+                limit: MAX_CONFIG_FILE_BYTES,
+            });
+        }
+        toml::from_str(text).map_err(|e| SettingsError::Toml {
+            detail: e.to_string(),
+        })
+    }
+
+    /// The `CREDBRIDGE_*` variables among `vars` (pass `std::env::vars()`): `CREDBRIDGE_LISTEN`,
+    /// `CREDBRIDGE_DATA_DIR`, `CREDBRIDGE_DATABASE_URL`, `CREDBRIDGE_DEV`,
+    /// `CREDBRIDGE_LOG_FORMAT`, `CREDBRIDGE_MAX_BODY_BYTES`, `CREDBRIDGE_TIME_BUDGET_SECONDS`,
+    /// `CREDBRIDGE_OFFLINE`. Other `CREDBRIDGE_*` variables are left for other commands.
+    pub fn from_env(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<SettingsLayer, SettingsError> {
+        let mut layer = SettingsLayer::default();
+        for (name, value) in vars {
+            let Some(key) = name.strip_prefix("CREDBRIDGE_") else {
+                continue;
+            };
+            match key {
+                "LISTEN" => layer.listen = Some(value),
+                "DATA_DIR" => layer.data_dir = Some(PathBuf::from(value)),
+                "DATABASE_URL" => layer.database_url = Some(value),
+                "DEV" => layer.dev = Some(parse_bool(&name, &value)?),
+                "LOG_FORMAT" => layer.log_format = Some(value),
+                "MAX_BODY_BYTES" => layer.max_body_bytes = Some(parse_number(&name, &value)?),
+                "TIME_BUDGET_SECONDS" => {
+                    layer.time_budget_seconds = Some(parse_number(&name, &value)?);
+                }
+                "OFFLINE" => layer.offline = Some(parse_bool(&name, &value)?),
+                _ => {}
+            }
+        }
+        Ok(layer)
+    }
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, SettingsError> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(SettingsError::Env {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            expected: "true or false",
+        }),
+    }
+}
+
+fn parse_number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, SettingsError> {
+    value.parse().map_err(|_| SettingsError::Env {
+        name: name.to_owned(),
+        value: value.to_owned(),
+        expected: "a whole number",
+    })
+}
+
+/// The platform's user data folder for credbridge (e.g. `~/.local/share/credbridge` on Linux);
+/// `None` when the platform has no home folder.
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "credbridge", "credbridge")
+        .map(|dirs| dirs.data_dir().to_owned())
+}
+
+/// A setting that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// `listen` is not `HOST:PORT` with an IP host.
+    #[error("listen address {value:?} is not IP:PORT (e.g. 127.0.0.1:8080)")]
+    Listen {
+        /// The value given.
+        value: String,
+    },
+    /// `log-format` is neither `text` nor `json`.
+    #[error("log format {value:?} is not text or json")]
+    LogFormat {
+        /// The value given.
+        value: String,
+    },
+    /// An environment variable with a value of the wrong kind.
+    #[error("{name}={value:?}: expected {expected}")]
+    Env {
+        /// The variable.
+        name: String,
+        /// Its value.
+        value: String,
+        /// What it should be.
+        expected: &'static str,
+    },
+    /// The TOML file does not parse, or has unknown keys.
+    #[error("the configuration file is not valid: {detail}")]
+    Toml {
+        /// The parser's message.
+        detail: String,
+    },
+    /// The configuration file is larger than [`MAX_CONFIG_FILE_BYTES`].
+    #[error("the configuration file is larger than {limit} bytes")]
+    FileTooLarge {
+        /// The limit.
+        limit: usize,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_environment_beat_file() {
+        let file = SettingsLayer::from_toml(
+            "listen = \"127.0.0.1:9000\"\ndata-dir = \"/f\"\nlog-format = \"json\"\n",
+        )
+        .unwrap();
+        let env = SettingsLayer::from_env([
+            ("CREDBRIDGE_LISTEN".to_owned(), "127.0.0.1:9001".to_owned()),
+            ("CREDBRIDGE_DEV".to_owned(), "true".to_owned()),
+            ("HOME".to_owned(), "/h".to_owned()),
+        ])
+        .unwrap();
+        let flags = SettingsLayer {
+            listen: Some("127.0.0.1:9002".into()),
+            ..SettingsLayer::default()
+        };
+        let s = ServeSettings::resolve(&[flags, env.clone(), file.clone()], "/d".into()).unwrap();
+        assert_eq!(s.listen.port(), 9002);
+        assert!(s.dev);
+        assert_eq!(s.data_dir, PathBuf::from("/f"));
+        assert_eq!(s.log_format, LogFormat::Json);
+        let s = ServeSettings::resolve(&[env, file], "/d".into()).unwrap();
+        assert_eq!(s.listen.port(), 9001);
+        let s = ServeSettings::resolve(&[], "/d".into()).unwrap();
+        assert_eq!(s.listen.to_string(), DEFAULT_LISTEN);
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = SettingsLayer::from_toml("lisen = 1").unwrap_err();
+        assert!(err.to_string().contains("lisen"), "{err}");
+        let err = SettingsLayer::from_env([("CREDBRIDGE_DEV".into(), "maybe".into())]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "CREDBRIDGE_DEV=\"maybe\": expected true or false"
+        );
+        let layer = SettingsLayer {
+            listen: Some("localhost".into()),
+            ..SettingsLayer::default()
+        };
+        let err = ServeSettings::resolve(&[layer], "/d".into()).unwrap_err();
+        assert!(matches!(err, SettingsError::Listen { .. }));
+    }
+}

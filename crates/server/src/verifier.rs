@@ -1,0 +1,214 @@
+//! Building the [`VerifyOptions`] the server verifies with, and running verification off the
+//! async threads.
+//!
+//! **Swappable:** the `config` crate (issue: shared settings → built loaders, resolvers and
+//! sources for the CLI and the server) will own [`build_verify_options`]; until it lands this
+//! one function mirrors what `credbridge verify` builds with no flags (bundled contexts,
+//! did:key/did:jwk offline, did:web and https controllers and status lists through the one
+//! guarded client, all suites), or `--offline`.
+//!
+//! The guarded client (with its fetch cache) lives as long as the server, so every request
+//! shares it; verified status lists are shared too, for [`STATUS_LIST_MEMORY`], after which a
+//! fresh memory starts so that revocations are seen.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use credbridge_fetch::{
+    DidWebResolver, DocumentSource, FetchPolicy, GuardedClient, HttpsControllerResolver,
+    SystemClock,
+};
+use credbridge_formats::{Item, Limits};
+use credbridge_jsonld::{BundledLoader, DocumentLoader};
+use credbridge_keys::{ChainResolver, ResolveError, Resolver};
+use credbridge_proofs::{JsonLdCanonicalizer, suites};
+use credbridge_verify::{
+    DEFAULT_MAX_CLOCK_SKEW, StatusListCache, TrustPolicy, VerificationReport, VerifyOptions,
+};
+
+/// How long verified status lists are reused across requests.
+pub const STATUS_LIST_MEMORY: Duration = Duration::from_secs(300);
+
+/// The options `credbridge verify` uses with no flags (`offline`: `--offline`). See the module
+/// doc: this moves to the `config` crate.
+pub fn build_verify_options(offline: bool) -> VerifyOptions {
+    let client = (!offline).then(|| {
+        Arc::new(GuardedClient::new(
+            FetchPolicy::default(),
+            Arc::new(SystemClock),
+        ))
+    });
+    let mut resolver = ChainResolver::offline_default();
+    if let Some(client) = &client {
+        resolver = resolver
+            .with(Box::new(DidWebResolver::new(client.clone())))
+            .with(Box::new(HttpsControllerResolver::new(client.clone())));
+    } else {
+        resolver = resolver.with(Box::new(OfflineNotice));
+    }
+    let resolver: Arc<dyn Resolver> = Arc::new(resolver);
+    let documents = client.map(|c| c as Arc<dyn DocumentSource>);
+    let loader: Arc<dyn DocumentLoader> = Arc::new(BundledLoader::new());
+    VerifyOptions {
+        now: 0,
+        max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
+        resolver,
+        canonicalizer: Arc::new(JsonLdCanonicalizer::new(
+            loader,
+            credbridge_rdf::CanonOptions::default(),
+        )),
+        suites: suites::ALL_SUITES,
+        documents,
+        trust: TrustPolicy::default(),
+        known_recipient: None,
+        challenge: None,
+        domain: None,
+        status_lists: Arc::default(),
+    }
+}
+
+/// Last in the offline chain, as in `credbridge verify --offline`: a did:web or https key is
+/// reported as not fetched (an environment failure: "could not check"), not as unknown.
+struct OfflineNotice;
+
+impl OfflineNotice {
+    fn refuse(id: &str) -> ResolveError {
+        if id.starts_with("did:web:") || id.starts_with("https://") || id.starts_with("http://") {
+            ResolveError::Fetch {
+                id: id.to_owned(),
+                reason: "offline: not fetched".to_owned(),
+            }
+        } else {
+            ResolveError::NotHandled { id: id.to_owned() }
+        }
+    }
+}
+
+impl Resolver for OfflineNotice {
+    fn resolve_verification_method(
+        &self,
+        id: &str,
+    ) -> Result<credbridge_keys::VerificationMethod, ResolveError> {
+        Err(OfflineNotice::refuse(id))
+    }
+
+    fn resolve_document(
+        &self,
+        id: &str,
+    ) -> Result<credbridge_keys::ControllerDocument, ResolveError> {
+        Err(OfflineNotice::refuse(id))
+    }
+}
+
+/// The server's verifier: base options plus the shared status-list memory.
+pub struct Verifier {
+    base: VerifyOptions,
+    status_lists: Mutex<(Instant, Arc<StatusListCache>)>,
+    /// Decoding limits (those of `credbridge verify`).
+    pub limits: Limits,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What verifying one input item gave.
+#[derive(Debug)]
+pub struct ItemOutcome {
+    /// The decoded item, when it could be decoded.
+    pub item: Option<Item>,
+    /// Where it sits in the input.
+    pub path: String,
+    /// Its report, or why there is none.
+    pub report: Result<VerificationReport, String>,
+}
+
+/// Said when a library panicked (a bug: none panics on input by design).
+const INTERNAL_ERROR: &str =
+    "internal error: verification stopped unexpectedly (please report this input)";
+
+impl Verifier {
+    /// A verifier over `base` (its `now`, `challenge` and `domain` are set per request).
+    pub fn new(base: VerifyOptions) -> Verifier {
+        Verifier {
+            status_lists: Mutex::new((Instant::now(), base.status_lists.clone())),
+            base,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The options for one request at `now` (Unix seconds).
+    pub fn options(
+        &self,
+        now: i64,
+        challenge: Option<String>,
+        domain: Option<String>,
+    ) -> VerifyOptions {
+        let status_lists = match self.status_lists.lock() {
+            Ok(mut memory) => {
+                if memory.0.elapsed() > STATUS_LIST_MEMORY {
+                    *memory = (Instant::now(), Arc::default());
+                }
+                memory.1.clone()
+            }
+            Err(_) => Arc::default(),
+        };
+        VerifyOptions {
+            now,
+            challenge,
+            domain,
+            status_lists,
+            ..self.base.clone()
+        }
+    }
+
+    /// Decodes `bytes` (named `name` in item paths) and verifies every item, in input order,
+    /// the way `credbridge verify` does. Blocking: call from a blocking thread.
+    pub fn verify_bytes(
+        &self,
+        bytes: &[u8],
+        name: &str,
+        options: &VerifyOptions,
+    ) -> Vec<ItemOutcome> {
+        let items = catch(|| {
+            credbridge_formats::decode_bytes(bytes, name, &self.limits).collect::<Vec<_>>()
+        });
+        let Ok(items) = items else {
+            return vec![ItemOutcome {
+                item: None,
+                path: name.to_owned(),
+                report: Err(INTERNAL_ERROR.to_owned()),
+            }];
+        };
+        items
+            .into_iter()
+            .map(|item| match item {
+                Ok(item) => {
+                    let report = catch(|| credbridge_verify::verify_item(&item, options))
+                        .map_err(|()| INTERNAL_ERROR.to_owned());
+                    ItemOutcome {
+                        path: item.path.to_string(),
+                        item: Some(item),
+                        report,
+                    }
+                }
+                Err(err) => ItemOutcome {
+                    item: None,
+                    path: err
+                        .path()
+                        .map(ToString::to_string)
+                        .unwrap_or_else(|| name.to_owned()),
+                    report: Err(err.to_string()),
+                },
+            })
+            .collect()
+    }
+}
+
+fn catch<T>(work: impl FnOnce() -> T) -> Result<T, ()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|_| ())
+}

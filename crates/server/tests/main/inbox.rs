@@ -1,0 +1,259 @@
+//! The inbox: raw and multipart uploads, idempotence, filters, original bytes, re-verification
+//! history, erasure.
+
+use axum::body::Body;
+use axum::http::{Request, header};
+
+use crate::both;
+use crate::fixtures::{Backend, TestApp, repo};
+
+const CREDENTIAL: &str = include_str!("../../../../examples/ob3-eddsa-rdfc-2022.json");
+const TAMPERED: &str = include_str!("../../../../examples/ob3-tampered.json");
+
+fn multipart(files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "credbridge-test-boundary";
+    let mut body = Vec::new();
+    for (name, content_type, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload_list_read(backend: Backend) {
+    let t = TestApp::new(backend, false).await;
+    let token = t.token("acme", &[]).await;
+    let first = t
+        .post(
+            "/inbox",
+            Some(&token),
+            "application/json",
+            CREDENTIAL.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let item = first.json()["items"][0].clone();
+    assert_eq!(item["created"], true);
+    assert_eq!(item["verdict"], "valid");
+    let id = item["id"].as_str().unwrap().to_owned();
+
+    // Idempotent: the same bytes again are the same credential.
+    let again = t
+        .post(
+            "/inbox",
+            Some(&token),
+            "application/json",
+            CREDENTIAL.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(again.json()["items"][0]["id"], id.as_str());
+    assert_eq!(again.json()["items"][0]["created"], false);
+
+    // Multipart: a PNG with a baked credential and the tampered copy.
+    let png =
+        std::fs::read(repo().join("testdata/examples/1edtech-validator/ob30/simple-json.png"))
+            .unwrap();
+    let (content_type, body) = multipart(&[
+        ("badge.png", "image/png", &png),
+        ("tampered.json", "application/json", TAMPERED.as_bytes()),
+    ]);
+    let multi = t.post("/inbox", Some(&token), &content_type, body).await;
+    assert_eq!(multi.status, 201, "{}", multi.text());
+    let items = multi.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items[0]["path"].as_str().unwrap().starts_with("badge.png"));
+    assert_eq!(items[1]["verdict"], "invalid");
+    let tampered_id = items[1]["id"].as_str().unwrap().to_owned();
+
+    // Filters and paging.
+    let all = t.get("/inbox/credentials", Some(&token)).await.json();
+    assert_eq!(all["total"], 3);
+    let invalid = t
+        .get("/inbox/credentials?verdict=invalid", Some(&token))
+        .await
+        .json();
+    assert_eq!(invalid["total"], 1);
+    assert_eq!(invalid["items"][0]["id"], tampered_id.as_str());
+    let issuer = all["items"][2]["issuer"].as_str().unwrap().to_owned();
+    let by_issuer = t
+        .get(
+            &format!("/inbox/credentials?issuer={}", urlencode(&issuer)),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert!(by_issuer["total"].as_u64().unwrap() >= 1);
+    let subject = all["items"][2]["subjects"][0].as_str().unwrap().to_owned();
+    let by_subject = t
+        .get(
+            &format!("/inbox/credentials?subject={}", urlencode(&subject)),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert!(
+        by_subject["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == id.as_str())
+    );
+    let future = t
+        .get(
+            "/inbox/credentials?since=2999-01-01T00:00:00Z",
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(future["total"], 0);
+    let page = t
+        .get("/inbox/credentials?limit=1&offset=1", Some(&token))
+        .await
+        .json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["total"], 3);
+    t.get("/inbox/credentials?since=yesterday", Some(&token))
+        .await
+        .assert_problem(400, "invalid-request");
+
+    // One credential, its exact bytes.
+    let one = t
+        .get(&format!("/inbox/credentials/{id}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(one["credential"]["format"], "Open Badges 3.0 credential");
+    assert_eq!(one["report"]["verdict"], "valid");
+    assert!(
+        !one["credential"]["achievements"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{one}"
+    );
+    let original = t
+        .get(&format!("/inbox/credentials/{id}/original"), Some(&token))
+        .await;
+    assert_eq!(original.status, 200);
+    assert_eq!(original.body, CREDENTIAL.as_bytes());
+    assert_eq!(original.headers[header::CONTENT_TYPE], "application/json");
+    let png_original = t
+        .get(
+            &format!(
+                "/inbox/credentials/{}/original",
+                items[0]["id"].as_str().unwrap()
+            ),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(png_original.body, png);
+    assert_eq!(png_original.headers[header::CONTENT_TYPE], "image/png");
+
+    // Re-verify: a new report, the history kept.
+    let again = t
+        .send(
+            Request::post(format!("/inbox/credentials/{id}/reverify"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert_eq!(again.json()["verdict"], "valid");
+    let history = t
+        .get(&format!("/inbox/credentials/{id}"), Some(&token))
+        .await
+        .json()["history"]
+        .clone();
+    assert_eq!(history.as_array().unwrap().len(), 2);
+
+    // Erasure: the record, the reports and the bytes.
+    let gone = t
+        .delete(&format!("/inbox/credentials/{id}"), Some(&token))
+        .await;
+    assert_eq!(gone.status, 204);
+    t.get(&format!("/inbox/credentials/{id}"), Some(&token))
+        .await
+        .assert_problem(404, "not-found");
+    t.get(&format!("/inbox/credentials/{id}/original"), Some(&token))
+        .await
+        .assert_problem(404, "not-found");
+    assert!(
+        t.state
+            .store
+            .reports(
+                &t.state
+                    .store
+                    .tenant_by_name("acme")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+                &id
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        t.get("/inbox/credentials", Some(&token)).await.json()["total"],
+        2
+    );
+    t.cleanup().await;
+}
+both!(upload_list_read_reverify_erase, upload_list_read);
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn json_lines_and_zip(backend: Backend) {
+    let t = TestApp::new(backend, false).await;
+    let token = t.token("acme", &[]).await;
+    let compact: serde_json::Value = serde_json::from_str(CREDENTIAL).unwrap();
+    let tampered: serde_json::Value = serde_json::from_str(TAMPERED).unwrap();
+    let lines = format!("{compact}\n{tampered}\n");
+    let answer = t
+        .post(
+            "/inbox",
+            Some(&token),
+            "application/x-ndjson",
+            lines.into_bytes(),
+        )
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let verdicts: Vec<_> = answer.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["verdict"].clone())
+        .collect();
+    assert_eq!(verdicts, vec!["valid", "invalid"]);
+
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file::<_, ()>("a/badge.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, CREDENTIAL.as_bytes()).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let answer = t
+        .post("/inbox", Some(&token), "application/zip", bytes)
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    assert_eq!(answer.json()["items"][0]["path"], "body!a/badge.json");
+    t.cleanup().await;
+}
+both!(json_lines_and_zip_uploads, json_lines_and_zip);

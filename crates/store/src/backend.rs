@@ -1,0 +1,776 @@
+//! The statements, written once, and the trait implementations for both backends.
+//!
+//! [`Db`] holds a read pool and a write pool (the same pool for PostgreSQL; one connection for
+//! SQLite's single writer). `impl_store!` expands the same method bodies for `Db<Sqlite>` and
+//! `Db<Postgres>`: the statements use `$N` parameters and types both dialects share (TEXT,
+//! BIGINT, bytes), so only the pool type differs.
+
+use async_trait::async_trait;
+use sqlx::{Database, Pool, Postgres, Row, Sqlite};
+
+use crate::{
+    Added, ChallengeStore, Client, ClientStore, CredentialFilter, CredentialPage, CredentialRecord,
+    InboxStore, MAX_PAGE_SIZE, NewCredential, ReportRecord, Session, SessionStore, Source, Store,
+    StoreError, Tenant, TenantStore, Token, TokenStore, User, UserStore, join_scopes, new_id,
+    new_ordered_id, split_scopes,
+};
+
+/// One backend's pools.
+pub(crate) struct Db<DB: Database> {
+    read: Pool<DB>,
+    write: Pool<DB>,
+    backend: &'static str,
+}
+
+impl<DB: Database> Db<DB> {
+    pub(crate) fn new(read: Pool<DB>, write: Pool<DB>, backend: &'static str) -> Db<DB> {
+        Db {
+            read,
+            write,
+            backend,
+        }
+    }
+}
+
+const CREDENTIAL_COLUMNS: &str = "c.id, c.tenant_id, c.sha256, c.item_key, c.container_path, c.containers, c.format, c.issuer, c.achievements, c.received_at, c.source, c.verdict";
+
+/// Unix milliseconds now: only for `created_at` columns of objects the caller did not time.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn json_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn json_text(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".to_owned())
+}
+
+macro_rules! impl_store {
+    ($db:ty) => {
+        impl Db<$db> {
+            fn client_from(row: &<$db as Database>::Row) -> Result<Client, sqlx::Error> {
+                Ok(Client {
+                    client_id: row.try_get("client_id")?,
+                    tenant_id: row.try_get("tenant_id")?,
+                    name: row.try_get("name")?,
+                    secret_hash: row.try_get("secret_hash")?,
+                    scopes: split_scopes(&row.try_get::<String, _>("scopes")?),
+                    created_at: row.try_get("created_at")?,
+                    revoked_at: row.try_get("revoked_at")?,
+                })
+            }
+
+            fn credential_from(
+                row: &<$db as Database>::Row,
+                subjects: Vec<String>,
+            ) -> Result<CredentialRecord, sqlx::Error> {
+                Ok(CredentialRecord {
+                    id: row.try_get("id")?,
+                    tenant_id: row.try_get("tenant_id")?,
+                    sha256: row.try_get("sha256")?,
+                    item_key: row.try_get("item_key")?,
+                    container_path: row.try_get("container_path")?,
+                    containers: json_list(&row.try_get::<String, _>("containers")?),
+                    format: row.try_get("format")?,
+                    issuer: row.try_get("issuer")?,
+                    subjects,
+                    achievements: json_list(&row.try_get::<String, _>("achievements")?),
+                    received_at: row.try_get("received_at")?,
+                    source: Source::parse(&row.try_get::<String, _>("source")?),
+                    verdict: row.try_get("verdict")?,
+                })
+            }
+
+            fn report_from(row: &<$db as Database>::Row) -> Result<ReportRecord, sqlx::Error> {
+                Ok(ReportRecord {
+                    id: row.try_get("id")?,
+                    credential_id: row.try_get("credential_id")?,
+                    verdict: row.try_get("verdict")?,
+                    report: row.try_get("report")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            }
+
+            async fn subjects_of(
+                &self,
+                tenant_id: &str,
+                ids: &[String],
+            ) -> Result<Vec<Vec<String>>, StoreError> {
+                let mut all = Vec::with_capacity(ids.len());
+                if ids.is_empty() {
+                    return Ok(all);
+                }
+                let mut builder = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT credential_id, subject FROM credential_subjects WHERE tenant_id = ",
+                );
+                builder.push_bind(tenant_id);
+                builder.push(" AND credential_id IN (");
+                let mut separated = builder.separated(", ");
+                for id in ids {
+                    separated.push_bind(id);
+                }
+                builder.push(") ORDER BY subject");
+                let rows = builder
+                    .build()
+                    .fetch_all(&self.read)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("reading subjects", e))?;
+                let mut by_id: std::collections::HashMap<String, Vec<String>> =
+                    std::collections::HashMap::new();
+                for row in rows {
+                    let id: String = row
+                        .try_get("credential_id")
+                        .map_err(|e| StoreError::from_sqlx("reading subjects", e))?;
+                    let subject: String = row
+                        .try_get("subject")
+                        .map_err(|e| StoreError::from_sqlx("reading subjects", e))?;
+                    by_id.entry(id).or_default().push(subject);
+                }
+                for id in ids {
+                    all.push(by_id.remove(id).unwrap_or_default());
+                }
+                Ok(all)
+            }
+        }
+
+        #[async_trait]
+        impl TenantStore for Db<$db> {
+            async fn create_tenant(&self, name: &str) -> Result<Tenant, StoreError> {
+                let tenant = Tenant {
+                    id: new_id(),
+                    name: name.to_owned(),
+                    created_at: now_ms(),
+                };
+                sqlx::query("INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)")
+                    .bind(&tenant.id)
+                    .bind(&tenant.name)
+                    .bind(tenant.created_at)
+                    .execute(&self.write)
+                    .await
+                    .map_err(|e| StoreError::on_unique("creating a tenant", "tenant", name, e))?;
+                Ok(tenant)
+            }
+
+            async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
+                let row = sqlx::query("SELECT id, name, created_at FROM tenants WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&self.read)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("reading a tenant", e))?;
+                row.map(|row| {
+                    Ok(Tenant {
+                        id: row.try_get("id")?,
+                        name: row.try_get("name")?,
+                        created_at: row.try_get("created_at")?,
+                    })
+                })
+                .transpose()
+                .map_err(|e| StoreError::from_sqlx("reading a tenant", e))
+            }
+
+            async fn ensure_tenant(&self, name: &str) -> Result<Tenant, StoreError> {
+                if let Some(tenant) = self.tenant_by_name(name).await? {
+                    return Ok(tenant);
+                }
+                match self.create_tenant(name).await {
+                    Ok(tenant) => Ok(tenant),
+                    // Another process created it between the two statements.
+                    Err(StoreError::Duplicate { .. }) => {
+                        self.tenant_by_name(name).await?.ok_or(StoreError::Duplicate {
+                            what: "tenant",
+                            value: name.to_owned(),
+                        })
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+
+        #[async_trait]
+        impl ClientStore for Db<$db> {
+            async fn add_client(&self, client: &Client) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO clients (client_id, tenant_id, name, secret_hash, scopes, created_at, revoked_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&client.client_id)
+                .bind(&client.tenant_id)
+                .bind(&client.name)
+                .bind(&client.secret_hash)
+                .bind(join_scopes(&client.scopes))
+                .bind(client.created_at)
+                .bind(client.revoked_at)
+                .execute(&self.write)
+                .await
+                .map_err(|e| StoreError::on_unique("adding a client", "client", &client.client_id, e))?;
+                Ok(())
+            }
+
+            async fn client(&self, client_id: &str) -> Result<Option<Client>, StoreError> {
+                let row = sqlx::query("SELECT * FROM clients WHERE client_id = $1")
+                    .bind(client_id)
+                    .fetch_optional(&self.read)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("reading a client", e))?;
+                row.map(|row| Self::client_from(&row))
+                    .transpose()
+                    .map_err(|e| StoreError::from_sqlx("reading a client", e))
+            }
+
+            async fn list_clients(&self, tenant_id: &str) -> Result<Vec<Client>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT * FROM clients WHERE tenant_id = $1 ORDER BY created_at, client_id",
+                )
+                .bind(tenant_id)
+                .fetch_all(&self.read)
+                .await
+                .map_err(|e| StoreError::from_sqlx("listing clients", e))?;
+                rows.iter()
+                    .map(Self::client_from)
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| StoreError::from_sqlx("listing clients", e))
+            }
+
+            async fn revoke_client(
+                &self,
+                tenant_id: &str,
+                client_id: &str,
+                at: i64,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self
+                    .write
+                    .begin()
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("revoking a client", e))?;
+                let done = sqlx::query(
+                    "UPDATE clients SET revoked_at = $1 WHERE tenant_id = $2 AND client_id = $3 AND revoked_at IS NULL",
+                )
+                .bind(at)
+                .bind(tenant_id)
+                .bind(client_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx("revoking a client", e))?;
+                sqlx::query("DELETE FROM tokens WHERE tenant_id = $1 AND client_id = $2")
+                    .bind(tenant_id)
+                    .bind(client_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("revoking a client", e))?;
+                tx.commit()
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("revoking a client", e))?;
+                Ok(done.rows_affected() > 0)
+            }
+        }
+
+        #[async_trait]
+        impl UserStore for Db<$db> {
+            async fn add_user(&self, user: &User) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO users (id, tenant_id, email, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&user.id)
+                .bind(&user.tenant_id)
+                .bind(&user.email)
+                .bind(&user.password_hash)
+                .bind(user.created_at)
+                .execute(&self.write)
+                .await
+                .map_err(|e| StoreError::on_unique("adding a user", "user email", &user.email, e))?;
+                Ok(())
+            }
+
+            async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query("SELECT * FROM users WHERE email = $1")
+                    .bind(email)
+                    .fetch_optional(&self.read)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("reading a user", e))?;
+                row.map(|row| {
+                    Ok(User {
+                        id: row.try_get("id")?,
+                        tenant_id: row.try_get("tenant_id")?,
+                        email: row.try_get("email")?,
+                        password_hash: row.try_get("password_hash")?,
+                        created_at: row.try_get("created_at")?,
+                    })
+                })
+                .transpose()
+                .map_err(|e| StoreError::from_sqlx("reading a user", e))
+            }
+        }
+
+        #[async_trait]
+        impl SessionStore for Db<$db> {
+            async fn add_session(&self, session: &Session) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO sessions (id_hash, user_id, tenant_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&session.id_hash)
+                .bind(&session.user_id)
+                .bind(&session.tenant_id)
+                .bind(session.created_at)
+                .bind(session.expires_at)
+                .execute(&self.write)
+                .await
+                .map_err(|e| StoreError::from_sqlx("adding a session", e))?;
+                Ok(())
+            }
+
+            async fn session(&self, id_hash: &str, now: i64) -> Result<Option<Session>, StoreError> {
+                let row = sqlx::query("SELECT * FROM sessions WHERE id_hash = $1 AND expires_at > $2")
+                    .bind(id_hash)
+                    .bind(now)
+                    .fetch_optional(&self.read)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("reading a session", e))?;
+                row.map(|row| {
+                    Ok(Session {
+                        id_hash: row.try_get("id_hash")?,
+                        user_id: row.try_get("user_id")?,
+                        tenant_id: row.try_get("tenant_id")?,
+                        created_at: row.try_get("created_at")?,
+                        expires_at: row.try_get("expires_at")?,
+                    })
+                })
+                .transpose()
+                .map_err(|e| StoreError::from_sqlx("reading a session", e))
+            }
+
+            async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .execute(&self.write)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("ending a session", e))?;
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl TokenStore for Db<$db> {
+            async fn add_token(&self, token: &Token) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO tokens (token_hash, client_id, tenant_id, scopes, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&token.token_hash)
+                .bind(&token.client_id)
+                .bind(&token.tenant_id)
+                .bind(join_scopes(&token.scopes))
+                .bind(token.created_at)
+                .bind(token.expires_at)
+                .execute(&self.write)
+                .await
+                .map_err(|e| StoreError::from_sqlx("adding a token", e))?;
+                Ok(())
+            }
+
+            async fn token(&self, token_hash: &str, now: i64) -> Result<Option<Token>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT t.* FROM tokens t JOIN clients c ON c.client_id = t.client_id \
+                     WHERE t.token_hash = $1 AND t.expires_at > $2 AND c.revoked_at IS NULL",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(|e| StoreError::from_sqlx("reading a token", e))?;
+                row.map(|row| {
+                    Ok(Token {
+                        token_hash: row.try_get("token_hash")?,
+                        client_id: row.try_get("client_id")?,
+                        tenant_id: row.try_get("tenant_id")?,
+                        scopes: split_scopes(&row.try_get::<String, _>("scopes")?),
+                        created_at: row.try_get("created_at")?,
+                        expires_at: row.try_get("expires_at")?,
+                    })
+                })
+                .transpose()
+                .map_err(|e| StoreError::from_sqlx("reading a token", e))
+            }
+
+            async fn purge_expired_tokens(&self, now: i64) -> Result<u64, StoreError> {
+                let done = sqlx::query("DELETE FROM tokens WHERE expires_at <= $1")
+                    .bind(now)
+                    .execute(&self.write)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("purging tokens", e))?;
+                Ok(done.rows_affected())
+            }
+        }
+
+        #[async_trait]
+        impl ChallengeStore for Db<$db> {
+            async fn add_challenge(
+                &self,
+                tenant_id: &str,
+                challenge: &str,
+                now: i64,
+                expires_at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO challenges (challenge, tenant_id, created_at, expires_at, uses) VALUES ($1, $2, $3, $4, 0)",
+                )
+                .bind(challenge)
+                .bind(tenant_id)
+                .bind(now)
+                .bind(expires_at)
+                .execute(&self.write)
+                .await
+                .map_err(|e| StoreError::on_unique("adding a challenge", "challenge", challenge, e))?;
+                Ok(())
+            }
+
+            async fn use_challenge(
+                &self,
+                tenant_id: &str,
+                challenge: &str,
+                now: i64,
+            ) -> Result<Option<u64>, StoreError> {
+                let row = sqlx::query(
+                    "UPDATE challenges SET uses = uses + 1 \
+                     WHERE tenant_id = $1 AND challenge = $2 AND expires_at > $3 RETURNING uses",
+                )
+                .bind(tenant_id)
+                .bind(challenge)
+                .bind(now)
+                .fetch_optional(&self.write)
+                .await
+                .map_err(|e| StoreError::from_sqlx("using a challenge", e))?;
+                row.map(|row| row.try_get::<i64, _>("uses"))
+                    .transpose()
+                    .map(|uses| uses.map(|n| u64::try_from(n).unwrap_or(0)))
+                    .map_err(|e| StoreError::from_sqlx("using a challenge", e))
+            }
+        }
+
+        #[async_trait]
+        impl InboxStore for Db<$db> {
+            async fn add_credentials(
+                &self,
+                tenant_id: &str,
+                credentials: &[NewCredential],
+            ) -> Result<Vec<Added>, StoreError> {
+                const OP: &str = "adding credentials";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                let mut added = Vec::with_capacity(credentials.len());
+                let mut tx = self.write.begin().await.map_err(err)?;
+                for credential in credentials {
+                    let existing = sqlx::query(
+                        "SELECT id FROM credentials WHERE tenant_id = $1 AND sha256 = $2 AND item_key = $3",
+                    )
+                    .bind(tenant_id)
+                    .bind(&credential.sha256)
+                    .bind(&credential.item_key)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    if let Some(row) = existing {
+                        added.push(Added {
+                            id: row.try_get("id").map_err(err)?,
+                            created: false,
+                        });
+                        continue;
+                    }
+                    sqlx::query(
+                        "INSERT INTO originals (tenant_id, sha256, bytes) VALUES ($1, $2, $3) \
+                         ON CONFLICT (tenant_id, sha256) DO NOTHING",
+                    )
+                    .bind(tenant_id)
+                    .bind(&credential.sha256)
+                    .bind(credential.original.as_slice())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    let id = new_ordered_id();
+                    sqlx::query(
+                        "INSERT INTO credentials (id, tenant_id, sha256, item_key, container_path, containers, \
+                         format, issuer, achievements, received_at, source, verdict) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(&id)
+                    .bind(tenant_id)
+                    .bind(&credential.sha256)
+                    .bind(&credential.item_key)
+                    .bind(&credential.container_path)
+                    .bind(json_text(&credential.containers))
+                    .bind(&credential.format)
+                    .bind(&credential.issuer)
+                    .bind(json_text(&credential.achievements))
+                    .bind(credential.received_at)
+                    .bind(credential.source.as_str())
+                    .bind(&credential.verdict)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    let mut subjects: Vec<&String> = credential.subjects.iter().collect();
+                    subjects.sort();
+                    subjects.dedup();
+                    for subject in subjects {
+                        sqlx::query(
+                            "INSERT INTO credential_subjects (credential_id, tenant_id, subject) VALUES ($1, $2, $3)",
+                        )
+                        .bind(&id)
+                        .bind(tenant_id)
+                        .bind(subject)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    }
+                    sqlx::query(
+                        "INSERT INTO reports (id, credential_id, tenant_id, verdict, report, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(new_ordered_id())
+                    .bind(&id)
+                    .bind(tenant_id)
+                    .bind(&credential.verdict)
+                    .bind(&credential.report)
+                    .bind(credential.received_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    added.push(Added { id, created: true });
+                }
+                tx.commit().await.map_err(err)?;
+                Ok(added)
+            }
+
+            async fn list_credentials(
+                &self,
+                tenant_id: &str,
+                filter: &CredentialFilter,
+            ) -> Result<CredentialPage, StoreError> {
+                const OP: &str = "listing credentials";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                let conditions = |builder: &mut sqlx::QueryBuilder<'_, $db>| {
+                    builder.push(" WHERE c.tenant_id = ");
+                    builder.push_bind(tenant_id.to_owned());
+                    if let Some(verdict) = &filter.verdict {
+                        builder.push(" AND c.verdict = ");
+                        builder.push_bind(verdict.clone());
+                    }
+                    if let Some(issuer) = &filter.issuer {
+                        builder.push(" AND c.issuer = ");
+                        builder.push_bind(issuer.clone());
+                    }
+                    if let Some(since) = filter.received_since {
+                        builder.push(" AND c.received_at >= ");
+                        builder.push_bind(since);
+                    }
+                    if let Some(subject) = &filter.subject {
+                        builder.push(
+                            " AND EXISTS (SELECT 1 FROM credential_subjects s WHERE s.credential_id = c.id AND s.tenant_id = ",
+                        );
+                        builder.push_bind(tenant_id.to_owned());
+                        builder.push(" AND s.subject = ");
+                        builder.push_bind(subject.clone());
+                        builder.push(")");
+                    }
+                };
+                let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) AS n FROM credentials c");
+                conditions(&mut count);
+                let total: i64 = count
+                    .build()
+                    .fetch_one(&self.read)
+                    .await
+                    .map_err(err)?
+                    .try_get("n")
+                    .map_err(err)?;
+                let mut select = sqlx::QueryBuilder::<$db>::new(format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM credentials c"
+                ));
+                conditions(&mut select);
+                select.push(" ORDER BY c.received_at DESC, c.id DESC LIMIT ");
+                select.push_bind(i64::from(filter.limit.clamp(1, MAX_PAGE_SIZE)));
+                select.push(" OFFSET ");
+                select.push_bind(i64::try_from(filter.offset).unwrap_or(i64::MAX));
+                let rows = select.build().fetch_all(&self.read).await.map_err(err)?;
+                let ids = rows
+                    .iter()
+                    .map(|row| row.try_get::<String, _>("id"))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(err)?;
+                let subjects = self.subjects_of(tenant_id, &ids).await?;
+                let items = rows
+                    .iter()
+                    .zip(subjects)
+                    .map(|(row, subjects)| Self::credential_from(row, subjects))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(err)?;
+                Ok(CredentialPage {
+                    items,
+                    total: u64::try_from(total).unwrap_or(0),
+                })
+            }
+
+            async fn credential(
+                &self,
+                tenant_id: &str,
+                id: &str,
+            ) -> Result<Option<CredentialRecord>, StoreError> {
+                const OP: &str = "reading a credential";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                let sql = format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM credentials c WHERE c.tenant_id = $1 AND c.id = $2"
+                );
+                let row = sqlx::query(&sql)
+                .bind(tenant_id)
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(err)?;
+                let Some(row) = row else { return Ok(None) };
+                let subjects = self
+                    .subjects_of(tenant_id, &[id.to_owned()])
+                    .await?
+                    .pop()
+                    .unwrap_or_default();
+                Self::credential_from(&row, subjects).map(Some).map_err(err)
+            }
+
+            async fn original(&self, tenant_id: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT o.bytes FROM credentials c JOIN originals o \
+                     ON o.tenant_id = c.tenant_id AND o.sha256 = c.sha256 \
+                     WHERE c.tenant_id = $1 AND c.id = $2",
+                )
+                .bind(tenant_id)
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(|e| StoreError::from_sqlx("reading original bytes", e))?;
+                row.map(|row| row.try_get::<Vec<u8>, _>("bytes"))
+                    .transpose()
+                    .map_err(|e| StoreError::from_sqlx("reading original bytes", e))
+            }
+
+            async fn reports(&self, tenant_id: &str, id: &str) -> Result<Vec<ReportRecord>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id, credential_id, verdict, report, created_at FROM reports \
+                     WHERE tenant_id = $1 AND credential_id = $2 ORDER BY created_at DESC, id DESC",
+                )
+                .bind(tenant_id)
+                .bind(id)
+                .fetch_all(&self.read)
+                .await
+                .map_err(|e| StoreError::from_sqlx("reading reports", e))?;
+                rows.iter()
+                    .map(Self::report_from)
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| StoreError::from_sqlx("reading reports", e))
+            }
+
+            async fn add_report(
+                &self,
+                tenant_id: &str,
+                id: &str,
+                verdict: &str,
+                report: &str,
+                at: i64,
+            ) -> Result<Option<ReportRecord>, StoreError> {
+                const OP: &str = "adding a report";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                let mut tx = self.write.begin().await.map_err(err)?;
+                let updated = sqlx::query("UPDATE credentials SET verdict = $1 WHERE tenant_id = $2 AND id = $3")
+                    .bind(verdict)
+                    .bind(tenant_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                if updated.rows_affected() == 0 {
+                    return Ok(None);
+                }
+                let record = ReportRecord {
+                    id: new_ordered_id(),
+                    credential_id: id.to_owned(),
+                    verdict: verdict.to_owned(),
+                    report: report.to_owned(),
+                    created_at: at,
+                };
+                sqlx::query(
+                    "INSERT INTO reports (id, credential_id, tenant_id, verdict, report, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&record.id)
+                .bind(id)
+                .bind(tenant_id)
+                .bind(verdict)
+                .bind(report)
+                .bind(at)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+                tx.commit().await.map_err(err)?;
+                Ok(Some(record))
+            }
+
+            async fn delete_credential(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError> {
+                const OP: &str = "erasing a credential";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                let mut tx = self.write.begin().await.map_err(err)?;
+                let row = sqlx::query("SELECT sha256 FROM credentials WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant_id)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                let Some(row) = row else { return Ok(false) };
+                let sha256: String = row.try_get("sha256").map_err(err)?;
+                for statement in [
+                    "DELETE FROM credential_subjects WHERE tenant_id = $1 AND credential_id = $2",
+                    "DELETE FROM reports WHERE tenant_id = $1 AND credential_id = $2",
+                    "DELETE FROM credentials WHERE tenant_id = $1 AND id = $2",
+                ] {
+                    sqlx::query(statement)
+                        .bind(tenant_id)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                }
+                sqlx::query(
+                    "DELETE FROM originals WHERE tenant_id = $1 AND sha256 = $2 AND NOT EXISTS \
+                     (SELECT 1 FROM credentials WHERE tenant_id = $1 AND sha256 = $2)",
+                )
+                .bind(tenant_id)
+                .bind(&sha256)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+                tx.commit().await.map_err(err)?;
+                Ok(true)
+            }
+        }
+
+        #[async_trait]
+        impl Store for Db<$db> {
+            fn backend(&self) -> &'static str {
+                self.backend
+            }
+
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query("SELECT 1")
+                    .execute(&self.read)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("checking the connection", e))?;
+                Ok(())
+            }
+
+            async fn close(&self) {
+                self.write.close().await;
+                self.read.close().await;
+            }
+        }
+    };
+}
+
+impl_store!(Sqlite);
+impl_store!(Postgres);

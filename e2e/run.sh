@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs the browser test against a freshly built `credbridge serve --dev`:
+# installs what is missing (Debian chromium, node + npm, playwright-core from the lock file),
+# builds the binary, starts the server on a free loopback port with a temporary data folder,
+# runs e2e/verifier.test.mjs, stops the server, and exits non-zero when anything failed.
+# Screenshots land in e2e/out/ (git-ignored). Set CREDBRIDGE_BIN to test a binary already built.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+apt_install() {
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    else
+        echo "e2e: please install: $*" >&2
+        exit 2
+    fi
+}
+
+command -v chromium >/dev/null 2>&1 || apt_install chromium chromium-driver fonts-dejavu-core
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+if [ ! -f "$here/node_modules/playwright-core/package.json" ]; then
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+bin="${CREDBRIDGE_BIN:-}"
+if [ -z "$bin" ]; then
+    cargo build --quiet -p credbridge-cli --bin credbridge
+    bin="$root/target/debug/credbridge"
+fi
+
+data="$(mktemp -d)"
+log="$data/server.log"
+port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+base="http://127.0.0.1:$port"
+
+"$bin" serve --dev --listen "127.0.0.1:$port" --data-dir "$data/store" >"$log" 2>&1 &
+server=$!
+stop() {
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    rm -rf "$data"
+}
+trap stop EXIT
+
+# Wait (up to 60 s) for the server to answer.
+for _ in $(seq 1 120); do
+    if ! kill -0 "$server" 2>/dev/null; then
+        echo "e2e: the server exited early:" >&2
+        cat "$log" >&2
+        exit 1
+    fi
+    if node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$base/" 2>/dev/null; then
+        break
+    fi
+    sleep 0.5
+done
+
+status=0
+(cd "$here" && BASE_URL="$base" node --test --test-reporter=spec verifier.test.mjs) || status=$?
+if [ "$status" != 0 ]; then
+    echo "e2e: failed; server log:" >&2
+    tail -n 50 "$log" >&2
+fi
+echo "e2e: screenshots in $here/out/"
+exit "$status"
