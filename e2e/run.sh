@@ -37,6 +37,16 @@ log="$data/server.log"
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 base="http://127.0.0.1:$port"
 
+# A person to log in as (the test skips logging in when the binary cannot add users).
+export E2E_USER="${E2E_USER:-recruiter@example.com}"
+export E2E_PASSWORD="${E2E_PASSWORD:-e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}"
+if ! printf '%s\n' "$E2E_PASSWORD" | "$bin" users add --data-dir "$data/store" --tenant default \
+        --password-stdin "$E2E_USER" >"$data/users.log" 2>&1; then
+    echo "e2e: 'users add' failed (see below); the inbox is checked in --dev without logging in" >&2
+    cat "$data/users.log" >&2
+    unset E2E_USER E2E_PASSWORD
+fi
+
 "$bin" serve --dev --listen "127.0.0.1:$port" --data-dir "$data/store" >"$log" 2>&1 &
 server=$!
 stop() {

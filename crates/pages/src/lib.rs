@@ -16,7 +16,8 @@
 //!   from a report and the credential's typed view; [`ItemView::unreadable`] for input that
 //!   could not be read. It carries the verdict, every [`CheckView`], the issuer's
 //!   [`IssuerIdentity`] and a [`CredentialView`].
-//! - [`InboxRow`], [`InboxPaging`], [`StoredCredential`]: what the inbox pages show.
+//! - [`InboxRow`], [`InboxPaging`], [`StoredCredential`]: what the inbox pages show;
+//!   [`report_from_json`] reads a stored report back for the stored credential's page.
 //! - Pages: [`verifier_page`], [`results_page`], [`login_page`], [`inbox_page`],
 //!   [`credential_page`], [`error_page`]; [`assets()`] and [`paths`] for the server's routes.
 //!
@@ -59,6 +60,7 @@ mod assets;
 mod inbox;
 mod layout;
 pub mod paths;
+mod stored;
 mod verifier;
 mod view;
 
@@ -67,6 +69,7 @@ pub use inbox::{
     InboxFilters, InboxPaging, InboxRow, StoredCredential, credential_page, inbox_page, login_page,
 };
 pub use layout::error_page;
+pub use stored::{MAX_STORED_CHECKS, StoredReportError, report_from_json};
 pub use verifier::{results_page, verifier_page};
 pub use view::{
     AchievementExtra, CheckView, CredentialView, EndorsementView, EvidenceView, IdentityStatus,
