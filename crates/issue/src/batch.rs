@@ -56,7 +56,10 @@ pub fn suite_for(key_type: KeyType) -> &'static Cryptosuite {
 pub struct Delivery {
     /// `ID.json`, the credential with its Data Integrity proof (on by default in the CLI).
     pub json: bool,
-    /// `ID.jwt`, the OB 3.0 JWT (payload = credential, no embedded proof).
+    /// `ID.jwt`: the credential (without embedded proof) secured as VC-JOSE `vc+jwt`, whose
+    /// payload is the credential itself. The OB 3.0 JWT flavour adds `jti`/`iss`/`nbf` claims
+    /// beside the credential's properties, which the OB 3.0 context does not define, so a
+    /// JSON-LD safe-mode verifier rejects it; `vc+jwt` adds none.
     pub jwt: bool,
     /// `ID.png`, the signed JSON baked into this PNG (the template's image).
     pub png: Option<Vec<u8>>,
@@ -313,7 +316,7 @@ fn sign_and_write(
             credential,
             &issuer.secret,
             &JwtSignOptions {
-                kind: JwtKind::CredentialPayloadJwt,
+                kind: JwtKind::VcJose,
                 alg: None,
                 kid: Some(issuer.verification_method.clone()),
                 embed_jwk: false,

@@ -123,22 +123,32 @@ pub(crate) fn append_jsonl<T: Serialize>(path: &Path, items: &[T]) -> Result<(),
         .append(true)
         .open(path)
         .map_err(|e| IssueError::io(path, e))?;
-    // A torn last line from an earlier crash must not swallow the first new record.
+    // A torn last line from an earlier crash is a record that never happened: cut it off so it
+    // neither swallows the first new record nor sits damaged in the middle of the file.
     let len = file.metadata().map_err(|e| IssueError::io(path, e))?.len();
-    if len > 0 && !ends_with_newline(path, len)? {
-        file.write_all(b"\n").map_err(|e| IssueError::io(path, e))?;
+    if len > 0 {
+        let keep = complete_prefix_len(path, len)?;
+        if keep < len {
+            file.set_len(keep).map_err(|e| IssueError::io(path, e))?;
+        }
     }
     file.write_all(&text).map_err(|e| IssueError::io(path, e))?;
     file.sync_data().map_err(|e| IssueError::io(path, e))
 }
 
-fn ends_with_newline(path: &Path, len: u64) -> Result<bool, IssueError> {
+/// The length of the file up to and including its last newline (0 when it has none).
+fn complete_prefix_len(path: &Path, len: u64) -> Result<u64, IssueError> {
     use std::io::{Read, Seek, SeekFrom};
     let mut f = std::fs::File::open(path).map_err(|e| IssueError::io(path, e))?;
-    f.seek(SeekFrom::Start(len - 1))
+    // Records are short; scan back at most 1 MiB (a longer torn tail is cut entirely).
+    let start = len.saturating_sub(1 << 20);
+    f.seek(SeekFrom::Start(start))
         .map_err(|e| IssueError::io(path, e))?;
-    let mut last = [0u8; 1];
-    f.read_exact(&mut last)
+    let mut tail = Vec::new();
+    f.read_to_end(&mut tail)
         .map_err(|e| IssueError::io(path, e))?;
-    Ok(last == *b"\n")
+    Ok(match tail.iter().rposition(|b| *b == b'\n') {
+        Some(i) => start + i as u64 + 1,
+        None => start,
+    })
 }

@@ -120,7 +120,8 @@ pub use issuer::{
 };
 pub use journal::{BatchJournal, FileJournal, JournalEntry};
 pub use lint::{
-    AlignmentCheck, AlignmentChecker, IriShapeChecker, LintReport, lint_document, lint_template,
+    AlignmentCheck, AlignmentChecker, FileLint, IriShapeChecker, LintReport, lint_document,
+    lint_file, lint_template,
 };
 pub use roster::{
     ColumnMapping, Roster, RosterRow, RowError, read_csv, read_oneroster_csv, read_oneroster_json,

@@ -440,20 +440,13 @@ impl Lint<'_> {
         self.findings.sort_by(|a, b| {
             (a.severity, &a.pointer, a.rule).cmp(&(b.severity, &b.pointer, b.rule))
         });
-        let mut fired: Vec<&'static str> = self.findings.iter().map(|f| f.rule).collect();
-        fired.sort_unstable();
-        fired.dedup();
-        let lost: u32 = fired
-            .iter()
-            .filter_map(|id| RULES.iter().find(|r| r.id == *id))
-            .map(|r| u32::from(r.weight))
-            .sum();
+        let score = rescore(&self.findings);
         let truncated = self.findings.len().saturating_sub(MAX_FINDINGS);
         self.findings.truncate(MAX_FINDINGS);
         LintReport {
             rules_version: RULES_VERSION,
             kind,
-            score: u8::try_from(100u32.saturating_sub(lost)).unwrap_or(0),
+            score,
             findings: self.findings,
             truncated,
         }
@@ -499,11 +492,12 @@ impl Lint<'_> {
                 "the template states no expiry policy",
             );
         }
-        if source.get("evidenceRequired").and_then(Value::as_bool) != Some(true) {
+        // An explicit `evidenceRequired: false` is a stated policy; silence is what is flagged.
+        if source.get("evidenceRequired").is_none() {
             self.add(
                 EVIDENCE,
                 &format!("{at}/evidenceRequired"),
-                "rows are not required to link evidence",
+                "the template does not say whether rows must link evidence",
             );
         }
     }
@@ -875,6 +869,103 @@ impl Lint<'_> {
             }
         }
     }
+}
+
+/// The lint of one item of a file (a zip or a CLR file can hold several).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileLint {
+    /// Where the item is (`file`, `file.zip!inner.json`).
+    pub path: String,
+    /// Its report.
+    pub report: LintReport,
+}
+
+/// Lints a file for `credbridge lint`: `.yaml`/`.yml` files are templates; anything else is
+/// decoded with `credbridge-formats` (JSON, JWT, baked PNG/SVG, zip, JSON Lines) and each
+/// credential in it is linted with [`lint_document`]. A template in JSON is recognised by
+/// its shape (no `@context`, a `criteria`).
+pub fn lint_file(
+    path: &std::path::Path,
+    checker: &dyn AlignmentChecker,
+) -> Result<Vec<FileLint>, crate::IssueError> {
+    let name = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if ext == "yaml" || ext == "yml" {
+        let template = crate::Template::load(path)?;
+        return Ok(vec![FileLint {
+            path: name,
+            report: lint_template(&template.source, checker),
+        }]);
+    }
+    let limits = credbridge_formats::Limits::default();
+    let mut out = Vec::new();
+    for item in credbridge_formats::decode_path(path, &limits) {
+        let report = match item {
+            Ok(item) => {
+                let at = item.path.to_string();
+                let report = match &item.payload {
+                    credbridge_formats::Payload::Json { value, .. } => {
+                        lint_document(value, checker)
+                    }
+                    credbridge_formats::Payload::Jws {
+                        credential: Some(c),
+                        ..
+                    } => {
+                        let mut r = lint_document(c, checker);
+                        // The JWS is the proof: an embedded one is not expected.
+                        r.findings.retain(|f| f.rule != PROOF.id);
+                        r.score = rescore(&r.findings);
+                        r
+                    }
+                    other => {
+                        let mut lint = Lint {
+                            findings: Vec::new(),
+                            checker,
+                        };
+                        lint.add(
+                            RECOGNIZED,
+                            "",
+                            format!(
+                                "a {} payload carries no credential to lint",
+                                other.kind_name()
+                            ),
+                        );
+                        lint.finish(LintedKind::Other)
+                    }
+                };
+                FileLint { path: at, report }
+            }
+            Err(e) => {
+                let mut lint = Lint {
+                    findings: Vec::new(),
+                    checker,
+                };
+                lint.add(RECOGNIZED, "", format!("not decoded: {e}"));
+                FileLint {
+                    path: name.clone(),
+                    report: lint.finish(LintedKind::Other),
+                }
+            }
+        };
+        out.push(report);
+    }
+    Ok(out)
+}
+
+fn rescore(findings: &[Finding]) -> u8 {
+    let mut fired: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+    fired.sort_unstable();
+    fired.dedup();
+    let lost: u32 = fired
+        .iter()
+        .filter_map(|id| RULES.iter().find(|r| r.id == *id))
+        .map(|r| u32::from(r.weight))
+        .sum();
+    u8::try_from(100u32.saturating_sub(lost)).unwrap_or(0)
 }
 
 /// The rule table as Markdown (the source of `docs/lint-rules.md`; a test keeps them equal).

@@ -13,8 +13,8 @@
 //!     The learner completed 40 supervised hours and passed a practical test of three
 //!     butt welds inspected against ISO 5817 level C.
 //! alignment:
-//!   - targetName: weld metal pieces
-//!     targetUrl: http://data.europa.eu/esco/skill/0cbc0a9b-e4fc-4d4e-a5ef-3a3d5fb5e6e4
+//!   - targetName: perform metal active gas welding
+//!     targetUrl: http://data.europa.eu/esco/skill/60ff3eac-7d4d-4e51-87b8-74c3b5d62498
 //!     targetFramework: ESCO
 //! expiry: { days: 1095 }
 //! ```
@@ -208,8 +208,19 @@ fn achievement_json(source: &Value) -> Value {
         let value = match key.as_str() {
             "alignment" => typed_list(value, "Alignment"),
             "related" => typed_list(value, "Related"),
+            // The OB 3.0 schema wants Image.type as a string, not an array.
             "image" => match value {
-                Value::Object(_) => with_type(value, "Image"),
+                Value::Object(map) if !map.contains_key("type") => {
+                    let mut out = Map::new();
+                    out.insert("id".into(), map.get("id").cloned().unwrap_or(Value::Null));
+                    out.insert("type".into(), "Image".into());
+                    out.extend(
+                        map.iter()
+                            .filter(|(k, _)| *k != "id")
+                            .map(|(k, v)| (k.clone(), v.clone())),
+                    );
+                    Value::Object(out)
+                }
                 Value::String(s) => json!({"id": s, "type": "Image"}),
                 other => other.clone(),
             },
