@@ -25,6 +25,8 @@
 //!   [`publish_status_lists`].
 //! - [`issue_batch`] with [`BatchOptions`] → [`BatchReport`]; [`BatchJournal`] makes it
 //!   resumable and idempotent; [`build_clr`] wraps a learner's credentials in a CLR 2.0.
+//! - [`IssuerHome`]: the file-backed directory the CLI works in; one call per command
+//!   (`issuer create`, `issue`, `revoke|suspend|unsuspend`; `lint` is [`lint_file`]).
 //!
 //! # Example
 //! ```
@@ -101,6 +103,7 @@
 pub mod batch;
 pub mod clr;
 mod error;
+pub mod home;
 pub mod issuer;
 pub mod journal;
 pub mod lint;
@@ -114,6 +117,7 @@ pub use batch::{
 };
 pub use clr::build_clr;
 pub use error::IssueError;
+pub use home::{IssueRequest, IssueSummary, IssuerHome, RosterSource};
 pub use issuer::{
     FileKeyStore, IdentifierEntry, Issuer, IssuerProfile, IssuerRecord, KeyStore, MasterKey,
     NewIssuer, create_issuer, did_document, open_issuer, rotate_key,
