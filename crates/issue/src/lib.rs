@@ -135,3 +135,57 @@ pub use status::{
     StatusStore,
 };
 pub use template::{Expiry, Template};
+
+/// Entry points for fuzzers and property tests: each takes arbitrary bytes and must never panic.
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::path::Path;
+
+    /// Parses `data` as a roster CSV (default header, then a mapping) and as a template.
+    pub fn parse_inputs(data: &[u8]) {
+        let path = Path::new("fuzz");
+        let _ = crate::roster::parse_csv(data, path, None);
+        let mapping = crate::ColumnMapping {
+            email: Some("a".into()),
+            given_name: "b".into(),
+            awarded_at: "c".into(),
+            ..crate::ColumnMapping::default()
+        };
+        let _ = crate::roster::parse_csv(data, path, Some(&mapping));
+        let text = String::from_utf8_lossy(data);
+        let _ = crate::Template::parse(&text, path);
+    }
+
+    /// Lints `data` parsed as JSON (any JSON value), as a document and as a template.
+    pub fn lint(data: &[u8]) {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
+            let _ = crate::lint_document(&value, &crate::IriShapeChecker);
+            let _ = crate::lint_template(&value, &crate::IriShapeChecker);
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            #[test]
+            fn roster_template_and_lint_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+                super::parse_inputs(&data);
+                super::lint(&data);
+                // Mutations of a real roster and a real credential shape reach deeper.
+                let mut csv = b"email,given_name,family_name,awarded_at\na@b.example,A,B,2025-06-01\n".to_vec();
+                let mut doc = br#"{"type":["OpenBadgeCredential"],"issuer":{"id":"did:web:x"},"credentialSubject":{"achievement":{"criteria":{"narrative":"n"},"alignment":[{"targetUrl":"http://data.europa.eu/esco/skill/x"}],"resultDescription":[{"rubricCriterionLevel":[{}]}]}}}"#.to_vec();
+                for (i, byte) in data.iter().enumerate().take(8) {
+                    let at = (i * 13 + usize::from(*byte)) % csv.len();
+                    csv[at] = *byte;
+                    let at = (i * 29 + usize::from(*byte)) % doc.len();
+                    doc[at] = *byte;
+                }
+                super::parse_inputs(&csv);
+                super::lint(&doc);
+            }
+        }
+    }
+}

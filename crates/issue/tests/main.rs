@@ -22,3 +22,5 @@ mod lint_table;
 mod resume;
 #[path = "main/revoke.rs"]
 mod revoke;
+#[path = "main/rosters.rs"]
+mod rosters;
