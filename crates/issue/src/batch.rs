@@ -9,7 +9,6 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
 use credbridge_formats::{BakePayload, bake_png, bake_svg};
 use credbridge_keys::KeyType;
 use credbridge_proofs::{
@@ -39,7 +38,7 @@ pub const VC2_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 /// Rows per chunk (one status append and one journal append each).
 pub const DEFAULT_CHUNK_ROWS: usize = 1024;
 
-/// Most output formats one batch writes per credential.
+/// Largest PNG or SVG image baked into, in bytes.
 pub const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// The suite an issuer key signs with: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for
@@ -608,9 +607,4 @@ pub fn publish_status_lists(
         }
     }
     Ok(written)
-}
-
-/// Base64 of SHA-256, for callers that fingerprint inputs (roster files) in reports.
-pub fn fingerprint(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(bytes))
 }

@@ -294,7 +294,10 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IssueError> 
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| IssueError::io(parent, e))?;
     }
-    let tmp = path.with_extension("tmp");
+    // `NAME.tmp` beside `NAME`: the full name, so `X.json` and `X.png` never share a temp file.
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(".tmp");
+    let tmp = path.with_file_name(tmp_name);
     std::fs::write(&tmp, bytes).map_err(|e| IssueError::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| IssueError::io(path, e))
 }

@@ -462,7 +462,7 @@ impl Lint<'_> {
             self.credential(doc, at);
             LintedKind::AchievementCredential
         } else if has("Achievement") {
-            self.achievement(doc, at, false);
+            self.achievement(doc, at);
             LintedKind::Achievement
         } else if has("Assertion") || has("BadgeClass") {
             self.ob2(doc, at);
@@ -484,7 +484,7 @@ impl Lint<'_> {
     }
 
     fn template(&mut self, source: &Value, at: &str) {
-        self.achievement(source, at, false);
+        self.achievement(source, at);
         if source.get("expiry").is_none() {
             self.add(
                 EXPIRY_POLICY,
@@ -515,7 +515,7 @@ impl Lint<'_> {
         };
         match subject.get("achievement") {
             Some(achievement) => {
-                self.achievement(achievement, &format!("{subject_at}/achievement"), true)
+                self.achievement(achievement, &format!("{subject_at}/achievement"))
             }
             None => self.add(
                 ACHIEVEMENT_ID,
@@ -588,7 +588,7 @@ impl Lint<'_> {
             .take(MAX_CLR_CREDENTIALS)
             .enumerate()
         {
-            self.achievement(achievement, &format!("{sub_at}/achievement/{i}"), true);
+            self.achievement(achievement, &format!("{sub_at}/achievement/{i}"));
         }
     }
 
@@ -604,7 +604,7 @@ impl Lint<'_> {
         } else {
             (doc, at.to_owned())
         };
-        self.achievement(badge, &badge_at, true);
+        self.achievement(badge, &badge_at);
     }
 
     fn issuer(&mut self, issuer: Option<&Value>, at: &str) {
@@ -662,9 +662,8 @@ impl Lint<'_> {
         }
     }
 
-    /// The achievement rules. `strict_id`: in a credential the id is required; in a template a
-    /// missing id is already refused by the loader but still reported when linting raw JSON.
-    fn achievement(&mut self, a: &Value, at: &str, _strict_id: bool) {
+    /// The achievement rules (OB 3.0 Achievement, or an OB 2.0 BadgeClass read the same way).
+    fn achievement(&mut self, a: &Value, at: &str) {
         let p = |key: &str| format!("{at}/{}", escape(key));
         if !a.is_object() {
             self.add(
