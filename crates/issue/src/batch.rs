@@ -397,14 +397,15 @@ pub fn issue_batch(
         let mut todo: Vec<(&RosterRow, String)> = Vec::new();
         for row in chunk {
             let id = credential_id(&template.id, row.recipient_key(), &row.awarded_at);
-            if done.contains(&id) {
-                report.already_issued += 1;
-            } else if !seen_in_run.insert(id.clone()) {
+            // A repeated award is an error on every run, not "already issued" on the re-run.
+            if !seen_in_run.insert(id.clone()) {
                 report.row_errors.push(RowError {
                     row: row.row,
                     column: "email".into(),
                     message: "the same learner and award date appear on an earlier row".into(),
                 });
+            } else if done.contains(&id) {
+                report.already_issued += 1;
             } else {
                 todo.push((row, id));
             }

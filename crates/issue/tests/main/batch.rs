@@ -320,3 +320,48 @@ fn program_clr_holds_the_learners_credentials_with_associations_and_verifies() {
     let proof = report.checks.iter().find(|c| c.id == "proof").unwrap();
     assert_eq!(proof.outcome, Outcome::Passed, "{report:#?}");
 }
+
+#[test]
+fn a_did_recipient_is_the_subject_id_and_a_rerun_counts_duplicates_once() {
+    let dir = temp_dir("batch-did");
+    let (_store, issuer) = new_issuer(&dir, "college", None);
+    let template = template("welding.yaml");
+    let csv = "did,given_name,family_name,awarded_at\n\
+               did:example:ebfeb1f712ebc6f1c276e12ec21,Ada,L,2025-06-01\n\
+               did:example:ebfeb1f712ebc6f1c276e12ec21,Ada,L,2025-06-01\n";
+    let roster = roster::parse_csv(csv.as_bytes(), std::path::Path::new("r.csv"), None).unwrap();
+    assert_eq!(roster.rows.len(), 2);
+    for round in 0..2 {
+        let run = run_batch(
+            &dir,
+            &issuer,
+            &template,
+            &roster.rows,
+            Delivery {
+                json: true,
+                ..Delivery::default()
+            },
+            None,
+            64,
+        )
+        .unwrap();
+        assert_eq!(
+            (run.report.issued, run.report.already_issued),
+            if round == 0 { (1, 0) } else { (0, 1) }
+        );
+        assert_eq!(run.report.row_errors.len(), 1);
+        assert_eq!(run.report.row_errors[0].row, 2);
+    }
+    let file = std::fs::read_dir(dir.join("out/credentials"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let c: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    assert_eq!(
+        c["credentialSubject"]["id"],
+        "did:example:ebfeb1f712ebc6f1c276e12ec21"
+    );
+    assert!(c["credentialSubject"].get("identifier").is_none());
+}
