@@ -199,6 +199,18 @@ pub struct IdentifierEntry {
 }
 
 impl IssuerProfile {
+    /// Reads a profile from a YAML or JSON file (`credbridge issuer create NAME --profile
+    /// FILE`), with the OB 3.0 property names: `name`, `url`, `email`, `description`, `image`,
+    /// `address`, `otherIdentifier`, `official`.
+    pub fn load(path: &Path) -> Result<IssuerProfile, IssueError> {
+        let bytes = read_bounded(path, MAX_ISSUER_RECORD_BYTES, "profile file bytes")?;
+        serde_norway::from_slice(&bytes).map_err(|e| IssueError::Parse {
+            what: "issuer profile",
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+
     /// The `issuer` object of a credential: this profile with `id` and `type`.
     pub fn to_json(&self, did: &str) -> Value {
         let mut value = serde_json::to_value(self).unwrap_or_else(|_| json!({}));

@@ -255,3 +255,14 @@ fn the_profile_is_the_credential_issuer() {
         credbridge_model::schema::validate(credbridge_model::schema::SchemaName::Ob3Profile, &p);
     assert_ne!(report.verdict, credbridge_model::Verdict::Fail, "{report}");
 }
+
+#[test]
+fn a_profile_file_gives_a_schema_valid_issuer_that_lints_clean() {
+    let p = IssuerProfile::load(&crate_dir().join("testdata/profile.yaml")).unwrap();
+    let json = p.to_json("did:web:college.example");
+    let report =
+        credbridge_model::schema::validate(credbridge_model::schema::SchemaName::Ob3Profile, &json);
+    assert_ne!(report.verdict, credbridge_model::Verdict::Fail, "{report}");
+    assert_eq!(json["otherIdentifier"][0]["identifierType"], "ext:UKPRN");
+    assert!(IssuerProfile::load(&crate_dir().join("testdata/badge.svg")).is_err());
+}
