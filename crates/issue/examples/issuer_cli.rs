@@ -35,6 +35,10 @@ use credbridge_keys::{Algorithm, KeyType, SecretKey};
 use credbridge_proofs::JsonLdCanonicalizer;
 use rayon::prelude::*;
 
+// As in the `credbridge` binary: glibc's allocator spends much of a parallel run in its locks.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
