@@ -579,7 +579,15 @@ impl Lint<'_> {
             .enumerate()
         {
             let inner_at = format!("{sub_at}/verifiableCredential/{i}");
-            if inner.is_object() {
+            // A CLR inside a CLR is not descended into: nesting depth stays bounded whatever
+            // the input (CLR 2.0 holds AchievementCredentials).
+            if types(inner).contains(&"ClrCredential") {
+                self.add(
+                    RECOGNIZED,
+                    &inner_at,
+                    "a CLR nested in a CLR is not linted; lint it on its own",
+                );
+            } else if inner.is_object() {
                 self.document(inner, &inner_at);
             }
         }
