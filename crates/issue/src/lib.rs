@@ -95,6 +95,14 @@
 //! - **Templates use OB 3.0 property names**, so a lint pointer into the template is where the
 //!   author fixes it; the few policy keys (`expiry`, `program`, `evidenceRequired`) are removed
 //!   from the Achievement.
+//! - **One writer per issuer for the file stores.** [`FileStatusStore`] and [`FileJournal`]
+//!   take no lock; two processes issuing for the same issuer at once could hand out one index
+//!   twice. The CLI runs one batch at a time; the store crate's SQL implementation must make
+//!   (issuer, list, index) unique and allocate inside a transaction.
+//! - **Measured** (`examples/issuer_cli.rs bench`, 10,000 rows, eddsa-rdfc-2022, one JSON file
+//!   each, status allocated, 2 threads, mimalloc): 6,579 credentials per CPU-second beside
+//!   71,429 raw Ed25519 signatures per CPU-second in the same run; wall-clock on a host with
+//!   load average ~21 on 2 cores: 1,332/s beside 18,479/s raw signing (ratio 0.072).
 //! - **The status-list encoder is local for now** (one private function in `status.rs`),
 //!   until the model crate's status-list codec with an encoder lands; then it is replaced.
 #![forbid(unsafe_code)]
