@@ -1,0 +1,199 @@
+//! credbridge-issue: the issuer side. It owns issuer profiles and their keys (generated or
+//! imported, sealed at rest under envelope encryption, rotated with old verification methods
+//! kept published), achievement templates and the data-quality lint, rosters (CSV with or
+//! without a column mapping, OneRoster 1.2 CSV bundles, OneRoster/Edu-API JSON), Bitstring
+//! Status List allocation and revocation, and batches: building, signing (in parallel) and
+//! delivering OB 3.0 credentials as JSON, VC-JWT, baked PNG/SVG and a zip with a manifest.
+//!
+//! **Not here:** HTTP and SQL (the server serves DID documents and status lists and runs
+//! batches as jobs; the store crate implements [`KeyStore`], [`StatusStore`] and
+//! [`BatchJournal`] over SQLite/PostgreSQL — this crate ships file-backed implementations so
+//! the CLI works without a server), argv and printing (the CLI; progress comes back through a
+//! callback), proof suites and JSON-LD (`credbridge-proofs`, reached with a
+//! [`credbridge_proofs::Canonicalizer`]), baking (`credbridge-formats`), verification
+//! (`credbridge-verify`), framework concept lookup (the skills crate plugs in through
+//! [`AlignmentChecker`]).
+//!
+//! # Main types
+//! - [`MasterKey`], [`KeyStore`] / [`FileKeyStore`], [`create_issuer`], [`rotate_key`],
+//!   [`open_issuer`] → [`Issuer`], [`did_document`]; [`IssuerProfile`] is the OB 3.0 Profile.
+//! - [`Template`] (YAML or JSON) → an OB 3.0 Achievement; [`lint_template`] and
+//!   [`lint_document`] → [`LintReport`] (rules in [`lint::RULES`], `docs/lint-rules.md`).
+//! - [`read_csv`], [`read_oneroster_csv`], [`read_oneroster_json`] → [`Roster`] of
+//!   [`RosterRow`]s and [`RowError`]s.
+//! - [`StatusLists`] over a [`StatusStore`]: allocation, [`StatusLists::set`],
+//!   [`publish_status_lists`].
+//! - [`issue_batch`] with [`BatchOptions`] → [`BatchReport`]; [`BatchJournal`] makes it
+//!   resumable and idempotent; [`build_clr`] wraps a learner's credentials in a CLR 2.0.
+//! - [`IssuerHome`]: the file-backed directory the CLI works in; one call per command
+//!   (`issuer create`, `issue`, `revoke|suspend|unsuspend`; `lint` is [`lint_file`]).
+//!
+//! # Example
+//! ```
+//! use std::sync::Arc;
+//! use credbridge_issue::*;
+//! use credbridge_keys::KeyType;
+//!
+//! let dir = std::env::temp_dir().join(format!("credbridge-issue-doc-{}", std::process::id()));
+//! let keys = FileKeyStore::new(dir.join("issuers"));
+//! let (master, _hex) = MasterKey::generate();
+//! create_issuer(&keys, &master, NewIssuer {
+//!     name: "acme".into(),
+//!     profile: IssuerProfile { name: "Acme College".into(), ..Default::default() },
+//!     did_web: None,
+//!     key_type: KeyType::Ed25519,
+//!     import: None,
+//!     now: 1_750_000_000,
+//! })?;
+//! let issuer = open_issuer(&keys, &master, "acme")?;
+//!
+//! let template = Template::parse(
+//!     "id: https://acme.example/a/1\nname: Safety\ndescription: d\ncriteria: {narrative: n}\n",
+//!     std::path::Path::new("t.yaml"),
+//! )?;
+//! let lint = lint_template(&template.source, &IriShapeChecker);
+//! assert!(lint.rules_fired().contains(&"alignment-present"));
+//!
+//! let roster = roster::parse_csv(
+//!     b"email,given_name,family_name,awarded_at\nada@example.edu,Ada,L,2025-06-01\n",
+//!     std::path::Path::new("r.csv"), None)?;
+//! let mut lists = StatusLists::open(
+//!     Arc::new(FileStatusStore::new(dir.join("status"))), "acme", "https://acme.example/status", 0)?;
+//! let journal = FileJournal::new(dir.join("out/journal.jsonl"));
+//! let canonicalizer = credbridge_proofs::JsonLdCanonicalizer::with_bundled_contexts();
+//! let report = issue_batch(&template, &issuer, &roster.rows, BatchOptions {
+//!     out_dir: dir.join("out"),
+//!     delivery: Delivery { json: true, ..Default::default() },
+//!     status: Some((&mut lists, StatusOptions { purposes: vec![StatusPurpose::Revocation] })),
+//!     journal: &journal,
+//!     canonicalizer: &canonicalizer,
+//!     now: 1_750_000_100,
+//!     lint: &lint,
+//!     chunk_rows: DEFAULT_CHUNK_ROWS,
+//!     progress: &|_| {},
+//!     dangerous_crash_after_chunks: None,
+//! })?;
+//! assert_eq!(report.issued, 1);
+//! # std::fs::remove_dir_all(&dir).ok();
+//! # Ok::<(), IssueError>(())
+//! ```
+//!
+//! # Design decisions
+//! - **Ids are derived, allocations are logged before use.** A credential id is a UUID from
+//!   SHA-256(template id, recipient, award time), so the same award is the same credential; a
+//!   status index is appended to the [`StatusStore`] before any credential carries it, and a
+//!   credential that already has one keeps it. Together with the journal, a kill at any point
+//!   followed by a re-run gives exactly one credential per award and never reuses an index.
+//! - **Envelope encryption** (XChaCha20-Poly1305 from RustCrypto `chacha20poly1305`): a data key
+//!   per issuer sealed under the master key, secret keys sealed under the data key with the
+//!   verification-method id as associated data. Re-keying the master key re-seals only the
+//!   data keys.
+//! - **Rotation needs did:web.** A did:key *is* its key; a did:web document can list every key
+//!   the issuer ever used, so old credentials keep verifying ([`did_document`]).
+//! - **The lint score lives in the manifest**, not in the signed credential: OB 3.0 has no
+//!   property for it, and the score of the template can change without re-signing.
+//! - **Templates use OB 3.0 property names**, so a lint pointer into the template is where the
+//!   author fixes it; the few policy keys (`expiry`, `program`, `evidenceRequired`) are removed
+//!   from the Achievement.
+//! - **One writer per issuer for the file stores.** [`FileStatusStore`] and [`FileJournal`]
+//!   take no lock; two processes issuing for the same issuer at once could hand out one index
+//!   twice. The CLI runs one batch at a time; the store crate's SQL implementation must make
+//!   (issuer, list, index) unique and allocate inside a transaction.
+//! - **Measured** (`examples/issuer_cli.rs bench`, 10,000 rows, eddsa-rdfc-2022, one JSON file
+//!   each, status allocated, 2 threads, mimalloc): 6,579 credentials per CPU-second beside
+//!   71,429 raw Ed25519 signatures per CPU-second in the same run; wall-clock on a host with
+//!   load average ~21 on 2 cores: 1,332/s beside 18,479/s raw signing (ratio 0.072).
+//! - **The status-list encoder is local for now** (one private function in `status.rs`),
+//!   until the model crate's status-list codec with an encoder lands; then it is replaced.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod batch;
+pub mod clr;
+mod error;
+pub mod home;
+pub mod issuer;
+pub mod journal;
+pub mod lint;
+pub mod roster;
+pub mod status;
+pub mod template;
+
+pub use batch::{
+    BatchOptions, BatchReport, DEFAULT_CHUNK_ROWS, Delivery, Progress, StatusOptions,
+    build_credential, credential_id, issue_batch, publish_status_lists, suite_for,
+};
+pub use clr::build_clr;
+pub use error::IssueError;
+pub use home::{IssueRequest, IssueSummary, IssuerHome, RosterSource};
+pub use issuer::{
+    FileKeyStore, IdentifierEntry, Issuer, IssuerProfile, IssuerRecord, KeyStore, MasterKey,
+    NewIssuer, create_issuer, did_document, open_issuer, rotate_key,
+};
+pub use journal::{BatchJournal, FileJournal, JournalEntry};
+pub use lint::{
+    AlignmentCheck, AlignmentChecker, FileLint, IriShapeChecker, LintReport, lint_document,
+    lint_file, lint_template,
+};
+pub use roster::{
+    ColumnMapping, Roster, RosterRow, RowError, read_csv, read_oneroster_csv, read_oneroster_json,
+};
+pub use status::{
+    Allocation, FileStatusStore, MIN_LIST_ENTRIES, StatusEvent, StatusLists, StatusPurpose,
+    StatusStore,
+};
+pub use template::{Expiry, Template};
+
+/// Entry points for fuzzers and property tests: each takes arbitrary bytes and must never panic.
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::path::Path;
+
+    /// Parses `data` as a roster CSV (default header, then a mapping) and as a template.
+    pub fn parse_inputs(data: &[u8]) {
+        let path = Path::new("fuzz");
+        let _ = crate::roster::parse_csv(data, path, None);
+        let mapping = crate::ColumnMapping {
+            email: Some("a".into()),
+            given_name: "b".into(),
+            awarded_at: "c".into(),
+            ..crate::ColumnMapping::default()
+        };
+        let _ = crate::roster::parse_csv(data, path, Some(&mapping));
+        let text = String::from_utf8_lossy(data);
+        let _ = crate::Template::parse(&text, path);
+    }
+
+    /// Lints `data` parsed as JSON (any JSON value), as a document and as a template.
+    pub fn lint(data: &[u8]) {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
+            let _ = crate::lint_document(&value, &crate::IriShapeChecker);
+            let _ = crate::lint_template(&value, &crate::IriShapeChecker);
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            #[test]
+            fn roster_template_and_lint_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+                super::parse_inputs(&data);
+                super::lint(&data);
+                // Mutations of a real roster and a real credential shape reach deeper.
+                let mut csv = b"email,given_name,family_name,awarded_at\na@b.example,A,B,2025-06-01\n".to_vec();
+                let mut doc = br#"{"type":["OpenBadgeCredential"],"issuer":{"id":"did:web:x"},"credentialSubject":{"achievement":{"criteria":{"narrative":"n"},"alignment":[{"targetUrl":"http://data.europa.eu/esco/skill/x"}],"resultDescription":[{"rubricCriterionLevel":[{}]}]}}}"#.to_vec();
+                for (i, byte) in data.iter().enumerate().take(8) {
+                    let at = (i * 13 + usize::from(*byte)) % csv.len();
+                    csv[at] = *byte;
+                    let at = (i * 29 + usize::from(*byte)) % doc.len();
+                    doc[at] = *byte;
+                }
+                super::parse_inputs(&csv);
+                super::lint(&doc);
+            }
+        }
+    }
+}
