@@ -1,0 +1,379 @@
+//! Skill frameworks in one concept store, and layered resolution of skill text and credential alignments to
+//! framework concepts, each mapping with its method, source, score and framework version.
+//!
+//! This crate owns the framework data (ESCO 1.1.1 and O*NET 29.2 bundled, compressed, under `data/`; CASE
+//! CFPackages and OSN Rich Skill Descriptors read from JSON the caller supplies; CTDL-ASN and Lightcast IRIs
+//! recognised), the [`ConceptStore`], the lexical index, the [`Embedder`] seam of the semantic layer and the
+//! resolution layers.
+//!
+//! **Not here:** reading credentials (the `profile` crate passes alignment fields to [`Frameworks::resolve_alignment`]), HTTP
+//! (a CASE package by URL comes through the [`DocumentSource`] trait, which the `fetch` crate implements),
+//! printing (the CLI formats [`Match`] lists), SQL.
+//!
+//! Main types: [`Frameworks`] (the loaded store plus its indexes), [`Concept`], [`Match`] and [`Method`],
+//! [`Resolution`], [`Embedder`].
+//!
+//! ```
+//! let frameworks = credbridge_skills::Frameworks::load_bundled()?;
+//! let top = frameworks.search("Python", 3)?;
+//! assert_eq!(top[0].iri, "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d");
+//! assert!(top[0].inferred); // a label match is a suggestion, never a verified skill
+//! # Ok::<(), credbridge_skills::Error>(())
+//! ```
+//!
+//! # Design decisions
+//!
+//! - **Layers, most trusted first** (`research/skills-and-employers.md` §4): exact IRI, declared crosswalk,
+//!   hierarchy, then lexical and semantic suggestions. [`Method::is_inferred`] separates what a publisher
+//!   declared from what we guessed; nothing inferred is ever reported as verified.
+//! - **Loading**: the bundled tables are gzip-compressed CSV/TSV parsed at load time with the `csv` crate;
+//!   no build-time compilation step. A release build loads ESCO + O*NET and builds the lexical index in the
+//!   time `examples/skills_search.rs --load-time` reports (see `bench/README.md`); a build-time blob would
+//!   save parsing but add a `build.rs` and a second format to keep in sync.
+//! - **O*NET IRIs**: O*NET publishes no IRIs. Elements use
+//!   `https://www.onetonline.org/find/descriptor/result/<element id>`, occupations
+//!   `https://www.onetonline.org/link/summary/<O*NET-SOC code>` (both resolve on O*NET OnLine), technology
+//!   examples `urn:x-onet:29.2:technology:<example>` (no page exists per example).
+//! - **Lexical scoring** is an IDF-weighted overlap of stems and of character trigrams over every label,
+//!   plus a BM25 description score and a small prior from how many ESCO occupations use a skill. The weights
+//!   were tuned on the validation files of the Decorte et al. benchmark only (`bench/`).
+//! - **Attribution**: [`ATTRIBUTIONS`] holds the texts the ESCO and O*NET licences require; the product shows
+//!   them wherever results are shown.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod case;
+mod concept;
+mod embed;
+mod error;
+mod esco;
+mod lexical;
+pub mod limits;
+mod onet;
+mod resolve;
+mod rsd;
+mod search;
+mod text;
+
+use std::collections::HashMap;
+
+pub use case::CaseCounts;
+pub use concept::{
+    Concept, ConceptId, ConceptKind, ConceptStore, Crosswalk, Framework, RelationKind,
+};
+pub use embed::{Embedder, HashedNgramEmbedder};
+pub use error::Error;
+pub use esco::{ESCO_VERSION, EscoCounts};
+pub use lexical::{LabelField, LexicalWeights};
+pub use onet::{ONET_VERSION, OnetCounts, OnetRating};
+pub use resolve::{DocumentSource, Resolution, TargetScheme, UnresolvedReason, recognize};
+pub use search::{Match, Method, SearchOptions};
+
+use crate::embed::SemanticIndex;
+use crate::lexical::LexicalIndex;
+use crate::search::{Candidate, label_text};
+
+/// The attribution texts the bundled frameworks' licences require, to show wherever results are shown.
+pub const ATTRIBUTIONS: &[&str] = &[
+    "This service uses the ESCO classification of the European Commission.",
+    "This product includes information from the O*NET 29.2 Database by the U.S. Department of Labor, \
+     Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. O*NET® is a \
+     trademark of USDOL/ETA. credbridge has modified all or some of this information. USDOL/ETA has not \
+     approved, endorsed, or tested these modifications.",
+];
+
+/// What one load read, per framework.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct LoadCounts {
+    /// ESCO counts, when ESCO was loaded.
+    pub esco: Option<EscoCounts>,
+    /// O*NET counts, when O*NET was loaded.
+    pub onet: Option<OnetCounts>,
+    /// One entry per CASE package added.
+    pub case: Vec<CaseCounts>,
+    /// Rich Skill Descriptors added.
+    pub rsd: usize,
+}
+
+/// Collects frameworks, then builds the indexes once.
+#[derive(Debug, Default)]
+pub struct FrameworksBuilder {
+    store: ConceptStore,
+    counts: LoadCounts,
+    embedder: Option<Box<dyn Embedder>>,
+}
+
+impl FrameworksBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add the bundled ESCO 1.1.1.
+    pub fn esco(mut self) -> Result<Self, Error> {
+        self.counts.esco = Some(esco::load(&mut self.store, &esco::bundled())?);
+        Ok(self)
+    }
+
+    /// Add the bundled O*NET 29.2 (skills, knowledge, technology skills, occupations and their ratings).
+    pub fn onet(mut self) -> Result<Self, Error> {
+        self.counts.onet = Some(onet::load(&mut self.store, &onet::bundled())?);
+        Ok(self)
+    }
+
+    /// Add a CASE 1.0/1.1 CFPackage (the JSON of `GET .../CFPackages/{id}`).
+    pub fn case_package(mut self, json: &[u8]) -> Result<Self, Error> {
+        let counts = case::load(&mut self.store, json)?;
+        self.counts.case.push(counts);
+        Ok(self)
+    }
+
+    /// Add a CASE package fetched from `url` through `source` (the HTTP lives in the `fetch` crate).
+    pub fn case_package_from(self, source: &dyn DocumentSource, url: &str) -> Result<Self, Error> {
+        let bytes = source.get(url)?;
+        self.case_package(&bytes)
+    }
+
+    /// Add Rich Skill Descriptors: one RSD, an array of them, or a RichSkillCollection as OSMT returns them.
+    pub fn rsd(mut self, json: &[u8]) -> Result<Self, Error> {
+        self.counts.rsd += rsd::load(&mut self.store, json)?;
+        Ok(self)
+    }
+
+    /// Use `embedder` for the semantic layer (its vectors of every searchable concept are computed in
+    /// [`FrameworksBuilder::build`]).
+    pub fn embedder(mut self, embedder: Box<dyn Embedder>) -> Self {
+        self.embedder = Some(embedder);
+        self
+    }
+
+    /// Build the indexes.
+    pub fn build(self) -> Result<Frameworks, Error> {
+        let lexical = LexicalIndex::build(&self.store, |_| true);
+        let semantic = match self.embedder {
+            Some(e) => Some(SemanticIndex::build(&self.store, e)?),
+            None => None,
+        };
+        Ok(Frameworks {
+            store: self.store,
+            lexical,
+            semantic,
+            counts: self.counts,
+            fusion: Fusion::default(),
+        })
+    }
+}
+
+/// How lexical and semantic scores combine (tuned on validation files only).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fusion {
+    /// Weight of the semantic cosine added to the lexical score.
+    pub semantic: f32,
+    /// How many semantic neighbours join the candidates.
+    pub semantic_candidates: usize,
+}
+
+impl Default for Fusion {
+    fn default() -> Self {
+        Fusion {
+            semantic: 1.0,
+            semantic_candidates: 50,
+        }
+    }
+}
+
+/// The loaded frameworks and their indexes.
+#[derive(Debug)]
+pub struct Frameworks {
+    store: ConceptStore,
+    lexical: LexicalIndex,
+    semantic: Option<SemanticIndex>,
+    counts: LoadCounts,
+    fusion: Fusion,
+}
+
+impl Frameworks {
+    /// ESCO 1.1.1 and O*NET 29.2 from the bundled data, lexical layer only.
+    pub fn load_bundled() -> Result<Self, Error> {
+        FrameworksBuilder::new().esco()?.onet()?.build()
+    }
+
+    /// A builder, to add CASE packages, RSDs or an embedder.
+    pub fn builder() -> FrameworksBuilder {
+        FrameworksBuilder::new()
+    }
+
+    /// The concept store.
+    pub fn store(&self) -> &ConceptStore {
+        &self.store
+    }
+
+    /// What was loaded.
+    pub fn counts(&self) -> &LoadCounts {
+        &self.counts
+    }
+
+    /// The number of labels in the lexical index.
+    pub fn indexed_labels(&self) -> usize {
+        self.lexical.label_count()
+    }
+
+    /// The semantic model's id, when an embedder is in use.
+    pub fn model_id(&self) -> Option<&str> {
+        self.semantic.as_ref().map(SemanticIndex::model_id)
+    }
+
+    /// Override the lexical weights (for tuning on validation data).
+    pub fn set_lexical_weights(&mut self, weights: LexicalWeights) {
+        self.lexical.weights = weights;
+    }
+
+    /// Override the fusion weights (for tuning on validation data).
+    pub fn set_fusion(&mut self, fusion: Fusion) {
+        self.fusion = fusion;
+    }
+
+    /// The concept with this IRI.
+    pub fn concept(&self, iri: &str) -> Option<&Concept> {
+        self.store.by_iri(iri)
+    }
+
+    /// The direct broader concepts of `iri` (empty when unknown).
+    pub fn broader(&self, iri: &str) -> Vec<&Concept> {
+        self.concept(iri).map_or_else(Vec::new, |c| {
+            c.broader
+                .iter()
+                .filter_map(|&id| self.store.get(id))
+                .collect()
+        })
+    }
+
+    /// The direct narrower concepts of `iri` (empty when unknown).
+    pub fn narrower(&self, iri: &str) -> Vec<&Concept> {
+        self.concept(iri).map_or_else(Vec::new, |c| {
+            c.narrower
+                .iter()
+                .filter_map(|&id| self.store.get(id))
+                .collect()
+        })
+    }
+
+    /// The related concepts of `iri` with the relation's strength (ESCO skill-skill relations).
+    pub fn related(&self, iri: &str) -> Vec<(&Concept, RelationKind)> {
+        self.concept(iri).map_or_else(Vec::new, |c| {
+            c.related
+                .iter()
+                .filter_map(|&(id, k)| self.store.get(id).map(|r| (r, k)))
+                .collect()
+        })
+    }
+
+    /// If `held` is `required` or narrower than it (a Python credential meets "computer programming"), the
+    /// IRIs on the path from `held` up to `required`.
+    pub fn meets(&self, held: &str, required: &str) -> Option<Vec<String>> {
+        let (h, r) = (self.store.id_of(held)?, self.store.id_of(required)?);
+        let path = self.store.hierarchy_path(h, r)?;
+        Some(
+            path.iter()
+                .filter_map(|&id| self.store.get(id).map(|c| c.iri.clone()))
+                .collect(),
+        )
+    }
+
+    /// Rank concepts for `text`: the first `top_n` over every framework.
+    pub fn search(&self, text: &str, top_n: usize) -> Result<Vec<Match>, Error> {
+        self.search_with(text, &SearchOptions::top(top_n))
+    }
+
+    /// Rank concepts for `text` with options.
+    pub fn search_with(&self, text: &str, options: &SearchOptions) -> Result<Vec<Match>, Error> {
+        if text.len() > limits::MAX_QUERY_BYTES {
+            return Err(Error::LimitExceeded {
+                what: "query bytes",
+                limit: limits::MAX_QUERY_BYTES,
+                found: text.len(),
+            });
+        }
+        if options.top_n > limits::MAX_TOP_N {
+            return Err(Error::LimitExceeded {
+                what: "top_n",
+                limit: limits::MAX_TOP_N,
+                found: options.top_n,
+            });
+        }
+        // Over-fetch before filtering so a framework filter still fills top_n.
+        let pool = (options.top_n * 4).max(200);
+        let mut cands: HashMap<ConceptId, Candidate> = HashMap::new();
+        for h in self.lexical.search(text, pool) {
+            let method = if h.exact {
+                Method::ExactLabel
+            } else {
+                Method::Lexical
+            };
+            cands.insert(
+                h.concept,
+                Candidate {
+                    concept: h.concept,
+                    score: h.score,
+                    method,
+                    field: Some(h.field),
+                    label_index: h.label_index,
+                },
+            );
+        }
+        if let Some(sem) = &self.semantic {
+            let sims = sem.similarities(text)?;
+            for (id, sim) in sem.top(&sims, self.fusion.semantic_candidates) {
+                cands.entry(id).or_insert(Candidate {
+                    concept: id,
+                    score: 0.0,
+                    method: Method::Semantic,
+                    field: None,
+                    label_index: 0,
+                });
+                let _ = sim;
+            }
+            for c in cands.values_mut() {
+                c.score += self.fusion.semantic * sem.similarity(&sims, c.concept);
+            }
+        }
+        let mut ranked: Vec<Candidate> = cands
+            .into_values()
+            .filter(|c| {
+                self.store
+                    .get(c.concept)
+                    .is_some_and(|k| options.accepts(k))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
+        ranked.truncate(options.top_n);
+        Ok(ranked
+            .into_iter()
+            .filter_map(|c| {
+                let concept = self.store.get(c.concept)?;
+                let mut m = Match::new(concept, c.method, c.score);
+                if let Some(f) = c.field {
+                    m.matched_field = Some(f);
+                    m.matched_label = label_text(concept, f, c.label_index).map(str::to_owned);
+                }
+                Some(m)
+            })
+            .collect())
+    }
+
+    /// Concepts whose preferred, alternative or hidden label equals `text` after normalization.
+    pub fn exact_label(&self, text: &str) -> Vec<Match> {
+        self.lexical
+            .exact(text)
+            .into_iter()
+            .filter_map(|h| {
+                let concept = self.store.get(h.concept)?;
+                let mut m = Match::new(concept, Method::ExactLabel, 1.0);
+                m.matched_field = Some(h.field);
+                m.matched_label = label_text(concept, h.field, h.label_index).map(str::to_owned);
+                Some(m)
+            })
+            .collect()
+    }
+}
