@@ -12,7 +12,7 @@
 //! Then `p < 0.25` → aware, `< 0.5` → working, `< 0.75` → proficient, else expert. A four-level
 //! rubric lands one to one; a missing level is *unknown*, never the lowest.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::json::{array, str_at};
@@ -21,7 +21,7 @@ use crate::json::{array, str_at};
 pub const LEVEL_RULES_VERSION: &str = "credbridge-levels/1";
 
 /// The one ordinal scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Ordinal {
     /// 1: knows of it.

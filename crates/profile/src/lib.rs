@@ -9,7 +9,8 @@
 //!
 //! **Not here:** decoding containers (`formats`: CLR inner credentials and presentation members
 //! arrive as items of their own), verification (`verify`: the caller passes each credential's
-//! verdict in), skill frameworks and resolution (`skills`, behind the [`SkillResolver`] seam),
+//! verdict in), skill frameworks and resolution (`skills`, behind the [`SkillResolver`] seam, which
+//! [`frameworks`] implements over `credbridge_skills::Frameworks`),
 //! job matching (`matching`), storage and HTTP.
 //!
 //! # Main types
@@ -52,6 +53,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod frameworks;
 pub mod identity;
 mod json;
 pub mod level;
