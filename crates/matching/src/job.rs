@@ -431,8 +431,7 @@ fn text_requirement(
     field: Option<String>,
 ) -> Requirement {
     let options = SearchOptions::top(1);
-    let best = fw
-        .exact_label(text)
+    let best = credbridge_profile::frameworks::exact_label_preferred_first(fw, text)
         .into_iter()
         .find(|m| m.kind != ConceptKind::Occupation)
         .or_else(|| {

@@ -46,6 +46,19 @@ fn tokens(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Concepts whose label equals `text`, those whose *preferred* label it is first ("project
+/// management" is ESCO's preferred label of one concept and an alternative label of "project
+/// commissioning").
+pub fn exact_label_preferred_first(fw: &Frameworks, text: &str) -> Vec<Match> {
+    let mut hits = fw.exact_label(text);
+    hits.sort_by_key(|m| match m.matched_field {
+        Some(credbridge_skills::LabelField::Preferred) => 0,
+        Some(credbridge_skills::LabelField::Alternative) => 1,
+        _ => 2,
+    });
+    hits
+}
+
 impl SkillResolver for Frameworks {
     fn versions(&self) -> Vec<(String, String)> {
         let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
@@ -82,23 +95,32 @@ impl SkillResolver for Frameworks {
         }
     }
 
-    /// Free text suggests a concept only when every word of the matched label (or of the concept's
-    /// preferred label) appears in the text: "Python" suggests Python (computer programming) through
-    /// its alternative label "Python"; "Introduction to programming" does not suggest "Python".
+    /// Free text suggests a concept only when every word of the matched label appears in the text,
+    /// and a one-word label only when the text writes it capitalized (a name such as "Python" or
+    /// "SQL", not a common word such as "data"): "Python for data work" suggests Python (computer
+    /// programming) through its alternative label "Python", and not statistics through "data".
     fn infer(&self, text: &str, top: usize) -> Vec<ConceptMapping> {
         let words = tokens(text);
         if words.is_empty() {
             return Vec::new();
         }
-        let mut hits = self.exact_label(text);
+        let mut hits = exact_label_preferred_first(self, text);
         if hits.is_empty() {
             hits = self.search(text, INFER_POOL).unwrap_or_default();
         }
+        let capitalized: BTreeSet<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| t.chars().next().is_some_and(char::is_uppercase))
+            .map(str::to_lowercase)
+            .collect();
         let mut out: Vec<ConceptMapping> = Vec::new();
         for hit in hits {
             let label = hit.matched_label.as_deref().unwrap_or(&hit.label);
             let label_words = tokens(label);
             if label_words.is_empty() || !label_words.is_subset(&words) {
+                continue;
+            }
+            if label_words.len() == 1 && !label_words.is_subset(&capitalized) {
                 continue;
             }
             if out.iter().any(|m| m.iri == hit.iri) {

@@ -251,7 +251,7 @@ pub struct UnresolvedAlignment {
 pub struct CredentialEntry {
     /// The record.
     pub record: AchievementRecord,
-    /// Why it contributes nothing, when it doesn't.
+    /// Why it shows nothing, when it doesn't (`revoked or suspended by its issuer`).
     pub excluded: Option<String>,
 }
 
@@ -303,7 +303,7 @@ pub fn build_profile(
             };
             credentials.push(CredentialEntry {
                 record: record.clone(),
-                excluded: Some(format!("shows nothing: {why}")),
+                excluded: Some(why.to_string()),
             });
             continue;
         }

@@ -213,3 +213,67 @@ fn invalid_and_revoked_credentials_show_nothing_and_alignments_are_accounted_for
         "{text}"
     );
 }
+
+#[test]
+fn skills_profile_over_the_bundled_frameworks() {
+    let fw = credbridge_skills::Frameworks::load_bundled().unwrap();
+    let python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
+    let mut aligned = ob3(
+        "urn:p1",
+        json!({"id": "did:key:z6MkEve"}),
+        "Python for data work",
+    );
+    aligned["credentialSubject"]["achievement"]["alignment"] = json!([{"type": "Alignment", "targetName": "Python", "targetUrl": python},
+               {"type": "Alignment", "targetName": "Our own catalog item", "targetUrl": "https://college.example/catalog/42"}]);
+    let creds = [
+        (aligned, VerificationStatus::Valid, None),
+        (
+            ob3("urn:p2", json!({"id": "did:key:z6MkEve"}), "SQL"),
+            VerificationStatus::NotChecked,
+            None,
+        ),
+    ];
+    let records = records(&creds);
+    let people = group_people(&records, &[]);
+    let profile = build_profile(&people[0], &records, &fw);
+    let skill = profile
+        .skills
+        .iter()
+        .find(|s| s.concept == python)
+        .expect("python");
+    assert_eq!(skill.status, credbridge_profile::SkillStatus::Verified);
+    assert_eq!(
+        skill.evidence[0].mapping.method,
+        credbridge_profile::MappingMethod::Exact
+    );
+    assert_eq!(skill.framework, "ESCO");
+    assert!(skill.group.is_some(), "grouped by the ESCO hierarchy");
+    // The issuer's own catalog item and the fixture's placeholder alignment are unresolved, with reasons.
+    let unresolved: Vec<_> = profile
+        .unresolved
+        .iter()
+        .map(|u| (u.alignment.target_url.clone().unwrap(), u.reason.clone()))
+        .collect();
+    assert!(
+        unresolved
+            .iter()
+            .any(|(url, reason)| url.ends_with("/catalog/42") && !reason.is_empty()),
+        "{unresolved:?}"
+    );
+    // "SQL" as a name infers SQL, never as verified.
+    let sql = profile
+        .skills
+        .iter()
+        .find(|s| s.label == "SQL")
+        .expect("sql inferred from the name");
+    assert_eq!(sql.status, credbridge_profile::SkillStatus::Inferred);
+    // A common word alone infers nothing.
+    assert!(!profile.skills.iter().any(|s| s.label == "statistics"));
+    assert!(
+        profile
+            .versions
+            .frameworks
+            .iter()
+            .any(|(f, v)| f == "ESCO" && v == "1.1.1")
+    );
+}
