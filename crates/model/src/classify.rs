@@ -72,6 +72,28 @@ impl Format {
         }
     }
 
+    /// Every format, in declaration order.
+    pub const ALL: [Format; 13] = [
+        Format::OpenBadges3,
+        Format::Endorsement3,
+        Format::Clr2,
+        Format::OpenBadges2Assertion,
+        Format::OpenBadges2BadgeClass,
+        Format::OpenBadges2Issuer,
+        Format::OpenBadges1Assertion,
+        Format::OpenBadges05Assertion,
+        Format::VerifiableCredential,
+        Format::VerifiablePresentation,
+        Format::BitstringStatusListCredential,
+        Format::StatusList2021Credential,
+        Format::Unknown,
+    ];
+
+    /// The format with this [`Format::machine_name`] (a stored report read back).
+    pub fn from_machine_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.machine_name() == name)
+    }
+
     /// A human name, e.g. `Open Badges 3.0 credential`.
     pub fn display_name(self) -> &'static str {
         match self {
