@@ -35,6 +35,49 @@ pub enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Run the server: the verifier page at `/`, the VC API verifier endpoints, the credential
+    /// inbox, OAuth 2.0, `/openapi.json`, `/metrics` (embedded SQLite unless --database-url).
+    Serve(Box<crate::cmd::serve::ServeArgs>),
+    /// The credential inbox in the store that `serve` uses.
+    #[command(subcommand)]
+    Inbox(crate::cmd::serve::InboxCommand),
+    /// OAuth clients of the server (client credentials).
+    #[command(subcommand)]
+    Clients(crate::cmd::serve::ClientsCommand),
+    /// People who log in to the server's pages.
+    #[command(subcommand)]
+    Users(crate::cmd::serve::UsersCommand),
+    /// Skill frameworks (ESCO 1.1.1, O*NET 29.2).
+    #[command(subcommand)]
+    Skills(crate::cmd::people::SkillsCommand),
+    /// Verify credentials and print one normalized record per awarded achievement (JSON Lines).
+    Normalize(crate::cmd::people::CredentialArgs),
+    /// Verify a person's credentials and print their skills profile.
+    Profile(crate::cmd::people::CredentialArgs),
+    /// Jobs and their requirements.
+    #[command(subcommand)]
+    Job(crate::cmd::people::JobCommand),
+    /// Match people's credentials against a job, requirement by requirement.
+    Match(crate::cmd::people::MatchArgs),
+    /// Export one person's credentials for a hiring system (LER-RS, JSON Resume, report, bundle).
+    Export(Box<crate::cmd::people::ExportArgs>),
+    /// Issuers: keys and DIDs.
+    #[command(subcommand)]
+    Issuer(crate::cmd::issue::IssuerCommand),
+    /// Issue Open Badges 3.0 credentials from a template and a roster.
+    Issue(Box<crate::cmd::issue::IssueArgs>),
+    /// Data-quality report of achievement templates and received credentials.
+    Lint {
+        /// Templates (YAML/JSON) or credentials.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Revoke issued credentials (status list entries set, lists re-signed).
+    Revoke(crate::cmd::issue::StatusArgs),
+    /// Suspend issued credentials.
+    Suspend(crate::cmd::issue::StatusArgs),
+    /// Lift a suspension.
+    Unsuspend(crate::cmd::issue::StatusArgs),
 }
 
 #[derive(Debug, Args)]

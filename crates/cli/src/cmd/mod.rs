@@ -4,7 +4,10 @@
 mod canonize;
 mod input;
 mod inspect;
+pub mod issue;
 mod keys;
+pub mod people;
+pub mod serve;
 mod sign;
 mod verify;
 
@@ -21,5 +24,27 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Canonize(args) => canonize::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Keys(KeysCommand::Generate(args)) => keys::generate(&args, cli.json),
+        Command::Serve(args) => serve::serve(&args),
+        Command::Inbox(command) => serve::inbox(&command, cli.json),
+        Command::Clients(command) => serve::clients(&command, cli.json),
+        Command::Users(command) => serve::users(&command),
+        Command::Skills(command) => people::skills(&command, cli.json),
+        Command::Normalize(args) => people::normalize_cmd(&args),
+        Command::Profile(args) => people::profile(&args, cli.json),
+        Command::Job(command) => people::job(&command, cli.json),
+        Command::Match(args) => people::match_cmd(&args, cli.json),
+        Command::Export(args) => people::export(&args),
+        Command::Issuer(command) => issue::issuer(&command),
+        Command::Issue(args) => issue::issue(&args, cli.json),
+        Command::Lint { files } => issue::lint(&files, cli.json),
+        Command::Revoke(args) => {
+            issue::set_status(&args, credbridge_issue::StatusPurpose::Revocation, true)
+        }
+        Command::Suspend(args) => {
+            issue::set_status(&args, credbridge_issue::StatusPurpose::Suspension, true)
+        }
+        Command::Unsuspend(args) => {
+            issue::set_status(&args, credbridge_issue::StatusPurpose::Suspension, false)
+        }
     }
 }

@@ -156,7 +156,12 @@ fn write_human(
         clean(&report.item)
     )?;
     let issuer = report.issuer.as_deref().unwrap_or("(no issuer id)");
-    writeln!(out, "   {} from {}", clean(&report.format), clean(issuer))?;
+    writeln!(
+        out,
+        "   {} from {}",
+        clean(report.format_name),
+        clean(issuer)
+    )?;
     for check in &report.checks {
         let quiet = matches!(check.outcome, Outcome::Passed | Outcome::NotApplicable);
         if quiet && !verbose {
