@@ -291,7 +291,9 @@ pub fn profile(args: &CredentialArgs, as_json: bool) -> Result<Status> {
         if as_json {
             println!("{}", serde_json::to_string(&profile)?);
         } else {
-            print!("{}", clean(&profile.to_string()));
+            for line in profile.to_string().lines() {
+                println!("{}", clean(line));
+            }
         }
     }
     Ok(Status::Ok)

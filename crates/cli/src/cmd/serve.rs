@@ -108,10 +108,14 @@ pub enum ClientsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
-    /// Add a person who logs in to the pages; the password is read from standard input.
+    /// Add a person who logs in to the pages.
     Add {
         /// Their email (the login).
         email: String,
+        /// Read the password from standard input (the only way: it never appears in the
+        /// command line or the shell history).
+        #[arg(long, required = true)]
+        password_stdin: bool,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -289,7 +293,7 @@ pub fn clients(command: &ClientsCommand, as_json: bool) -> Result<Status> {
 }
 
 pub fn users(command: &UsersCommand) -> Result<Status> {
-    let UsersCommand::Add { email, store } = command;
+    let UsersCommand::Add { email, store, .. } = command;
     let mut password = String::new();
     std::io::stdin()
         .take(1024)
