@@ -51,6 +51,9 @@ pub enum AdminError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The verification settings could not be built.
+    #[error("verification settings: {0}")]
+    Config(#[from] credbridge_config::ConfigError),
     /// The async runtime could not start.
     #[error("starting the runtime: {0}")]
     Runtime(#[source] std::io::Error),
@@ -196,7 +199,7 @@ impl Admin {
         offline: bool,
     ) -> Result<Ingested, AdminError> {
         let tenant_id = self.runtime.block_on(self.store.ensure_tenant(tenant))?.id;
-        let verifier = Verifier::new(build_verify_options(offline));
+        let verifier = Verifier::new(build_verify_options(offline)?);
         let mut uploads = Vec::with_capacity(paths.len());
         for path in paths {
             uploads.push(Upload {

@@ -25,7 +25,7 @@
 //! let store = credbridge_store::open(&credbridge_store::Location::DataDir(dir.clone())).await.unwrap();
 //! let mut settings = ServeSettings::with_data_dir(dir.clone());
 //! settings.dev = true;
-//! let verifier = verifier::Verifier::new(verifier::build_verify_options(true));
+//! let verifier = verifier::Verifier::new(verifier::build_verify_options(true).unwrap());
 //! let state = AppState::new(store, verifier, settings).await.unwrap();
 //! let request = axum::http::Request::get("/healthz").body(axum::body::Body::empty()).unwrap();
 //! let response = app(state).oneshot(request).await.unwrap();
@@ -116,6 +116,9 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ServeError {
+    /// The verification settings could not be built.
+    #[error("verification settings: {0}")]
+    Config(#[from] credbridge_config::ConfigError),
     /// `--dev` turns authentication off, so it is refused on any non-loopback address.
     #[error(
         "--dev turns authentication off and is only allowed on a loopback address, not {addr} (use 127.0.0.1 or [::1])"
@@ -198,7 +201,7 @@ pub async fn serve_with(
             location: location.describe(),
             source,
         })?;
-    let verifier = verifier::Verifier::new(verifier::build_verify_options(settings.offline));
+    let verifier = verifier::Verifier::new(verifier::build_verify_options(settings.offline)?);
     let listen = settings.listen;
     let state = AppState::new(store.clone(), verifier, settings)
         .await

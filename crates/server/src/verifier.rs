@@ -1,11 +1,5 @@
-//! Building the [`VerifyOptions`] the server verifies with, and running verification off the
-//! async threads.
-//!
-//! **Swappable:** the `config` crate (issue: shared settings → built loaders, resolvers and
-//! sources for the CLI and the server) will own [`build_verify_options`]; until it lands this
-//! one function mirrors what `credbridge verify` builds with no flags (bundled contexts,
-//! did:key/did:jwk offline, did:web and https controllers and status lists through the one
-//! guarded client, all suites), or `--offline`.
+//! Building the [`VerifyOptions`] the server verifies with (through `credbridge-config`, the
+//! same wiring as `credbridge verify`), and running verification off the async threads.
 //!
 //! The guarded client (with its fetch cache) lives as long as the server, so every request
 //! shares it; verified status lists are shared too, for [`STATUS_LIST_MEMORY`], after which a
@@ -14,90 +8,22 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use credbridge_fetch::{
-    DidWebResolver, DocumentSource, FetchPolicy, GuardedClient, HttpsControllerResolver,
-    SystemClock,
-};
+use credbridge_config::{ConfigError, Settings};
 use credbridge_formats::{Item, Limits};
-use credbridge_jsonld::{BundledLoader, DocumentLoader};
-use credbridge_keys::{ChainResolver, ResolveError, Resolver};
-use credbridge_proofs::{JsonLdCanonicalizer, suites};
-use credbridge_verify::{
-    DEFAULT_MAX_CLOCK_SKEW, StatusListCache, TrustPolicy, VerificationReport, VerifyOptions,
-};
+use credbridge_verify::{StatusListCache, VerificationReport, VerifyOptions};
 
 /// How long verified status lists are reused across requests.
 pub const STATUS_LIST_MEMORY: Duration = Duration::from_secs(300);
 
-/// The options `credbridge verify` uses with no flags (`offline`: `--offline`). See the module
-/// doc: this moves to the `config` crate.
-pub fn build_verify_options(offline: bool) -> VerifyOptions {
-    let client = (!offline).then(|| {
-        Arc::new(GuardedClient::new(
-            FetchPolicy::default(),
-            Arc::new(SystemClock),
-        ))
-    });
-    let mut resolver = ChainResolver::offline_default();
-    if let Some(client) = &client {
-        resolver = resolver
-            .with(Box::new(DidWebResolver::new(client.clone())))
-            .with(Box::new(HttpsControllerResolver::new(client.clone())));
-    } else {
-        resolver = resolver.with(Box::new(OfflineNotice));
-    }
-    let resolver: Arc<dyn Resolver> = Arc::new(resolver);
-    let documents = client.map(|c| c as Arc<dyn DocumentSource>);
-    let loader: Arc<dyn DocumentLoader> = Arc::new(BundledLoader::new());
-    VerifyOptions {
-        now: 0,
-        max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
-        resolver,
-        canonicalizer: Arc::new(JsonLdCanonicalizer::new(
-            loader,
-            credbridge_rdf::CanonOptions::default(),
-        )),
-        suites: suites::ALL_SUITES,
-        documents,
-        trust: TrustPolicy::default(),
-        known_recipient: None,
-        challenge: None,
-        domain: None,
-        status_lists: Arc::default(),
-    }
-}
-
-/// Last in the offline chain, as in `credbridge verify --offline`: a did:web or https key is
-/// reported as not fetched (an environment failure: "could not check"), not as unknown.
-struct OfflineNotice;
-
-impl OfflineNotice {
-    fn refuse(id: &str) -> ResolveError {
-        if id.starts_with("did:web:") || id.starts_with("https://") || id.starts_with("http://") {
-            ResolveError::Fetch {
-                id: id.to_owned(),
-                reason: "offline: not fetched".to_owned(),
-            }
-        } else {
-            ResolveError::NotHandled { id: id.to_owned() }
-        }
-    }
-}
-
-impl Resolver for OfflineNotice {
-    fn resolve_verification_method(
-        &self,
-        id: &str,
-    ) -> Result<credbridge_keys::VerificationMethod, ResolveError> {
-        Err(OfflineNotice::refuse(id))
-    }
-
-    fn resolve_document(
-        &self,
-        id: &str,
-    ) -> Result<credbridge_keys::ControllerDocument, ResolveError> {
-        Err(OfflineNotice::refuse(id))
-    }
+/// The options `credbridge verify` uses with no flags (`offline`: `--offline`), built by
+/// `credbridge-config` so the CLI and the server verify alike.
+///
+/// # Errors
+/// [`ConfigError`] when the settings cannot be built (a clock before 1970).
+pub fn build_verify_options(offline: bool) -> Result<VerifyOptions, ConfigError> {
+    let mut settings = Settings::default();
+    settings.offline = offline;
+    Ok(settings.build()?.options)
 }
 
 /// The server's verifier: base options plus the shared status-list memory.

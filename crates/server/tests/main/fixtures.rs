@@ -76,7 +76,7 @@ impl TestApp {
         let mut settings = ServeSettings::with_data_dir(std::env::temp_dir());
         settings.offline = true;
         adjust(&mut settings);
-        let verifier = Verifier::new(build_verify_options(true));
+        let verifier = Verifier::new(build_verify_options(true).unwrap());
         let state = AppState::new(store, verifier, settings).await.unwrap();
         TestApp { state, location }
     }

@@ -28,7 +28,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The verdicts `credbridge verify --offline FILE` gives, in item order.
 fn expected(path: &Path) -> Vec<String> {
-    let mut options = build_verify_options(true);
+    let mut options = build_verify_options(true).unwrap();
     options.now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
