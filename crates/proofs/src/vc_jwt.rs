@@ -297,6 +297,9 @@ fn check(
     }
 
     let (key, method) = select_key(jws, payload, options, v)?;
+    // The method whose key is used travels in the result from here on, as for Data
+    // Integrity proofs, whatever the signature check says.
+    v.proof.method.clone_from(&method);
     if key.key_type() != alg.key_type() {
         return Err(ProofOutcome::Failed(FailReason::KeyTypeMismatch {
             suite: alg.jose_name().to_owned(),

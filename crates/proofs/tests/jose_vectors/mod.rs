@@ -476,6 +476,12 @@ fn embedded_jwk_bound_to_the_issuer_verifies() {
             "{kt}: {:?}",
             v.proof.outcome
         );
+        // The method that was tried is reported even though the signature failed.
+        assert_eq!(
+            v.proof.method.as_ref().map(|m| m.id.clone()),
+            Some(format!("{other_did}#0"))
+        );
+        assert!(v.proof.signature.is_none());
     }
 }
 
