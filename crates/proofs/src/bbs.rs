@@ -17,7 +17,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use credbridge_keys::{KeyError, PublicKey, SignatureVerified};
 use sha2::Digest as _;
 
-use crate::ecdsa_sd::{Cbor, MAX_SD_PROOF_VALUE_BYTES, malformed, relabel};
+use crate::ecdsa_sd::{Cbor, MAX_SD_PROOF_VALUE_BYTES, malformed, relabel, split_mandatory};
 use crate::{FailReason, ProofOutcome};
 
 /// The CBOR header of a baseline derived proof (`0xd9 0x5d 0x02` is a baseline base proof;
@@ -116,29 +116,8 @@ pub(crate) fn verify_bbs_derived(
     issuer_key: &PublicKey,
 ) -> Result<SignatureVerified, ProofOutcome> {
     let statements = relabel(canonical_document, &derived.label_map)?;
-    if let Some(bad) = derived
-        .mandatory_indexes
-        .iter()
-        .find(|m| usize::try_from(**m).map_or(true, |m| m >= statements.len()))
-    {
-        return Err(malformed(format!(
-            "mandatory index {bad} is beyond the {} disclosed statements",
-            statements.len()
-        )));
-    }
-    let mut mandatory = Vec::new();
-    let mut disclosed: Vec<Vec<u8>> = Vec::new();
-    for (index, statement) in statements.iter().enumerate() {
-        if derived
-            .mandatory_indexes
-            .iter()
-            .any(|m| usize::try_from(*m).ok() == Some(index))
-        {
-            mandatory.extend_from_slice(statement.as_bytes());
-        } else {
-            disclosed.push(statement.as_bytes().to_vec());
-        }
-    }
+    let (mandatory, others) = split_mandatory(&statements, &derived.mandatory_indexes)?;
+    let disclosed: Vec<Vec<u8>> = others.iter().map(|s| s.as_bytes().to_vec()).collect();
     if derived.selective_indexes.len() != disclosed.len() {
         return Err(sd_fail(format!(
             "{} non-mandatory statements are disclosed but the proof names {} selective indexes",

@@ -209,6 +209,8 @@ pub(crate) fn relabel(
     canonical: &str,
     label_map: &[(u64, String)],
 ) -> Result<Vec<String>, ProofOutcome> {
+    let labels: std::collections::HashMap<u64, &str> =
+        label_map.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut out = Vec::new();
     for line in canonical.lines() {
         let mut quad = String::with_capacity(line.len() + 32);
@@ -222,7 +224,7 @@ pub(crate) fn relabel(
                 let new = label
                     .strip_prefix("c14n")
                     .and_then(|n| n.parse::<u64>().ok())
-                    .and_then(|n| label_map.iter().find(|(k, _)| *k == n))
+                    .and_then(|n| labels.get(&n))
                     .ok_or_else(|| {
                         ProofOutcome::Failed(FailReason::MalformedProperty {
                             property: "proofValue",
@@ -232,7 +234,7 @@ pub(crate) fn relabel(
                         })
                     })?;
                 quad.push_str("_:");
-                quad.push_str(&new.1);
+                quad.push_str(new);
                 rest = rest.get(end..).unwrap_or_default();
                 continue;
             }
@@ -264,6 +266,38 @@ pub(crate) fn relabel(
     Ok(out)
 }
 
+/// Splits the relabelled statements into the concatenated mandatory ones and the others (in
+/// order), refusing an index beyond them. Shared with bbs-2023; O(n log m).
+pub(crate) fn split_mandatory<'s>(
+    statements: &'s [String],
+    mandatory_indexes: &[u64],
+) -> Result<(Vec<u8>, Vec<&'s String>), ProofOutcome> {
+    let mut wanted = Vec::with_capacity(mandatory_indexes.len());
+    for m in mandatory_indexes {
+        let index = usize::try_from(*m)
+            .ok()
+            .filter(|i| *i < statements.len())
+            .ok_or_else(|| {
+                malformed(format!(
+                    "mandatory index {m} is beyond the {} disclosed statements",
+                    statements.len()
+                ))
+            })?;
+        wanted.push(index);
+    }
+    wanted.sort_unstable();
+    let mut mandatory = Vec::new();
+    let mut others = Vec::new();
+    for (index, statement) in statements.iter().enumerate() {
+        if wanted.binary_search(&index).is_ok() {
+            mandatory.extend_from_slice(statement.as_bytes());
+        } else {
+            others.push(statement);
+        }
+    }
+    Ok((mandatory, others))
+}
+
 /// Verifies a derived proof: `proof_hash` = SHA-256 of the canonical proof configuration,
 /// `canonical_document` = the RDFC-1.0 N-Quads of the disclosed document (without its proof),
 /// `issuer_key` with `alg` checks the base signature. Returns the token of the base signature.
@@ -275,29 +309,7 @@ pub(crate) fn verify_derived(
     alg: Algorithm,
 ) -> Result<SignatureVerified, ProofOutcome> {
     let statements = relabel(canonical_document, &proof.label_map)?;
-    let mut mandatory = Vec::new();
-    let mut optional = Vec::new();
-    for (index, statement) in statements.iter().enumerate() {
-        if proof
-            .mandatory_indexes
-            .iter()
-            .any(|m| usize::try_from(*m).ok() == Some(index))
-        {
-            mandatory.extend_from_slice(statement.as_bytes());
-        } else {
-            optional.push(statement);
-        }
-    }
-    if let Some(bad) = proof
-        .mandatory_indexes
-        .iter()
-        .find(|m| usize::try_from(**m).map_or(true, |m| m >= statements.len()))
-    {
-        return Err(malformed(format!(
-            "mandatory index {bad} is beyond the {} disclosed statements",
-            statements.len()
-        )));
-    }
+    let (mandatory, optional) = split_mandatory(&statements, &proof.mandatory_indexes)?;
     if optional.len() != proof.signatures.len() {
         return Err(ProofOutcome::Failed(FailReason::SelectiveDisclosure {
             reason: format!(

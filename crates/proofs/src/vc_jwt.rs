@@ -297,6 +297,9 @@ fn check(
     }
 
     let (key, method) = select_key(jws, payload, options, v)?;
+    // The method whose key is used travels in the result from here on, as for Data
+    // Integrity proofs, whatever the signature check says.
+    v.proof.method.clone_from(&method);
     if key.key_type() != alg.key_type() {
         return Err(ProofOutcome::Failed(FailReason::KeyTypeMismatch {
             suite: alg.jose_name().to_owned(),
@@ -519,18 +522,25 @@ fn bind_embedded_jwk(
             reason: "the token carries its own key (jwk header) but names no issuer (iss) to tie it to; a key the token brings with it proves nothing".into(),
         });
     };
+    let unbound = |why: String| ProofOutcome::CouldNotCheck {
+        reason: format!(
+            "the token carries its own key (jwk header), which proves nothing until the issuer's own keys list it, and {why}"
+        ),
+    };
+    // Only a malformed DID is the token's fault; an identifier that leads to no controller
+    // document (an OB 3.0 profile URL, a host that is down) leaves the key unbound, not
+    // forged.
     let document = options
         .resolver
         .resolve_document(issuer)
-        .map_err(|e| match resolve_outcome(e) {
-            ProofOutcome::CouldNotCheck { reason } => ProofOutcome::CouldNotCheck {
-                reason: format!(
-                    "the token carries its own key (jwk header), and the issuer's keys, which it must be one of, could not be resolved: {reason}"
-                ),
-            },
-            other => other,
+        .map_err(|e| match e {
+            credbridge_keys::ResolveError::InvalidDid { .. } => resolve_outcome(e),
+            other => unbound(format!("the issuer's keys could not be resolved: {other}")),
         })?;
     let ids: Vec<String> = document.method_ids().map(str::to_owned).collect();
+    if ids.is_empty() {
+        return Err(unbound(format!("the document of {issuer} lists no keys")));
+    }
     for id in ids {
         let Ok(method) = document.verification_method(&id) else {
             continue;

@@ -391,6 +391,23 @@ fn embedded_jwk_naming_another_issuer_never_verifies() {
         v.proof.outcome,
         ProofOutcome::CouldNotCheck { .. }
     ));
+    // An issuer whose document lists no keys (an OB 3.0 profile is no controller
+    // document): the key stays unbound, could not check.
+    let profile = "https://profile.example/issuer";
+    let mut dir = OfflineDirectory::new();
+    dir.insert(
+        profile,
+        json!({"id": profile, "type": "Profile", "name": "Example"}),
+    );
+    let profile_resolver = offline().with(Box::new(dir));
+    let (token, _) = forged_with_jwk(json!({"iss": profile, "vc": vc(profile)}), json!({}));
+    let v = verify_jwt(&token, &embedded_options(&profile_resolver)).unwrap();
+    assert!(
+        matches!(v.proof.outcome, ProofOutcome::CouldNotCheck { ref reason } if reason.contains("lists no keys")),
+        "{:?}",
+        v.proof.outcome
+    );
+    assert!(v.proof.signature.is_none());
     // A kid no resolver handles and no jwk: could not check, never a jwk fallback.
     let key = SecretKey::generate(KeyType::Ed25519).unwrap();
     let token = sign_raw(
@@ -476,6 +493,12 @@ fn embedded_jwk_bound_to_the_issuer_verifies() {
             "{kt}: {:?}",
             v.proof.outcome
         );
+        // The method that was tried is reported even though the signature failed.
+        assert_eq!(
+            v.proof.method.as_ref().map(|m| m.id.clone()),
+            Some(format!("{other_did}#0"))
+        );
+        assert!(v.proof.signature.is_none());
     }
 }
 
