@@ -212,12 +212,14 @@ fn credential_checks(
     }
 
     // Every path that verified a signature ends in the binding check, whatever the signer.
+    // A JWT's `iss` stands for the issuer (credential) or the holder (presentation) when the
+    // document does not name it (VCDM 1.1 §6.3.1).
+    let jwt_iss = jwt
+        .and_then(|j| j.claims.get("iss"))
+        .and_then(Value::as_str);
     let (party, claimed) = if is_presentation {
-        (Party::Holder, holder_id(value))
+        (Party::Holder, holder_id(value).or(jwt_iss))
     } else {
-        let jwt_iss = jwt
-            .and_then(|j| j.claims.get("iss"))
-            .and_then(Value::as_str);
         (Party::Issuer, issuer_id(value).or(jwt_iss))
     };
     let signer = match (&summary.signer, &summary.embedded_key) {
