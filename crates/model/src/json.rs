@@ -22,6 +22,19 @@ pub fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// The JSON type name with its article, for sentences ("the list is an object").
+#[must_use]
+pub fn kind_with_article(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// A value that may be one item or an array of items, as items (JSON-LD compaction writes a
 /// single value without the array).
 pub fn one_or_many(value: &Value) -> impl Iterator<Item = &Value> {

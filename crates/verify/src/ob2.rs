@@ -260,16 +260,7 @@ pub fn verify_hosted_reference(
     }
 }
 
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use credbridge_model::json::kind_with_article as json_kind;
 
 /// The report for a baked URL whose assertion could not be obtained.
 fn unreachable_reference(url: &str, failure: &FetchFailure) -> Findings {
