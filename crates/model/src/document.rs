@@ -226,7 +226,7 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
         pointer.push('/');
         match segment {
             Segment::Seq { index } => pointer.push_str(&index.to_string()),
-            Segment::Map { key } => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Map { key } => crate::json::push_escaped(&mut pointer, key),
             Segment::Enum { variant } => pointer.push_str(variant),
             // A position serde could not name; `?` keeps the depth visible.
             Segment::Unknown => pointer.push('?'),
@@ -237,14 +237,7 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
 
 /// The JSON type name used in messages.
 pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
+    crate::json::kind(value)
 }
 
 /// What every reader of a credential requires first: an object, nested at most [`MAX_DEPTH`].

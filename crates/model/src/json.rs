@@ -22,6 +22,19 @@ pub fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// The JSON type name with its article, for sentences ("the list is an object").
+#[must_use]
+pub fn kind_with_article(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// A value that may be one item or an array of items, as items (JSON-LD compaction writes a
 /// single value without the array).
 pub fn one_or_many(value: &Value) -> impl Iterator<Item = &Value> {
@@ -158,20 +171,113 @@ pub fn first_duplicate_member(json: &[u8]) -> Result<Option<(String, String)>, D
     let found = de.deserialize_any(Scan).map_err(|e| DuplicateScanError {
         reason: e.to_string(),
     })?;
-    Ok(found.map(|d| {
-        let mut pointer = String::new();
-        for segment in d.path.iter().rev() {
-            pointer.push('/');
-            push_escaped(&mut pointer, segment);
+    Ok(found.map(Duplicate::into_pointer_and_name))
+}
+
+/// [`first_duplicate_member`] for bytes already parsed into `parsed`: an object whose bytes
+/// hold more members than its parsed map has a duplicate. Only member counts are compared on
+/// the way (names are borrowed from the bytes), so a document without duplicates costs a
+/// parse and no allocation; the name is looked for only when a count differs.
+pub fn first_duplicate_member_of(
+    json: &[u8],
+    parsed: &Value,
+) -> Result<Option<(String, String)>, DuplicateScanError> {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let differs = de
+        .deserialize_any(CountScan {
+            parsed: Some(parsed),
+        })
+        .map_err(|e| DuplicateScanError {
+            reason: e.to_string(),
+        })?;
+    if differs {
+        first_duplicate_member(json)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Walks the bytes beside their parsed value: `true` when some object has more members in the
+/// bytes than in the value.
+struct CountScan<'v> {
+    parsed: Option<&'v Value>,
+}
+
+impl<'de> Visitor<'de> for CountScan<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let items = self.parsed.and_then(Value::as_array);
+        let mut index = 0usize;
+        let mut differs = false;
+        while let Some(inner) = seq.next_element_seed(CountScan {
+            parsed: items.and_then(|items| items.get(index)),
+        })? {
+            differs |= inner;
+            index = index.saturating_add(1);
         }
-        (pointer, d.name)
-    }))
+        Ok(differs)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let object = self.parsed.and_then(Value::as_object);
+        let mut count = 0usize;
+        let mut differs = false;
+        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            count = count.saturating_add(1);
+            let child = object.and_then(|o| o.get(name.as_ref()));
+            differs |= map.next_value_seed(CountScan { parsed: child })?;
+        }
+        Ok(differs || object.is_none_or(|o| o.len() != count))
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for CountScan<'_> {
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
 }
 
 /// A duplicate found, with the path to its object (innermost segment first).
 struct Duplicate {
     path: Vec<String>,
     name: String,
+}
+
+impl Duplicate {
+    fn into_pointer_and_name(self) -> (String, String) {
+        let mut pointer = String::new();
+        for segment in self.path.iter().rev() {
+            pointer.push('/');
+            push_escaped(&mut pointer, segment);
+        }
+        (pointer, self.name)
+    }
 }
 
 /// Walks a value without building it; answers the first duplicate member found.
@@ -277,6 +383,19 @@ mod tests {
             Some((String::new(), "issuer".to_owned()))
         );
         assert!(first_duplicate_member(b"{").is_err());
+        // Beside the parsed value: the same answers, found by counting members.
+        for text in [
+            r#"{"a":1,"b":[{"c":2}]}"#,
+            r#"{"a":1,"b":[{"c":2},{"x/y":{"d":1,"d":2}}]}"#,
+            r#"{"issuer":"a","iss\u0075er":"b"}"#,
+        ] {
+            let parsed: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                first_duplicate_member_of(text.as_bytes(), &parsed).unwrap(),
+                first_duplicate_member(text.as_bytes()).unwrap(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //!
 //! **Not here:** getting the JSON out of its container (JWS, baked PNG/SVG, zip: the `formats`
 //! crate, which hands us the credential JSON and, for a JWT, its claims), JSON-LD processing
-//! (`jsonld`), and every verdict about proofs, status, dates or trust (`proofs`, later
-//! `verify`). Nothing here touches the network, files or the clock.
+//! (`jsonld`), and every verdict about proofs, status, dates or trust (`proofs`, `verify`:
+//! they use the grammar, codec and readers here, and decide). Nothing here touches the network, files or the clock.
 //!
 //! # Main types
 //! - [`classify()`] → [`Classification`] { [`Format`], [`VcdmVersion`], types, contexts, rule }.
@@ -17,6 +17,10 @@
 //!   tolerant readers [`OneOrMany`], [`IdOr`], [`LangString`] and [`DateTime`].
 //! - [`schema_findings`] → [`SchemaReport`] { schema, [`SchemaVerdict`], findings }.
 //! - [`summarize`] → [`Summary`] (Serialize, and Display for people).
+//! - The one of each thing the other crates share: the date grammar ([`parse_xsd`] strict for
+//!   VCDM, [`Timestamp::parse`] tolerant for Open Badges, [`format_unix`]); the JSON readers and
+//!   the RFC 6901 pointer ([`json`]); the status-list bitstring codec with its encoder
+//!   ([`status_list`]); salted identity hashes ([`identity`]).
 //!
 //! # Example
 //! ```

@@ -11,93 +11,15 @@ use serde_json::{Map, Number, Value};
 use crate::datetime::DateTime;
 use crate::tolerant::{IdOr, LangString, OneOrMany, spec_enum};
 use crate::vc::Credential;
+// The parts the VCDM envelope names live with it in `vc` (a credential's issuer Profile carries
+// endorsements, which are credentials); they are OB 3.0 types and keep their `ob3::` paths.
+pub use crate::vc::{
+    EndorsementCredential, EndorsementSubject, Endorsements, Evidence, IdentifierEntry,
+    IdentifierTypeEnum, Image, Profile,
+};
 
 /// An `AchievementCredential` / `OpenBadgeCredential` (OB 3.0 §B.1.1).
 pub type AchievementCredential = Credential<AchievementSubject>;
-
-/// An `EndorsementCredential` (OB 3.0 §B.1.x EndorsementCredential).
-pub type EndorsementCredential = Credential<EndorsementSubject>;
-
-/// Embedded endorsements: boxed because a credential's profile may carry endorsements of its own.
-pub type Endorsements = OneOrMany<Box<EndorsementCredential>>;
-
-/// `Profile`: an issuer, creator, endorser or source (OB 3.0 §B.1.x Profile).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Profile {
-    /// `id` (required by the spec): an https URL or a DID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `type` (required): contains `Profile`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<OneOrMany<String>>,
-    /// `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<LangString>,
-    /// `url`: the homepage.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// `phone`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// `description`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<LangString>,
-    /// `endorsement`: embedded Data Integrity endorsements.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub endorsement: Option<Endorsements>,
-    /// `endorsementJwt`: endorsements as compact JWS.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub endorsement_jwt: Option<OneOrMany<String>>,
-    /// `image`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<IdOr<Image>>,
-    /// `email`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `address` (kept as JSON: only displayed).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<Value>,
-    /// `otherIdentifier`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub other_identifier: Option<OneOrMany<IdentifierEntry>>,
-    /// `official`: the name of the authorized official.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub official: Option<String>,
-    /// `parentOrg`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_org: Option<Box<IdOr<Profile>>>,
-    /// `familyName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `givenName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `dateOfBirth` (a date).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<DateTime>,
-    /// Every other property, as written.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// `Image` (OB 3.0 §B.1.x Image).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Image {
-    /// `id`: the URI or `data:` URL of the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `type`: `Image`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<OneOrMany<String>>,
-    /// `caption`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub caption: Option<LangString>,
-    /// Every other property, as written.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// `AchievementSubject`: the learner and what they achieved (OB 3.0 §B.1.x AchievementSubject).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -261,24 +183,6 @@ pub struct IdentityObject {
     pub extra: Map<String, Value>,
 }
 
-/// `IdentifierEntry` (OB 3.0 §B.1.x IdentifierEntry, in `otherIdentifier`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdentifierEntry {
-    /// `type`: `IdentifierEntry`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<OneOrMany<String>>,
-    /// `identifier`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-    /// `identifierType`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identifier_type: Option<IdentifierTypeEnum>,
-    /// Every other property, as written.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// `Result`: an assessment result of the learner (OB 3.0 §B.1.x Result).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -409,36 +313,6 @@ pub struct Alignment {
     pub extra: Map<String, Value>,
 }
 
-/// `Evidence` (OB 3.0 §B.1.x Evidence; also used for any VC's `evidence`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Evidence {
-    /// `id`: a URL or `data:` URL of the evidence.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `type` (required): contains `Evidence`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<OneOrMany<String>>,
-    /// `narrative`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub narrative: Option<LangString>,
-    /// `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<LangString>,
-    /// `description`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<LangString>,
-    /// `genre`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub genre: Option<String>,
-    /// `audience`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
-    /// Every other property, as written.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// `Related` (OB 3.0 §B.1.x Related).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -455,24 +329,6 @@ pub struct Related {
     /// `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// Every other property, as written.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// `EndorsementSubject` (OB 3.0 §B.1.x EndorsementSubject).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EndorsementSubject {
-    /// `id` of the endorsed credential, achievement or profile (required).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `type`: contains `EndorsementSubject`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<OneOrMany<String>>,
-    /// `endorsementComment` (Markdown).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub endorsement_comment: Option<LangString>,
     /// Every other property, as written.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -512,31 +368,6 @@ spec_enum! {
         MicroCredential => "MicroCredential",
         ResearchDoctorate => "ResearchDoctorate",
         SecondarySchoolDiploma => "SecondarySchoolDiploma",
-    }
-}
-
-spec_enum! {
-    /// `IdentifierTypeEnum` (OB 3.0 §B.2; extensible with `ext:`).
-    IdentifierTypeEnum {
-        Name => "name",
-        SourcedId => "sourcedId",
-        SystemId => "systemId",
-        ProductId => "productId",
-        UserName => "userName",
-        AccountId => "accountId",
-        EmailAddress => "emailAddress",
-        NationalIdentityNumber => "nationalIdentityNumber",
-        Isbn => "isbn",
-        Issn => "issn",
-        LisSourcedId => "lisSourcedId",
-        OneRosterSourcedId => "oneRosterSourcedId",
-        SisSourcedId => "sisSourcedId",
-        LtiContextId => "ltiContextId",
-        LtiDeploymentId => "ltiDeploymentId",
-        LtiToolId => "ltiToolId",
-        LtiPlatformId => "ltiPlatformId",
-        LtiUserId => "ltiUserId",
-        Identifier => "identifier",
     }
 }
 
@@ -584,32 +415,12 @@ spec_enum! {
     }
 }
 
-impl IdOr<Profile> {
-    /// The profile's id, whether given as an IRI or embedded.
-    pub fn id(&self) -> Option<&str> {
-        match self {
-            IdOr::Iri(iri) => Some(iri),
-            IdOr::Object(profile) => profile.id.as_deref(),
-        }
-    }
-}
-
 impl IdOr<Achievement> {
     /// The achievement's id, whether given as an IRI or embedded.
     pub fn id(&self) -> Option<&str> {
         match self {
             IdOr::Iri(iri) => Some(iri),
             IdOr::Object(achievement) => achievement.id.as_deref(),
-        }
-    }
-}
-
-impl IdOr<Image> {
-    /// The image's URI, whether given as an IRI or embedded.
-    pub fn id(&self) -> Option<&str> {
-        match self {
-            IdOr::Iri(iri) => Some(iri),
-            IdOr::Object(image) => image.id.as_deref(),
         }
     }
 }

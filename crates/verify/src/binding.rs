@@ -164,16 +164,20 @@ pub(crate) fn check(
                 || base_id(&method.controller) == base_id(claimed)
                 || base_id(&method.id) == base_id(claimed);
             if bound {
-                return Check::new(
-                    id,
-                    Severity::Fatal,
-                    Outcome::Passed,
-                    format!("the signing key belongs to the {noun} named in the {document}"),
-                )
-                .with_evidence(noun, claimed)
-                .with_evidence("verification_method", method.id.as_str())
-                .with_evidence("controller", method.controller.as_str())
-                .with_evidence("bound_by", "controller");
+                // The hot path: a static sentence, no formatting.
+                let message = match party {
+                    Party::Issuer => {
+                        "the signing key belongs to the issuer named in the credential"
+                    }
+                    Party::Holder => {
+                        "the signing key belongs to the holder named in the presentation"
+                    }
+                };
+                return Check::new(id, Severity::Fatal, Outcome::Passed, message)
+                    .with_evidence(noun, claimed)
+                    .with_evidence("verification_method", method.id.as_str())
+                    .with_evidence("controller", method.controller.as_str())
+                    .with_evidence("bound_by", "controller");
             }
             (Some(method.id.as_str()), &method.public_key, false)
         }

@@ -12,9 +12,17 @@
 //!
 //! # Main types
 //! - [`VerifyOptions`]: the verification time and skew, resolver, canonicalizer, allowed
-//!   suites, document source, [`TrustPolicy`], recipient, presentation challenge/domain.
+//!   suites, document source, [`TrustPolicy`] (allow/deny lists, registries;
+//!   [`TrustPolicy::bundled`] gives the DCC member and community registries), recipient,
+//!   presentation challenge/domain.
 //! - [`verify_item`] → [`VerificationReport`]: checks, each a [`Check`] with an [`Outcome`]
-//!   and a [`Severity`]; the [`Verdict`] is derived from them.
+//!   and a [`Severity`]; the [`Verdict`] is derived from them. `format` is a machine name
+//!   beside `format_name` for people; [`IssuerIdentity`] says who the issuer is as far as
+//!   anything outside the credential confirms; [`Disposition`] marks unreadable and skipped
+//!   items, which are reports too ([`VerificationReport::unreadable`],
+//!   [`VerificationReport::skipped`]).
+//! - [`CHECKS`]: the table of every check id with its severity and question; the report schema
+//!   (`docs/verification-report.schema.json`) is tested against it.
 //!
 //! # Design decisions
 //! - **A failed check is not an `Err`.** Every check yields an [`Outcome`] (`Passed`,
@@ -23,6 +31,19 @@
 //! - **Advisory vs fatal.** Schema findings, issuer trust and endorsements are advisory: they
 //!   warn, but a genuine credential from an unlisted issuer is not a forgery. Proofs, key
 //!   binding, validity and status are fatal.
+//! - **Every verified signature ends in the key binding.** Whatever the signer turned out to be
+//!   (a resolved method, a key from the token's own `jwk` header, nothing identifiable), the
+//!   `issuer.key-binding` / `holder.key-binding` check runs. A key the credential brings with it
+//!   is the issuer's only when the issuer is `did:jwk` of it or the issuer's resolved document
+//!   lists it. Binding is tri-state: an issuer id that can't be resolved is an advisory
+//!   could-not-check (valid-with-warnings), evidence of a mismatch fails.
+//! - **A genuine signature is not a known issuer.** `issuer.identity` says whether a registry,
+//!   an allow list or a domain (did:web = issuer `url`; an OB 2.0 profile on its own site)
+//!   confirms the issuer's name; with trust sources configured and no signal, the verdict is
+//!   valid-with-warnings and the words say the name is the issuer's own claim.
+//! - **The most decisive failure first.** A report that is not valid lists the checks that
+//!   decide it first (a bad signature before an expiry before a schema note), so the first line
+//!   a person reads is the reason.
 #![forbid(unsafe_code)]
 
 pub mod bulk;

@@ -155,6 +155,30 @@ struct Findings {
     checks: Vec<Check>,
     credential_id: Option<String>,
     issuer: Option<String>,
+    identity: Option<crate::identity::IssuerIdentity>,
+}
+
+/// What the checks established about the issuer, for `issuer.identity`.
+#[derive(Default)]
+struct IssuerEvidence {
+    /// The signature (or hosted copy) is the issuer's: proof and binding/scope passed.
+    bound: bool,
+    /// The issuer profile was fetched from the issuer id's own site, and the assertion is
+    /// hosted there too.
+    hosted_on_own_domain: bool,
+}
+
+fn passed(checks: &[Check], id: &str) -> bool {
+    checks
+        .iter()
+        .any(|c| c.id == id && c.outcome == Outcome::Passed)
+}
+
+fn site(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    rest.split(['/', '?', '#']).next()
 }
 
 /// A JSON OB 2.0 / 1.x / 0.5 assertion.
@@ -236,16 +260,7 @@ pub fn verify_hosted_reference(
     }
 }
 
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use credbridge_model::json::kind_with_article as json_kind;
 
 /// The report for a baked URL whose assertion could not be obtained.
 fn unreachable_reference(url: &str, failure: &FetchFailure) -> Findings {
@@ -267,6 +282,7 @@ fn unreachable_reference(url: &str, failure: &FetchFailure) -> Findings {
         checks,
         credential_id: Some(url.to_owned()),
         issuer: None,
+        identity: None,
     }
 }
 
@@ -288,6 +304,7 @@ fn finish(
         options,
         checks,
     )
+    .with_issuer_identity(findings.identity)
 }
 
 /// Every check for one assertion. `came_from` is the document a baked URL gave (the assertion
@@ -337,7 +354,32 @@ fn assess(
             checks.extend(graph.checks());
             checks.extend(dates::checks(&doc, version, options));
             checks.push(outcome.revocation);
-            return common_tail(&doc, graph.issuer_id(), credential_id, checks, options);
+            let issuer_id = graph.issuer_id();
+            let bound = passed(&checks, "proof") && passed(&checks, CHECK_HOSTED_SCOPE);
+            let own_site = issuer_id.as_deref().and_then(site);
+            let profile_site = graph
+                .issuer
+                .as_ref()
+                .ok()
+                .and_then(|node| node.fetched_from.as_deref())
+                .and_then(site);
+            let hosted_on_own_domain = own_site.is_some()
+                && own_site == profile_site
+                && own_site == url.as_deref().and_then(site);
+            let evidence = IssuerEvidence {
+                bound,
+                hosted_on_own_domain,
+            };
+            let name = issuer_name(&graph);
+            return common_tail(
+                &doc,
+                issuer_id,
+                credential_id,
+                checks,
+                name,
+                evidence,
+                options,
+            );
         }
         (Method::Unknown(kind), None) => {
             checks.push(Check::new(
@@ -370,13 +412,50 @@ fn assess(
             checks.extend(graph.checks());
             checks.extend(dates::checks(&doc, version, options));
             checks.push(signed::revocation(&doc, version, &graph, options));
-            return common_tail(&doc, graph.issuer_id(), credential_id, checks, options);
+            let evidence = IssuerEvidence {
+                bound: passed(&checks, "proof") && passed(&checks, "issuer.key-binding"),
+                hosted_on_own_domain: false,
+            };
+            let name = issuer_name(&graph);
+            return common_tail(
+                &doc,
+                graph.issuer_id(),
+                credential_id,
+                checks,
+                name,
+                evidence,
+                options,
+            );
         }
     }
     let graph = documents::resolve(&doc, version, options);
     checks.extend(graph.checks());
     checks.extend(dates::checks(&doc, version, options));
-    common_tail(&doc, graph.issuer_id(), credential_id, checks, options)
+    let name = issuer_name(&graph);
+    common_tail(
+        &doc,
+        graph.issuer_id(),
+        credential_id,
+        checks,
+        name,
+        IssuerEvidence::default(),
+        options,
+    )
+}
+
+/// The issuer profile's `name` and `url`, when the profile is at hand.
+fn issuer_name(graph: &documents::Graph) -> (Option<String>, Option<String>) {
+    let Ok(profile) = &graph.issuer else {
+        return (None, None);
+    };
+    let text = |key: &str| {
+        profile
+            .value
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    (text("name"), text("url"))
 }
 
 /// Issuer trust and the recipient, then the findings.
@@ -385,9 +464,22 @@ fn common_tail(
     issuer: Option<String>,
     credential_id: Option<String>,
     mut checks: Vec<Check>,
+    (name, url): (Option<String>, Option<String>),
+    evidence: IssuerEvidence,
     options: &VerifyOptions,
 ) -> Findings {
     checks.push(options.trust.check(issuer.as_deref()));
+    let (identity_check, identity) = crate::identity::check(
+        &crate::identity::Signals {
+            issuer: issuer.as_deref(),
+            name: name.as_deref(),
+            url: url.as_deref(),
+            bound: evidence.bound,
+            hosted_on_own_domain: evidence.hosted_on_own_domain,
+        },
+        &options.trust,
+    );
+    checks.push(identity_check);
     if let Some(known) = &options.known_recipient {
         checks.push(crate::recipient::check(doc, known));
     }
@@ -395,6 +487,7 @@ fn common_tail(
         checks,
         credential_id,
         issuer,
+        identity: Some(identity),
     }
 }
 

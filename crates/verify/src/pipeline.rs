@@ -212,12 +212,14 @@ fn credential_checks(
     }
 
     // Every path that verified a signature ends in the binding check, whatever the signer.
+    // A JWT's `iss` stands for the issuer (credential) or the holder (presentation) when the
+    // document does not name it (VCDM 1.1 §6.3.1).
+    let jwt_iss = jwt
+        .and_then(|j| j.claims.get("iss"))
+        .and_then(Value::as_str);
     let (party, claimed) = if is_presentation {
-        (Party::Holder, holder_id(value))
+        (Party::Holder, holder_id(value).or(jwt_iss))
     } else {
-        let jwt_iss = jwt
-            .and_then(|j| j.claims.get("iss"))
-            .and_then(Value::as_str);
         (Party::Issuer, issuer_id(value).or(jwt_iss))
     };
     let signer = match (&summary.signer, &summary.embedded_key) {
@@ -361,8 +363,8 @@ const JWT_REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "ia
 
 /// What the JSON-LD check reads: the document without what is not JSON-LD data. A token's
 /// registered claims are the token's; compact JWT strings in a presentation's
-/// `verifiableCredential` are credentials verified on their own (they become items of their
-/// own). Borrowed unless there is something to leave out.
+/// `verifiableCredential` and OB 3.0 `endorsementJwt` entries are credentials verified on their
+/// own (they become items of their own). Borrowed unless there is something to leave out.
 fn json_ld_view(value: &Value, from_jwt: bool) -> Cow<'_, Value> {
     let Value::Object(map) = value else {
         return Cow::Borrowed(value);
@@ -373,7 +375,8 @@ fn json_ld_view(value: &Value, from_jwt: bool) -> Cow<'_, Value> {
         Some(Value::String(_)) => true,
         _ => false,
     };
-    if !has_claims && !has_jwt_members {
+    let has_unmapped = contains_key(value, OB3_TERMS_OUTSIDE_CONTEXT, 0);
+    if !has_claims && !has_jwt_members && !has_unmapped {
         return Cow::Borrowed(value);
     }
     let mut copy = map.clone();
@@ -394,7 +397,50 @@ fn json_ld_view(value: &Value, from_jwt: bool) -> Cow<'_, Value> {
             _ => {}
         }
     }
-    Cow::Owned(Value::Object(copy))
+    let mut copy = Value::Object(copy);
+    if has_unmapped {
+        remove_key(&mut copy, OB3_TERMS_OUTSIDE_CONTEXT, 0);
+    }
+    Cow::Owned(copy)
+}
+
+/// A term the OB 3.0 specification uses (§B.1.x Profile, Achievement, AchievementCredential)
+/// but its published context 3.0.x does not define: compact JWS endorsements, verified as items
+/// of their own. It must not make a conformant credential fail the JSON-LD check.
+const OB3_TERMS_OUTSIDE_CONTEXT: &str = "endorsementJwt";
+
+/// Whether `key` is a member name anywhere in `value` (bounded by the parser's own depth).
+fn contains_key(value: &Value, key: &str, depth: usize) -> bool {
+    if depth > credbridge_model::MAX_DEPTH {
+        return false;
+    }
+    match value {
+        Value::Object(map) => {
+            map.contains_key(key) || map.values().any(|v| contains_key(v, key, depth + 1))
+        }
+        Value::Array(items) => items.iter().any(|v| contains_key(v, key, depth + 1)),
+        _ => false,
+    }
+}
+
+fn remove_key(value: &mut Value, key: &str, depth: usize) {
+    if depth > credbridge_model::MAX_DEPTH {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            map.remove(key);
+            for child in map.values_mut() {
+                remove_key(child, key, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                remove_key(child, key, depth + 1);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn json_ld_check(value: &Value, from_jwt: bool, options: &VerifyOptions) -> Check {

@@ -179,7 +179,8 @@ pub fn refuse_duplicate_members_for_jcs(document: &Value, raw: &[u8], summary: &
     if !has_jcs_proof(document) {
         return;
     }
-    let Ok(Some((object, name))) = credbridge_model::json::first_duplicate_member(raw) else {
+    let Ok(Some((object, name))) = credbridge_model::json::first_duplicate_member_of(raw, document)
+    else {
         return;
     };
     let at = if object.is_empty() {

@@ -261,15 +261,13 @@ fn host_of(authority: &str) -> &str {
 }
 
 fn strings(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
-        _ => Vec::new(),
-    }
+    value
+        .map(|v| {
+            credbridge_model::json::strings(v)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `issuer.hosted-scope`: the hosted address is one the issuer vouches for: it starts with one

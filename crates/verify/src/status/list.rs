@@ -141,16 +141,7 @@ fn type_names(doc: &Value) -> Vec<&str> {
     }
 }
 
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use credbridge_model::json::kind_with_article as json_type;
 
 fn outcome_evidence(outcome: &Outcome) -> Value {
     match outcome {

@@ -39,7 +39,25 @@ pub fn verify_document(document: &Value, name: &str, now: i64) -> VerificationRe
         .next()
         .unwrap()
         .unwrap();
-    verify_item(&item, &offline_options(now))
+    let report = verify_item(&item, &offline_options(now));
+    assert_in_table(&report);
+    report
+}
+
+/// Every check of `report` is in the table of checks, with the table's severity (unless the
+/// table says it varies): the typed report's promise, held on every report the tests make.
+pub fn assert_in_table(report: &VerificationReport) {
+    for check in &report.checks {
+        let kind = credbridge_verify::check_kind(&check.id)
+            .unwrap_or_else(|| panic!("{}: check {} is not in CHECKS", report.item, check.id));
+        if kind.severity_varies.is_none() {
+            assert_eq!(
+                check.severity, kind.severity,
+                "{}: {}",
+                report.item, check.id
+            );
+        }
+    }
 }
 
 /// Verifies `bytes` as the file `name` would be, offline at `now`: one report per item
@@ -47,7 +65,11 @@ pub fn verify_document(document: &Value, name: &str, now: i64) -> VerificationRe
 pub fn verify_bytes(bytes: &[u8], name: &str, now: i64) -> Vec<VerificationReport> {
     let options = offline_options(now);
     decode_bytes(bytes, name, &Limits::default())
-        .map(|item| verify_item(&item.unwrap(), &options))
+        .map(|item| {
+            let report = verify_item(&item.unwrap(), &options);
+            assert_in_table(&report);
+            report
+        })
         .collect()
 }
 

@@ -637,6 +637,14 @@ fn hosted_over_loopback_is_valid() {
         report.issuer.as_deref(),
         Some(server.url("/organization.json").as_str())
     );
+    // The issuer profile and the badge are both on the issuer's own site: confirmed by domain.
+    let identity = report.issuer_identity.as_ref().unwrap();
+    assert_eq!(
+        identity.confirmed_by,
+        Some(credbridge_verify::ConfirmedBy::HostedDomain),
+        "{identity:?}"
+    );
+    assert_eq!(outcome(&report, "issuer.identity"), &Outcome::Passed);
 }
 
 #[test]
