@@ -56,13 +56,18 @@ pub fn run(args: &SignArgs) -> Result<Status> {
                 );
             }
             let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
+            // A holder signs a presentation to authenticate (VC Data Integrity §2.1, and what
+            // verifiers check a presentation's proof against); an issuer asserts a credential.
+            let is_presentation = credbridge_model::classify(&credential).format
+                == credbridge_model::Format::VerifiablePresentation;
+            let proof_purpose = if is_presentation { "authentication" } else { "assertionMethod" };
             let signed = sign_data_integrity(
                 &credential,
                 suite,
                 &key,
                 &SignOptions {
                     verification_method,
-                    proof_purpose: "assertionMethod".into(),
+                    proof_purpose: proof_purpose.into(),
                     created: Some(created),
                     canonicalizer: Some(&canonicalizer as &dyn Canonicalizer),
                     ..SignOptions::default()
