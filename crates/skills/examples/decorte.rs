@@ -21,12 +21,31 @@ fn main() -> Result<()> {
     let mut weights = LexicalWeights::default();
     let mut misses = 0usize;
     let mut hashed = false;
+    let mut model: Option<String> = None;
+    let mut fusion = credbridge_skills::Fusion::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--split" => split = it.next().context("--split needs a value")?.clone(),
             "--misses" => misses = it.next().context("--misses needs a value")?.parse()?,
             "--hashed" => hashed = true,
+            "--model" => {
+                model = Some(
+                    it.next()
+                        .context("--model needs the directory setup-embed.sh filled")?
+                        .clone(),
+                )
+            }
+            "--fusion" => {
+                for kv in it.next().context("--fusion needs a value")?.split(',') {
+                    let (k, v) = kv.split_once('=').context("fusion is key=value")?;
+                    match k {
+                        "semantic" => fusion.semantic = v.parse()?,
+                        "candidates" => fusion.semantic_candidates = v.parse()?,
+                        _ => bail!("unknown fusion weight {k}"),
+                    }
+                }
+            }
             "--weights" => {
                 for kv in it.next().context("--weights needs a value")?.split(',') {
                     let (k, v) = kv.split_once('=').context("weights are key=value")?;
@@ -54,7 +73,11 @@ fn main() -> Result<()> {
     if hashed {
         builder = builder.embedder(Box::new(credbridge_skills::HashedNgramEmbedder::new(256)));
     }
+    if let Some(dir) = &model {
+        builder = with_model(builder, dir)?;
+    }
     let mut fw = builder.build()?;
+    fw.set_fusion(fusion);
     eprintln!("loaded ESCO in {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
     fw.set_lexical_weights(weights);
     let by_label: HashMap<&str, &str> = fw
@@ -75,6 +98,7 @@ fn main() -> Result<()> {
         let (mut n, mut dropped, mut r1, mut r5, mut r10, mut mrr) =
             (0usize, 0usize, 0usize, 0usize, 0usize, 0f64);
         let mut shown = 0;
+        let mut times: Vec<f64> = Vec::new();
         for row in rdr.records() {
             let row = row?;
             let (span, sub, label) = (
@@ -90,7 +114,9 @@ fn main() -> Result<()> {
                 continue;
             };
             let query = if sub.is_empty() { span } else { sub };
+            let t = Instant::now();
             let res = fw.search_with(query, &options)?;
+            times.push(t.elapsed().as_secs_f64() * 1e3);
             n += 1;
             match res.iter().position(|m| m.iri == gold) {
                 Some(rank) => {
@@ -128,6 +154,33 @@ fn main() -> Result<()> {
             mrr / n.max(1) as f64,
             fw.model_id().unwrap_or("lexical")
         );
+        times.sort_by(f64::total_cmp);
+        let p50 = times.get(times.len() / 2).copied().unwrap_or(0.0);
+        eprintln!(
+            "{} search p50 {p50:.2} ms over {} queries (top 100, ESCO only)",
+            set.to_uppercase(),
+            times.len()
+        );
     }
     Ok(())
+}
+
+#[cfg(feature = "embed")]
+fn with_model(
+    builder: credbridge_skills::FrameworksBuilder,
+    dir: &str,
+) -> Result<credbridge_skills::FrameworksBuilder> {
+    let dir = std::path::Path::new(dir);
+    let embedder = credbridge_skills::MiniLmEmbedder::load(dir)?;
+    Ok(builder
+        .embedder(Box::new(embedder))
+        .embedding_cache(dir.join("esco-1.1.1-vectors.bin")))
+}
+
+#[cfg(not(feature = "embed"))]
+fn with_model(
+    _builder: credbridge_skills::FrameworksBuilder,
+    _dir: &str,
+) -> Result<credbridge_skills::FrameworksBuilder> {
+    bail!("--model needs a build with `--features embed`")
 }

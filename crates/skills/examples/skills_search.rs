@@ -2,6 +2,9 @@
 //! input and print one JSON line (the ranked list) per query, with the frameworks loaded once. The integrator
 //! moves this into `credbridge skills search`.
 //!
+//! `--model DIR` (a build with `--features embed`) adds the MiniLM semantic layer; the concept vectors are
+//! cached in `DIR/bundled-vectors.bin` on first use.
+//!
 //! `--bench` instead times the load and every query of standard input and prints p50/p90/max (see
 //! `bench/README.md`).
 
@@ -16,6 +19,7 @@ fn main() -> Result<()> {
     let mut top = 10usize;
     let mut json = false;
     let mut bench = false;
+    let mut model: Option<String> = None;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -29,6 +33,13 @@ fn main() -> Result<()> {
             }
             "--json" => json = true,
             "--bench" => bench = true,
+            "--model" => {
+                model = Some(
+                    it.next()
+                        .context("--model needs the directory setup-embed.sh filled")?
+                        .clone(),
+                )
+            }
             t if text.is_none() => text = Some(t.to_owned()),
             other => bail!("unexpected argument {other:?}"),
         }
@@ -39,7 +50,10 @@ fn main() -> Result<()> {
         None => bail!("usage: skills_search TEXT|- [--top N] [--json] [--bench]"),
     };
     let t0 = Instant::now();
-    let frameworks = Frameworks::load_bundled()?;
+    let frameworks = match &model {
+        None => Frameworks::load_bundled()?,
+        Some(dir) => with_model(dir)?,
+    };
     let load = t0.elapsed();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -136,4 +150,21 @@ fn print_human(out: &mut impl Write, matches: &[Match]) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(feature = "embed")]
+fn with_model(dir: &str) -> Result<Frameworks> {
+    let dir = std::path::Path::new(dir);
+    let embedder = credbridge_skills::MiniLmEmbedder::load(dir)?;
+    Ok(Frameworks::builder()
+        .esco()?
+        .onet()?
+        .embedder(Box::new(embedder))
+        .embedding_cache(dir.join("bundled-vectors.bin"))
+        .build()?)
+}
+
+#[cfg(not(feature = "embed"))]
+fn with_model(_dir: &str) -> Result<Frameworks> {
+    bail!("--model needs a build with `--features embed`")
 }

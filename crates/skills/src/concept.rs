@@ -206,6 +206,8 @@ pub struct ConceptStore {
     /// `(occupation, skill, relation)` links (ESCO occupation-skill relations, O*NET ratings ≥ the threshold).
     occupation_skills: Vec<(ConceptId, ConceptId, RelationKind)>,
     crosswalks: FastMap<ConceptId, Vec<Crosswalk>>,
+    /// Reverse index of `crosswalks`: target IRI → declaring concepts.
+    crosswalk_targets: FastMap<String, Vec<ConceptId>>,
     /// Count of occupations linking each concept (a popularity prior for ranking).
     occupation_counts: Vec<u32>,
     onet: OnetTablesInStore,
@@ -263,7 +265,30 @@ impl ConceptStore {
 
     /// Record a declared crosswalk from `from`.
     pub fn add_crosswalk(&mut self, from: ConceptId, crosswalk: Crosswalk) {
+        self.crosswalk_targets
+            .entry(crosswalk.target_iri.clone())
+            .or_default()
+            .push(from);
         self.crosswalks.entry(from).or_default().push(crosswalk);
+    }
+
+    /// Concepts that declare a crosswalk to exactly `target_iri`, with the declaration.
+    pub fn crosswalks_to(&self, target_iri: &str) -> Vec<(ConceptId, &Crosswalk)> {
+        let mut out = Vec::new();
+        for &from in self
+            .crosswalk_targets
+            .get(target_iri)
+            .map_or(&[][..], Vec::as_slice)
+        {
+            for cw in self
+                .crosswalks(from)
+                .iter()
+                .filter(|c| c.target_iri == target_iri)
+            {
+                out.push((from, cw));
+            }
+        }
+        out
     }
 
     /// The concept with this id.

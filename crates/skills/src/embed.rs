@@ -84,6 +84,44 @@ impl Embedder for HashedNgramEmbedder {
     }
 }
 
+/// The cache key: model id, dimension, and a hash of every label in order, so a cache never serves vectors
+/// of another model, framework version or label set.
+fn cache_key(model: &str, dim: usize, texts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for t in texts {
+        for b in t.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!(
+        "credbridge-skills vectors v1 model={model} dim={dim} n={} labels={h:016x}\n",
+        texts.len()
+    )
+}
+
+fn read_cache(path: &std::path::Path, key: &str, n: usize) -> Option<Vec<f32>> {
+    let bytes = std::fs::read(path).ok()?;
+    let body = bytes.strip_prefix(key.as_bytes())?;
+    if body.len() != n * 4 {
+        return None;
+    }
+    Some(
+        body.chunks_exact(4)
+            .filter_map(|c| <[u8; 4]>::try_from(c).ok().map(f32::from_le_bytes))
+            .collect(),
+    )
+}
+
+fn write_cache(path: &std::path::Path, key: &str, vectors: &[f32]) -> std::io::Result<()> {
+    let mut out = Vec::with_capacity(key.len() + vectors.len() * 4);
+    out.extend_from_slice(key.as_bytes());
+    for v in vectors {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    std::fs::write(path, out)
+}
+
 pub(crate) fn normalize(v: &mut [f32]) {
     let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
     if n > 0.0 {
@@ -103,7 +141,11 @@ pub(crate) struct SemanticIndex {
 }
 
 impl SemanticIndex {
-    pub(crate) fn build(store: &ConceptStore, embedder: Box<dyn Embedder>) -> Result<Self, Error> {
+    pub(crate) fn build(
+        store: &ConceptStore,
+        embedder: Box<dyn Embedder>,
+        cache: Option<&std::path::Path>,
+    ) -> Result<Self, Error> {
         let mut ids = Vec::new();
         let mut texts = Vec::new();
         for (id, c) in store.iter() {
@@ -113,18 +155,35 @@ impl SemanticIndex {
             }
         }
         let dim = embedder.dim();
-        let mut vectors = Vec::with_capacity(ids.len() * dim);
-        for chunk in texts.chunks(256) {
-            for v in embedder.embed(chunk)? {
-                if v.len() != dim {
-                    return Err(Error::Embedder {
-                        model: embedder.model_id().to_owned(),
-                        reason: format!("returned a vector of {} values, expected {dim}", v.len()),
-                    });
+        let key = cache_key(embedder.model_id(), dim, &texts);
+        let cached = cache.and_then(|p| read_cache(p, &key, texts.len() * dim));
+        let vectors = match cached {
+            Some(v) => v,
+            None => {
+                let mut vectors = Vec::with_capacity(ids.len() * dim);
+                for chunk in texts.chunks(256) {
+                    for v in embedder.embed(chunk)? {
+                        if v.len() != dim {
+                            return Err(Error::Embedder {
+                                model: embedder.model_id().to_owned(),
+                                reason: format!(
+                                    "returned a vector of {} values, expected {dim}",
+                                    v.len()
+                                ),
+                            });
+                        }
+                        vectors.extend(v);
+                    }
                 }
-                vectors.extend(v);
+                if let Some(p) = cache {
+                    write_cache(p, &key, &vectors).map_err(|e| Error::Embedder {
+                        model: embedder.model_id().to_owned(),
+                        reason: format!("cannot write the vector cache {}: {e}", p.display()),
+                    })?;
+                }
+                vectors
             }
-        }
+        };
         let position = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
         Ok(SemanticIndex {
             embedder,
@@ -154,10 +213,20 @@ impl SemanticIndex {
             .collect())
     }
 
-    /// The `k` most similar concepts.
-    pub(crate) fn top(&self, sims: &[f32], k: usize) -> Vec<(ConceptId, f32)> {
-        let mut all: Vec<(ConceptId, f32)> =
-            self.ids.iter().copied().zip(sims.iter().copied()).collect();
+    /// The `k` most similar concepts that `accept` lets through.
+    pub(crate) fn top(
+        &self,
+        sims: &[f32],
+        k: usize,
+        accept: impl Fn(ConceptId) -> bool,
+    ) -> Vec<ConceptId> {
+        let mut all: Vec<(ConceptId, f32)> = self
+            .ids
+            .iter()
+            .copied()
+            .zip(sims.iter().copied())
+            .filter(|(id, _)| accept(*id))
+            .collect();
         let k = k.min(all.len());
         if k == 0 {
             return Vec::new();
@@ -165,7 +234,7 @@ impl SemanticIndex {
         all.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1));
         all.truncate(k);
         all.sort_by(|a, b| b.1.total_cmp(&a.1));
-        all
+        all.into_iter().map(|(id, _)| id).collect()
     }
 
     /// The similarity of one concept (0 when it is not indexed).

@@ -255,15 +255,17 @@ impl Frameworks {
                 return resolved(Match::new(c, Method::ExactIri, 1.0), Some(source));
             }
             // Layer 2: a declared crosswalk names this IRI.
-            for (id, cw) in self.store().all_crosswalks() {
-                if iri_variants(url).contains(&cw.target_iri)
-                    && let Some(c) = self.store().get(id)
-                {
-                    return resolved(
-                        Match::new(c, Method::Crosswalk, 1.0),
-                        Some(cw.source.clone()),
-                    );
-                }
+            let declared = iri_variants(url).into_iter().find_map(|v| {
+                self.store()
+                    .crosswalks_to(&v)
+                    .into_iter()
+                    .next()
+                    .map(|(id, cw)| (id, cw.clone()))
+            });
+            if let Some((id, cw)) = declared
+                && let Some(c) = self.store().get(id)
+            {
+                return resolved(Match::new(c, Method::Crosswalk, 1.0), Some(cw.source));
             }
         }
         // Framework codes: an O*NET element ID or O*NET-SOC code, or an ESCO IRI given as the code.

@@ -104,3 +104,32 @@ fn the_semantic_layer_runs_with_the_weights_free_embedder() {
         "{semantic_only:?}"
     );
 }
+
+/// With `--features embed` and `CREDBRIDGE_MINILM_DIR` pointing at the directory `bench/setup-embed.sh`
+/// filled, the MiniLM embedder loads and ranks paraphrases above unrelated phrases. Skipped (passes) without
+/// the weights, which are never downloaded by tests.
+#[cfg(feature = "embed")]
+#[test]
+fn minilm_embeds_paraphrases_close_together() {
+    use credbridge_skills::{Embedder, MiniLmEmbedder};
+    let Some(dir) = std::env::var_os("CREDBRIDGE_MINILM_DIR") else {
+        eprintln!("CREDBRIDGE_MINILM_DIR not set: skipping the MiniLM test");
+        return;
+    };
+    let e = MiniLmEmbedder::load(std::path::Path::new(&dir)).unwrap();
+    assert_eq!(e.dim(), 384);
+    let v = e
+        .embed(&[
+            "Python programming",
+            "write computer code in Python",
+            "operate a forklift",
+        ])
+        .unwrap();
+    let dot = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+    let close = dot(&v[0], &v[1]);
+    let far = dot(&v[0], &v[2]);
+    assert!(
+        close > 0.6 && far < 0.3,
+        "paraphrase {close}, unrelated {far}"
+    );
+}
