@@ -3,22 +3,41 @@
 //! work that reads them).
 //!
 //! `cargo run --release -p credbridge-profile --example profile_bench [N]`; prints one JSON line.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use std::time::Instant;
 
-use credbridge_profile::{Origin, Verification, VerificationStatus, build_profile, group_people, normalize};
+use credbridge_profile::{
+    Origin, Verification, VerificationStatus, build_profile, group_people, normalize,
+};
 use credbridge_skills::{ConceptKind, Frameworks};
 use serde_json::{Value, json};
 
 const NAMES: &[&str] = &[
-    "Python for data work", "Introduction to SQL", "Project management essentials", "Welding safety",
-    "Customer service excellence", "Spreadsheet skills", "Technical writing", "Cloud computing basics",
-    "First aid at work", "Statistics for managers", "Machine learning foundations", "Public speaking",
+    "Python for data work",
+    "Introduction to SQL",
+    "Project management essentials",
+    "Welding safety",
+    "Customer service excellence",
+    "Spreadsheet skills",
+    "Technical writing",
+    "Cloud computing basics",
+    "First aid at work",
+    "Statistics for managers",
+    "Machine learning foundations",
+    "Public speaking",
 ];
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
     let fw = Frameworks::load_bundled().unwrap();
     let skills: Vec<(String, String)> = fw
         .store()
@@ -45,7 +64,10 @@ fn main() {
         .collect();
 
     let start = Instant::now();
-    let parsed: Vec<Value> = texts.iter().map(|t| serde_json::from_str(t).unwrap()).collect();
+    let parsed: Vec<Value> = texts
+        .iter()
+        .map(|t| serde_json::from_str(t).unwrap())
+        .collect();
     let baseline = start.elapsed().as_secs_f64();
 
     let start = Instant::now();
@@ -54,7 +76,15 @@ fn main() {
         .enumerate()
         .flat_map(|(i, v)| {
             let item = format!("c{i}.json");
-            normalize(v, &Origin { item: &item, ..Origin::default() }, &Verification::of(VerificationStatus::Valid)).records
+            normalize(
+                v,
+                &Origin {
+                    item: &item,
+                    ..Origin::default()
+                },
+                &Verification::of(VerificationStatus::Valid),
+            )
+            .records
         })
         .collect();
     let people = group_people(&records, &[]);

@@ -6,8 +6,9 @@
 //! - **verified**: an issuer-declared alignment, resolved by exact IRI or declared crosswalk, on a
 //!   credential that verified (valid, or valid with warnings, shown beside it);
 //! - **unverified**: the same on a credential that was not verified or could not be checked;
-//! - **inferred**: a concept found from free text (the achievement's name) or an alignment that
-//!   only resolved by its label — never shown as verified;
+//! - **inferred**: a concept found from free text (the achievement's name, only for records
+//!   whose issuer declared no skill that resolved) or an alignment that only resolved by its
+//!   label — never shown as verified;
 //! - an invalid or revoked credential shows nothing; it is listed with the reason.
 //!
 //! A skill takes the strongest status any of its evidence gives, and the highest level.
@@ -341,6 +342,11 @@ pub fn build_profile(
                     });
                 }
             }
+        }
+        // Free text is the fallback (research notes §2): a record whose issuer declared skills
+        // that resolved speaks for itself; text only suggests skills for records without them.
+        if declared_any {
+            continue;
         }
         let Some(name) = record.achievement.name.as_deref() else {
             continue;
