@@ -564,3 +564,23 @@ fn the_fuzzing_amplifier_reaches_each_limit() {
         assert!(found.contains(&expected), "shape {shape}: {found:?}");
     }
 }
+
+#[test]
+fn zip64_archives_are_read() {
+    use std::io::Write as _;
+    // More than 65 535 entries: the count lives in the ZIP64 end record.
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..70_000 {
+        writer.add_directory(format!("d{i}/"), options).unwrap();
+    }
+    // And an entry with ZIP64 extra fields although it is small.
+    let large = options
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    writer.start_file("last.json", large).unwrap();
+    writer.write_all(&example(VC2_JSON)).unwrap();
+    let archive = writer.finish().unwrap().into_inner();
+    let results = decode(&archive);
+    assert_eq!(summary(&results), ["in!last.json | zip > json | json"]);
+}
