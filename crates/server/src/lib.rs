@@ -198,7 +198,7 @@ pub async fn serve_with(
             location: location.describe(),
             source,
         })?;
-    let verifier = verifier::Verifier::new(verifier::build_verify_options(settings.offline));
+    let verifier = verifier::Verifier::standard(settings.offline);
     let listen = settings.listen;
     let state = AppState::new(store.clone(), verifier, settings)
         .await

@@ -81,3 +81,53 @@ pub fn new_credential(
         report: serde_json::to_string(report).unwrap_or_else(|_| "{}".to_owned()),
     })
 }
+
+/// A stored report read back (its JSON as [`credbridge_verify::VerificationReport`] serializes
+/// it), for pages.
+/// The verdict is derived again from the checks. `None` when the text is not a report.
+///
+/// The `pages` crate has its own reader (`report_from_json`) in a later commit; this one goes
+/// when that is merged.
+pub fn report_from_json(text: &str) -> Option<credbridge_verify::VerificationReport> {
+    use credbridge_verify::{Check, Outcome, Severity, VerificationReport};
+    use serde_json::Value;
+    let value: Value = serde_json::from_str(text).ok()?;
+    let string = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    let checks = value
+        .get("checks")?
+        .as_array()?
+        .iter()
+        .map(|c| {
+            let reason = string(c, "reason").unwrap_or_default();
+            let outcome = match c.get("outcome").and_then(Value::as_str)? {
+                "passed" => Outcome::Passed,
+                "failed" => Outcome::Failed(reason),
+                "could-not-check" => Outcome::CouldNotCheck(reason),
+                "not-applicable" => Outcome::NotApplicable,
+                _ => return None,
+            };
+            let severity = match c.get("severity").and_then(Value::as_str)? {
+                "fatal" => Severity::Fatal,
+                _ => Severity::Advisory,
+            };
+            let mut check = Check::new(
+                &string(c, "id")?,
+                severity,
+                outcome,
+                string(c, "message").unwrap_or_default(),
+            );
+            if let Some(evidence) = c.get("evidence").and_then(Value::as_object) {
+                check.evidence = evidence.clone();
+            }
+            Some(check)
+        })
+        .collect::<Option<Vec<Check>>>()?;
+    Some(VerificationReport::new(
+        string(&value, "item").unwrap_or_default(),
+        string(&value, "format").unwrap_or_default(),
+        string(&value, "credential_id"),
+        string(&value, "issuer"),
+        string(&value, "checked_at").unwrap_or_default(),
+        checks,
+    ))
+}

@@ -32,6 +32,11 @@ pub const STATUS_LIST_MEMORY: Duration = Duration::from_secs(300);
 /// The options `credbridge verify` uses with no flags (`offline`: `--offline`). See the module
 /// doc: this moves to the `config` crate.
 pub fn build_verify_options(offline: bool) -> VerifyOptions {
+    build(offline).0
+}
+
+/// The options and the guarded client they fetch through (`None` offline).
+fn build(offline: bool) -> (VerifyOptions, Option<Arc<GuardedClient>>) {
     let client = (!offline).then(|| {
         Arc::new(GuardedClient::new(
             FetchPolicy::default(),
@@ -47,9 +52,9 @@ pub fn build_verify_options(offline: bool) -> VerifyOptions {
         resolver = resolver.with(Box::new(OfflineNotice));
     }
     let resolver: Arc<dyn Resolver> = Arc::new(resolver);
-    let documents = client.map(|c| c as Arc<dyn DocumentSource>);
+    let documents = client.clone().map(|c| c as Arc<dyn DocumentSource>);
     let loader: Arc<dyn DocumentLoader> = Arc::new(BundledLoader::new());
-    VerifyOptions {
+    let options = VerifyOptions {
         now: 0,
         max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
         resolver,
@@ -64,7 +69,8 @@ pub fn build_verify_options(offline: bool) -> VerifyOptions {
         challenge: None,
         domain: None,
         status_lists: Arc::default(),
-    }
+    };
+    (options, client)
 }
 
 /// Last in the offline chain, as in `credbridge verify --offline`: a did:web or https key is
@@ -103,6 +109,7 @@ impl Resolver for OfflineNotice {
 /// The server's verifier: base options plus the shared status-list memory.
 pub struct Verifier {
     base: VerifyOptions,
+    client: Option<Arc<GuardedClient>>,
     status_lists: Mutex<(Instant, Arc<StatusListCache>)>,
     /// Decoding limits (those of `credbridge verify`).
     pub limits: Limits,
@@ -132,13 +139,38 @@ const INTERNAL_ERROR: &str =
     "internal error: verification stopped unexpectedly (please report this input)";
 
 impl Verifier {
-    /// A verifier over `base` (its `now`, `challenge` and `domain` are set per request).
+    /// A verifier over `base` (its `now`, `challenge` and `domain` are set per request); it
+    /// fetches nothing for people ([`Verifier::fetch`] refuses).
     pub fn new(base: VerifyOptions) -> Verifier {
         Verifier {
             status_lists: Mutex::new((Instant::now(), base.status_lists.clone())),
             base,
+            client: None,
             limits: Limits::default(),
         }
+    }
+
+    /// The verifier `credbridge verify` would build (`offline`: `--offline`), whose guarded
+    /// client also fetches the URLs people give the verifier page.
+    pub fn standard(offline: bool) -> Verifier {
+        let (base, client) = build(offline);
+        Verifier {
+            client,
+            ..Verifier::new(base)
+        }
+    }
+
+    /// Fetches a credential a person pointed to, through the guarded client (address guard,
+    /// size and time limits). Blocking.
+    pub fn fetch(&self, url: &str) -> Result<Vec<u8>, String> {
+        let client = self
+            .client
+            .as_ref()
+            .ok_or_else(|| "this server verifies offline and fetches no URLs".to_owned())?;
+        client
+            .get(url, credbridge_fetch::Purpose::Ob2Assertion)
+            .map(|fetched| fetched.body.to_vec())
+            .map_err(|e| e.to_string())
     }
 
     /// The options for one request at `now` (Unix seconds).
