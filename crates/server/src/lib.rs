@@ -145,6 +145,9 @@ pub enum ServeError {
     /// The server stopped with an I/O error.
     #[error("serving: {0}")]
     Io(#[source] std::io::Error),
+    /// The async runtime could not start.
+    #[error("starting the runtime: {0}")]
+    Runtime(#[source] std::io::Error),
 }
 
 /// Sets up logging (text or JSON lines on stderr, `RUST_LOG` filter, `info` by default).
@@ -171,6 +174,15 @@ pub async fn serve(settings: ServeSettings) -> Result<(), ServeError> {
         shutdown_signal(),
     )
     .await
+}
+
+/// [`serve`] on a runtime of its own, for callers with no async code (the CLI's `serve`).
+pub fn serve_blocking(settings: ServeSettings) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    runtime.block_on(serve(settings))
 }
 
 /// [`serve`] with the announcement and the shutdown signal given (tests bind port 0 and stop
