@@ -30,7 +30,7 @@ cleanup() {
 trap cleanup EXIT
 
 as_pg "$pgbin/initdb" -D "$pgdata" -A trust -U postgres >/dev/null
-pg_start() { as_pg "$pgbin/pg_ctl" -D "$pgdata" -o "-p $port -k $tmp -c listen_addresses=127.0.0.1" -l "$tmp/pg.log" start >/dev/null; }
+pg_start() { as_pg "$pgbin/pg_ctl" -D "$pgdata" -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1" -l "$pgdata/server.log" start >/dev/null; }
 pg_start
 url="postgres://postgres@127.0.0.1:$port/postgres"
 
@@ -45,16 +45,15 @@ for _ in $(seq 100); do curl -fsS "$base/readyz" >/dev/null 2>&1 && break; sleep
 
 credential="$root/examples/ob3-eddsa-rdfc-2022.json"
 n=0
-upload() { # prints the status code and problem type of one new upload
-    n=$((n + 1))
-    { printf '{%*s' "$n" ''; tail -c +2 "$credential"; } >"$tmp/body.json"
+upload() { # $1 = upload number: prints the status code of that new upload
+    { printf '{%*s' "$1" ''; tail -c +2 "$credential"; } >"$tmp/body.json"
     curl -s -o "$tmp/answer.json" -w '%{http_code}' -H 'Content-Type: application/json' \
         --max-time 20 --data-binary @"$tmp/body.json" "$base/inbox" || echo 000
 }
 phase() { # $1 = name, $2 = seconds: uploads for that long, tallies status codes
     local end=$((SECONDS + $2)) codes=""
     while [ $SECONDS -lt $end ]; do
-        code="$(upload)"
+        n=$((n + 1)); code="$(upload "$n")"
         if [ "$code" = 503 ] && ! grep -q 'urn:credbridge:problem:database-unavailable' "$tmp/answer.json"; then
             echo "FAIL: a 503 without the database-unavailable problem: $(cat "$tmp/answer.json")"; exit 1
         fi
@@ -75,7 +74,8 @@ health="$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")"
 pg_start
 recovered=""
 for _ in $(seq 60); do
-    if [ "$(upload)" = 201 ]; then recovered=yes; break; fi
+    n=$((n + 1))
+    if [ "$(upload "$n")" = 201 ]; then recovered=yes; break; fi
     sleep 0.5
 done
 [ -n "$recovered" ] || { echo "FAIL: uploads did not succeed within 30 s of PostgreSQL's return"; exit 1; }
