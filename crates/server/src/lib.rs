@@ -148,6 +148,9 @@ pub enum ServeError {
     /// The server stopped with an I/O error.
     #[error("serving: {0}")]
     Io(#[source] std::io::Error),
+    /// The async runtime could not start.
+    #[error("starting the runtime: {0}")]
+    Runtime(#[source] std::io::Error),
 }
 
 /// Sets up logging (text or JSON lines on stderr, `RUST_LOG` filter, `info` by default).
@@ -176,6 +179,15 @@ pub async fn serve(settings: ServeSettings) -> Result<(), ServeError> {
     .await
 }
 
+/// [`serve`] on a runtime of its own, for callers with no async code (the CLI's `serve`).
+pub fn serve_blocking(settings: ServeSettings) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    runtime.block_on(serve(settings))
+}
+
 /// [`serve`] with the announcement and the shutdown signal given (tests bind port 0 and stop
 /// the server themselves).
 pub async fn serve_with(
@@ -201,7 +213,7 @@ pub async fn serve_with(
             location: location.describe(),
             source,
         })?;
-    let verifier = verifier::Verifier::new(verifier::build_verify_options(settings.offline)?);
+    let verifier = verifier::Verifier::standard(settings.offline)?;
     let listen = settings.listen;
     let state = AppState::new(store.clone(), verifier, settings)
         .await

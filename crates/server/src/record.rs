@@ -71,7 +71,7 @@ pub fn new_credential(
         item_key,
         container_path: outcome.path.clone(),
         containers: item.containers.iter().map(ToString::to_string).collect(),
-        format: report.format.to_string(),
+        format: report.format_name.to_string(),
         issuer: report.issuer.clone(),
         subjects,
         achievements,

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use credbridge_config::{ConfigError, Settings};
+use credbridge_fetch::GuardedClient;
 use credbridge_formats::{Item, Limits};
 use credbridge_verify::{StatusListCache, VerificationReport, VerifyOptions};
 
@@ -21,14 +22,21 @@ pub const STATUS_LIST_MEMORY: Duration = Duration::from_secs(300);
 /// # Errors
 /// [`ConfigError`] when the settings cannot be built (a clock before 1970).
 pub fn build_verify_options(offline: bool) -> Result<VerifyOptions, ConfigError> {
+    Ok(build(offline)?.0)
+}
+
+/// The options and the guarded client they fetch through (`None` offline).
+fn build(offline: bool) -> Result<(VerifyOptions, Option<Arc<GuardedClient>>), ConfigError> {
     let mut settings = Settings::default();
     settings.offline = offline;
-    Ok(settings.build()?.options)
+    let built = settings.build()?;
+    Ok((built.options, built.client))
 }
 
 /// The server's verifier: base options plus the shared status-list memory.
 pub struct Verifier {
     base: VerifyOptions,
+    client: Option<Arc<GuardedClient>>,
     status_lists: Mutex<(Instant, Arc<StatusListCache>)>,
     /// Decoding limits (those of `credbridge verify`).
     pub limits: Limits,
@@ -58,13 +66,38 @@ const INTERNAL_ERROR: &str =
     "internal error: verification stopped unexpectedly (please report this input)";
 
 impl Verifier {
-    /// A verifier over `base` (its `now`, `challenge` and `domain` are set per request).
+    /// A verifier over `base` (its `now`, `challenge` and `domain` are set per request); it
+    /// fetches nothing for people ([`Verifier::fetch`] refuses).
     pub fn new(base: VerifyOptions) -> Verifier {
         Verifier {
             status_lists: Mutex::new((Instant::now(), base.status_lists.clone())),
             base,
+            client: None,
             limits: Limits::default(),
         }
+    }
+
+    /// The verifier `credbridge verify` would build (`offline`: `--offline`), whose guarded
+    /// client also fetches the URLs people give the verifier page.
+    pub fn standard(offline: bool) -> Result<Verifier, ConfigError> {
+        let (base, client) = build(offline)?;
+        Ok(Verifier {
+            client,
+            ..Verifier::new(base)
+        })
+    }
+
+    /// Fetches a credential a person pointed to, through the guarded client (address guard,
+    /// size and time limits). Blocking.
+    pub fn fetch(&self, url: &str) -> Result<Vec<u8>, String> {
+        let client = self
+            .client
+            .as_ref()
+            .ok_or_else(|| "this server verifies offline and fetches no URLs".to_owned())?;
+        client
+            .get(url, credbridge_fetch::Purpose::Ob2Assertion)
+            .map(|fetched| fetched.body.to_vec())
+            .map_err(|e| e.to_string())
     }
 
     /// The options for one request at `now` (Unix seconds).

@@ -20,6 +20,8 @@ mod inbox;
 mod loopback;
 #[path = "main/ops.rs"]
 mod ops;
+#[path = "main/pages.rs"]
+mod pages;
 #[path = "main/tenancy.rs"]
 mod tenancy;
 #[path = "main/verdicts.rs"]

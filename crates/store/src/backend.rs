@@ -287,8 +287,18 @@ macro_rules! impl_store {
             }
 
             async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-                let row = sqlx::query("SELECT * FROM users WHERE email = $1")
-                    .bind(email)
+                self.user_where("SELECT * FROM users WHERE email = $1", email).await
+            }
+
+            async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+                self.user_where("SELECT * FROM users WHERE id = $1", id).await
+            }
+        }
+
+        impl Db<$db> {
+            async fn user_where(&self, sql: &'static str, value: &str) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query(sql)
+                    .bind(value)
                     .fetch_optional(&self.read)
                     .await
                     .map_err(|e| StoreError::from_sqlx("reading a user", e))?;

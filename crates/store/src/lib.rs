@@ -408,6 +408,8 @@ pub trait UserStore {
     async fn add_user(&self, user: &User) -> Result<(), StoreError>;
     /// The user with this email.
     async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
+    /// The user with this id.
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError>;
 }
 
 /// Login sessions.

@@ -161,6 +161,14 @@ pub struct LoginRequest {
     pub email: String,
     /// The password.
     pub password: String,
+    /// A local path to go to after logging in (default `/inbox`).
+    pub next: Option<String>,
+}
+
+/// `next` if it is a local path (never an absolute URL: that would be an open redirect).
+fn local_path(next: Option<&str>) -> &str {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or("/inbox")
 }
 
 fn session_cookie(value: &str, max_age: u64) -> Result<HeaderValue, ApiError> {
@@ -173,10 +181,11 @@ fn session_cookie(value: &str, max_age: u64) -> Result<HeaderValue, ApiError> {
 #[utoipa::path(
     post, path = "/login", tag = "auth",
     request_body(content = LoginRequest, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 303, description = "logged in: session cookie set, redirect to /inbox"), (status = 401, description = "wrong email or password"))
+    responses((status = 303, description = "logged in: session cookie set, redirect to `next` or /inbox (a wrong password from a form: redirect to /login?error=1)"), (status = 401, description = "wrong email or password (JSON body)"))
 )]
 /// Logs a person in (password) and sets the session cookie.
 pub async fn login(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let is_form = crate::extract::media_type(&request) == "application/x-www-form-urlencoded";
     let body: LoginRequest = form(request, &state).await?;
     let user = state.store.user_by_email(&body.email).await?;
     // Verify against a fixed hash when the user does not exist, so that timing does not tell
@@ -189,7 +198,23 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Result<Re
     let matches = tokio::task::spawn_blocking(move || secret_matches(&password, &hash))
         .await
         .map_err(ApiError::internal)?;
-    let user = user.filter(|_| matches).ok_or(ApiError::BadLogin)?;
+    let next = local_path(body.next.as_deref()).to_owned();
+    let Some(user) = user.filter(|_| matches) else {
+        if is_form {
+            // A person's browser: back to the form, which says why.
+            let location = format!(
+                "/login?error=1&next={}",
+                credbridge_pages::paths::encode(&next)
+            );
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            response.headers_mut().insert(
+                header::LOCATION,
+                HeaderValue::from_str(&location).map_err(ApiError::internal)?,
+            );
+            return Ok(response);
+        }
+        return Err(ApiError::BadLogin);
+    };
     let secret = new_secret()?;
     let now = now_ms();
     let lifetime = i64::try_from(SESSION_LIFETIME.as_millis()).unwrap_or(i64::MAX);
@@ -205,7 +230,10 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Result<Re
         .await?;
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::LOCATION, HeaderValue::from_static("/inbox"));
+    headers.insert(
+        header::LOCATION,
+        HeaderValue::from_str(&next).map_err(ApiError::internal)?,
+    );
     headers.insert(
         header::SET_COOKIE,
         session_cookie(&secret, SESSION_LIFETIME.as_secs())?,

@@ -212,9 +212,25 @@ async fn sessions(backend: Backend) {
             )))
             .unwrap()
     };
-    t.send(login("wrong"))
-        .await
-        .assert_problem(401, "bad-login");
+    let wrong = t.send(login("wrong")).await;
+    assert_eq!(wrong.status, 303);
+    assert!(
+        wrong.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?error=1")
+    );
+    assert!(!wrong.headers.contains_key(header::SET_COOKIE));
+    t.send(
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                r#"{"email": "ann@acme.example", "password": "wrong"}"#,
+            ))
+            .unwrap(),
+    )
+    .await
+    .assert_problem(401, "bad-login");
     let ok = t.send(login("correct+horse+battery+staple")).await;
     assert_eq!(ok.status, 303, "{}", ok.text());
     let cookie = ok.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
