@@ -145,7 +145,7 @@ fn normalize_prints_one_record_with_provenance_that_resolves() {
     assert_eq!(
         at(
             &credential,
-            &provenance["achievement.name"].as_str().unwrap()
+            provenance["achievement.name"].as_str().unwrap()
         ),
         &record["achievement"]["name"]
     );
