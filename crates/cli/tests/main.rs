@@ -12,8 +12,14 @@
 mod commands;
 #[path = "main/common.rs"]
 mod common;
+#[path = "main/employer.rs"]
+mod employer;
+#[path = "main/issuer.rs"]
+mod issuer;
 #[path = "main/online.rs"]
 mod online;
+#[path = "main/server.rs"]
+mod server;
 #[path = "main/settings.rs"]
 mod settings;
 #[path = "main/terminal.rs"]
