@@ -286,6 +286,18 @@ fn verify_blob(blob: Blob, options: &VerifyOptions, headers: bool) -> Vec<Descri
             header: None,
         }];
     };
+    if items.is_empty() {
+        // An empty JSON array, an empty JSON Lines file: nothing in it, but it is listed.
+        let item = path.unwrap_or_else(|| "(unknown item)".to_owned());
+        return vec![Described {
+            report: Ok(VerificationReport::skipped(
+                item,
+                "it holds nothing (an empty list)",
+                options.now,
+            )),
+            header: None,
+        }];
+    }
     let verify = |item: &Result<Item, credbridge_formats::Error>| match item {
         Ok(item) => {
             if let Some(what) = not_a_credential(item) {
