@@ -39,6 +39,10 @@ pub struct Built {
 impl Settings {
     /// Builds the services and the [`VerifyOptions`] these settings describe.
     ///
+    /// Trust: the allow and deny lists, then the registry files in order, then (unless
+    /// [`Settings::bundled_registries`] is off) the bundled DCC member and community registries
+    /// and, with [`Settings::sandbox_registries`], the sandbox one.
+    ///
     /// Order of the chains: the resolvers are did:key and did:jwk, then each DID folder, then
     /// (online) did:web and https controller documents, or (offline) a resolver that explains
     /// that did:web and https keys were not fetched; the document sources are the document map,
@@ -106,6 +110,11 @@ impl Settings {
                     source,
                 }
             })?);
+        }
+        if self.bundled_registries {
+            let bundled = TrustPolicy::bundled(self.sandbox_registries)
+                .map_err(|source| ConfigError::BundledRegistries { source })?;
+            registries.extend(bundled.registries);
         }
 
         let canonicalizer = JsonLdCanonicalizer::new(
@@ -241,4 +250,84 @@ fn document_map(map: &Path) -> Result<OfflineDocuments, ConfigError> {
         documents.insert(url.clone(), base.join(file));
     }
     Ok(documents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offline() -> Settings {
+        Settings {
+            offline: true,
+            ..Settings::default()
+        }
+    }
+
+    /// The DCC member and community registries are consulted by default, after the user's
+    /// files; the sandbox registry (test issuers) only when asked for; none when switched off.
+    #[test]
+    fn bundled_registries_by_default_and_sandbox_on_request() {
+        // In the member registry; in the sandbox registry only.
+        let member = "did:key:z6MkuL7x2mTEoBmUuuaQ2hvEUd2YsEtmsHeX9JzqJZ8VYaVH";
+        let sandbox_only = "did:key:z6Mki7DqKQswPsjqMVhP4W3n2ABFb5wBegZC5erEVg5qcgEw";
+        let names = |settings: &Settings| -> Vec<String> {
+            let built = settings.build().unwrap();
+            built
+                .options
+                .trust
+                .registries
+                .iter()
+                .map(|r| r.name.clone())
+                .collect()
+        };
+        let default = offline().build().unwrap().options.trust;
+        assert!(matches!(
+            default.standing(member),
+            credbridge_verify::Standing::Registered { registry, .. } if registry.starts_with("DCC Member Registry")
+        ));
+        assert_eq!(
+            default.standing(sandbox_only),
+            credbridge_verify::Standing::Unknown
+        );
+        let by_default = names(&offline());
+        assert_eq!(by_default.len(), 2, "{by_default:?}");
+        assert!(by_default.iter().all(|n| !n.contains("Sandbox")));
+
+        let with_sandbox = Settings {
+            sandbox_registries: true,
+            ..offline()
+        };
+        let trust = with_sandbox.build().unwrap().options.trust;
+        assert!(matches!(
+            trust.standing(sandbox_only),
+            credbridge_verify::Standing::Registered { registry, .. } if registry.contains("Sandbox")
+        ));
+
+        let none = Settings {
+            bundled_registries: false,
+            sandbox_registries: true,
+            ..offline()
+        };
+        assert!(names(&none).is_empty());
+    }
+
+    #[test]
+    fn switches_are_read_from_the_environment() {
+        let settings = Settings::from_sources(None, |var| match var {
+            "CREDBRIDGE_BUNDLED_REGISTRIES" => Some("off".into()),
+            "CREDBRIDGE_SANDBOX_REGISTRIES" => Some("1".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(!settings.bundled_registries);
+        assert!(settings.sandbox_registries);
+        let bad = Settings::from_sources(None, |var| {
+            (var == "CREDBRIDGE_SANDBOX_REGISTRIES").then(|| "maybe".into())
+        })
+        .unwrap_err();
+        assert!(
+            bad.to_string().contains("CREDBRIDGE_SANDBOX_REGISTRIES"),
+            "{bad}"
+        );
+    }
 }

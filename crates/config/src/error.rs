@@ -88,6 +88,12 @@ pub enum ConfigError {
         /// The registry reader's error.
         source: credbridge_verify::RegistryError,
     },
+    /// A bundled registry snapshot could not be read (a build defect: they are compiled in).
+    #[error("reading the bundled registries: {source}")]
+    BundledRegistries {
+        /// The registry reader's error.
+        source: credbridge_verify::RegistryError,
+    },
     /// The context directory could not be read.
     #[error("reading the context directory {}: {reason}", path.display())]
     Contexts {

@@ -33,8 +33,15 @@ pub struct Settings {
     /// A JSON map of URL → local file (relative to the map) for status lists and hosted
     /// documents, consulted before the network.
     pub documents: Option<PathBuf>,
-    /// Issuer registry files (Digital Credentials Consortium format), consulted in order.
+    /// Issuer registry files (Digital Credentials Consortium format), consulted in order,
+    /// before the bundled registries.
     pub registries: Vec<PathBuf>,
+    /// Consult the bundled snapshots of the Digital Credentials Consortium member and community
+    /// registries (on by default; after [`Settings::registries`]).
+    pub bundled_registries: bool,
+    /// Also consult the bundled DCC *sandbox* registry, whose entries are test issuers (off by
+    /// default; only with [`Settings::bundled_registries`]).
+    pub sandbox_registries: bool,
     /// Issuer ids trusted outright.
     pub allow_issuers: Vec<String>,
     /// Issuer ids refused.
@@ -64,6 +71,8 @@ impl Default for Settings {
             did_dirs: Vec::new(),
             documents: None,
             registries: Vec::new(),
+            bundled_registries: true,
+            sandbox_registries: false,
             allow_issuers: Vec::new(),
             deny_issuers: Vec::new(),
             recipient: None,
@@ -80,6 +89,10 @@ impl Default for Settings {
 /// The environment variables read by [`Settings::from_env_and_file`], with their setting.
 /// Lists of paths use the platform's path-list separator (`:` on Unix); lists of issuer ids are
 /// separated by white space; switches take `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`.
+///
+/// Also read, as switches: `CREDBRIDGE_BUNDLED_REGISTRIES` (`bundled_registries`) and
+/// `CREDBRIDGE_SANDBOX_REGISTRIES` (`sandbox_registries`); they are not rows here yet because
+/// the table's test sets every row to a path.
 pub const ENV_VARS: &[(&str, &str)] = &[
     ("CREDBRIDGE_OFFLINE", "offline"),
     ("CREDBRIDGE_AT", "at"),
@@ -202,6 +215,12 @@ impl Settings {
         }
         if let Some(files) = paths("CREDBRIDGE_REGISTRIES") {
             self.registries = files;
+        }
+        if let Some(value) = text("CREDBRIDGE_BUNDLED_REGISTRIES")? {
+            self.bundled_registries = switch("CREDBRIDGE_BUNDLED_REGISTRIES", value)?;
+        }
+        if let Some(value) = text("CREDBRIDGE_SANDBOX_REGISTRIES")? {
+            self.sandbox_registries = switch("CREDBRIDGE_SANDBOX_REGISTRIES", value)?;
         }
         if let Some(value) = text("CREDBRIDGE_ALLOW_ISSUERS")? {
             self.allow_issuers = words(value);

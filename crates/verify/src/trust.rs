@@ -171,6 +171,16 @@ impl TrustPolicy {
         Standing::Unknown
     }
 
+    /// Whether the verifier configured trust sources of its own: an allow or deny list, or a
+    /// registry other than the bundled snapshots.
+    pub fn has_own_sources(&self) -> bool {
+        !(self.allow.is_empty() && self.deny.is_empty())
+            || self
+                .registries
+                .iter()
+                .any(|r| !BUNDLED.iter().any(|(name, _, _)| *name == r.name))
+    }
+
     /// Whether any list or registry is configured.
     pub fn is_configured(&self) -> bool {
         !(self.allow.is_empty() && self.deny.is_empty() && self.registries.is_empty())
@@ -226,6 +236,17 @@ impl TrustPolicy {
                     .with_evidence("registered_name", json!(name));
             }
         }
+        if !self.has_own_sources() {
+            // Most genuine issuers are in none of the DCC registries: not being there is no
+            // finding of its own (issuer.identity says the name is then unconfirmed).
+            return Check::new(
+                ID,
+                Severity::Advisory,
+                Outcome::NotApplicable,
+                "the issuer is in none of the bundled DCC registries, and no registry or list of your own is configured",
+            )
+            .with_evidence("issuer", issuer);
+        }
         Check::new(
             ID,
             Severity::Advisory,
@@ -270,6 +291,25 @@ mod tests {
             TrustPolicy::default().check(Some("x")).outcome,
             Outcome::NotApplicable
         );
+    }
+
+    #[test]
+    fn an_issuer_missing_from_the_bundled_registries_alone_is_not_a_trust_failure() {
+        let bundled = TrustPolicy::bundled(false).unwrap();
+        assert!(bundled.is_configured() && !bundled.has_own_sources());
+        let check = bundled.check(Some("did:key:z6MkUnknown"));
+        assert_eq!(check.outcome, Outcome::NotApplicable);
+        let member = "did:key:z6MkuL7x2mTEoBmUuuaQ2hvEUd2YsEtmsHeX9JzqJZ8VYaVH";
+        assert_eq!(bundled.check(Some(member)).outcome, Outcome::Passed);
+        let own = TrustPolicy {
+            allow: vec!["did:key:z6MkOther".into()],
+            ..bundled
+        };
+        assert!(own.has_own_sources());
+        assert!(matches!(
+            own.check(Some("did:key:z6MkUnknown")).outcome,
+            Outcome::Failed(_)
+        ));
     }
 
     #[test]
