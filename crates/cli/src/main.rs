@@ -8,6 +8,15 @@
 // keep the lint.
 #![allow(clippy::indexing_slicing)]
 
+/// `println!` that returns the write error instead of panicking (a closed pipe, as in
+/// `credbridge profile … | head`, is an ordinary end of output: see `main`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod args;
 mod cmd;
 mod exit;
@@ -24,6 +33,16 @@ fn main() -> ExitCode {
     let args = args::parse();
     match cmd::run(args) {
         Ok(status) => status.into(),
+        // The reader went away (`| head`): nothing more to say, as ripgrep does.
+        Err(err)
+            if err.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             // `{:#}` prints the whole cause chain on one line: "reading x.json: permission denied".
             // Errors may quote a path or a value from the input: escaped like all output.

@@ -132,10 +132,12 @@ pub fn report_from_json(text: &str) -> Result<VerificationReport, StoredReportEr
     }
     let optional = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
     let format_name = string(&value, "/format")?;
-    let format = credbridge_model::Format::from_machine_name(format_name).ok_or_else(|| StoredReportError::UnknownValue {
-        field: "/format".to_owned(),
-        found: format_name.to_owned(),
-        expected: "a credbridge_model::Format machine name",
+    let format = credbridge_model::Format::from_machine_name(format_name).ok_or_else(|| {
+        StoredReportError::UnknownValue {
+            field: "/format".to_owned(),
+            found: format_name.to_owned(),
+            expected: "a credbridge_model::Format machine name",
+        }
     })?;
     Ok(VerificationReport::new(
         string(&value, "/item")?.to_owned(),
@@ -155,7 +157,10 @@ mod tests {
     fn a_report_round_trips_through_its_json() {
         let report = VerificationReport::new(
             "a.json".into(),
-            (credbridge_model::Format::OpenBadges3, "Open Badges 3.0 credential"),
+            (
+                credbridge_model::Format::OpenBadges3,
+                "Open Badges 3.0 credential",
+            ),
             Some("urn:uuid:1".into()),
             Some("did:key:z6Mk".into()),
             "2026-11-24T00:00:00Z".into(),

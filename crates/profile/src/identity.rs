@@ -8,6 +8,7 @@
 //! | same subject DID | 0.95 | the issuers bound the award to the same DID |
 //! | a salted identity hash matches an identifier the candidate gave | 0.90 | the hash commits to that identifier |
 //! | the same plain-text identifier (email, phone, student id) | 0.90 | the issuers named the same identifier |
+//! | the same salted identity hash (identifier and salt) | 0.90 | the same hash is the same identifier |
 //! | the same subject IRI (URL, URN) | 0.80 | an IRI is not proven to be controlled by the person |
 //!
 //! A display name is never a link: two people with the same name stay two.
@@ -103,6 +104,11 @@ pub enum LinkReason {
         /// The kind of identifier the candidate gave.
         given_kind: String,
     },
+    /// Another credential carries the same salted identity hash (the same identifier and salt).
+    SameIdentityHash {
+        /// The identity type.
+        identity_type: String,
+    },
     /// The credential names this identifier in plain text.
     SamePlainIdentifier {
         /// The identity type.
@@ -123,7 +129,9 @@ impl LinkReason {
         match self {
             LinkReason::PresentedByHolder { .. } => 0.99,
             LinkReason::SameDid { .. } => 0.95,
-            LinkReason::IdentityHashMatches { .. } | LinkReason::SamePlainIdentifier { .. } => 0.90,
+            LinkReason::IdentityHashMatches { .. }
+            | LinkReason::SamePlainIdentifier { .. }
+            | LinkReason::SameIdentityHash { .. } => 0.90,
             LinkReason::SameIri { .. } => 0.80,
             LinkReason::OnlyRecord => 1.0,
         }
@@ -233,6 +241,7 @@ pub fn group_people(records: &[AchievementRecord], candidates: &[Candidate]) -> 
     for ri in 0..n {
         groups.entry(sets.find(ri)).or_default().push(ri);
     }
+    let mut seen_ids: BTreeMap<String, usize> = BTreeMap::new();
     groups
         .into_values()
         .map(|members| {

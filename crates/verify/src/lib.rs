@@ -46,8 +46,8 @@
 //!   a person reads is the reason.
 #![forbid(unsafe_code)]
 
-pub mod bulk;
 mod binding;
+pub mod bulk;
 pub mod checks;
 mod clr;
 mod data_model;

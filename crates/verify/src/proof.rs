@@ -230,7 +230,9 @@ pub fn jose(compact: &str, options: &VerifyOptions) -> (ProofSummary, Option<Jwt
                     .insert("key_source".into(), json!(name));
                 // The proofs crate accepts a `jwk` header only when it is bound to the issuer;
                 // the key-binding check still re-derives that from the issuer's identifier.
-                if matches!(source, KeySource::EmbeddedJwkBound { .. }) && summary.check.outcome == Outcome::Passed {
+                if matches!(source, KeySource::EmbeddedJwkBound { .. })
+                    && summary.check.outcome == Outcome::Passed
+                {
                     summary.embedded_key = verification
                         .header
                         .get("jwk")

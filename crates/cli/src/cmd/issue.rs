@@ -29,7 +29,7 @@ pub enum IssuerCommand {
     /// Create an issuer: a key (sealed under the master key) and its DID (did:key, or did:web
     /// with --did-web); prints the DID document.
     Create {
-        /// The issuer's short name (used by `issue --issuer`).
+        /// The issuer's short name, used by `issue --issuer` (lowercase letters, digits, `-` and `_`).
         name: String,
         /// Publish as did:web on this domain (serve the printed document at
         /// https://DOMAIN/.well-known/did.json).
@@ -142,7 +142,7 @@ pub fn issuer(command: &IssuerCommand) -> Result<Status> {
         KeyType::Ed25519,
         now()?,
     )?;
-    println!("{}", serde_json::to_string_pretty(&did_document(&record)?)?);
+    outln!("{}", serde_json::to_string_pretty(&did_document(&record)?)?)?;
     Ok(Status::Ok)
 }
 
@@ -183,18 +183,20 @@ pub fn issue(args: &IssueArgs, as_json: bool) -> Result<Status> {
     progress.finish_and_clear();
     let errors = summary.roster_errors.len() + summary.batch.row_errors.len();
     if as_json {
-        println!("{}", serde_json::to_string(&summary)?);
+        outln!("{}", serde_json::to_string(&summary)?)?;
     } else {
-        println!(
+        outln!(
             "issued {}, already issued {}, rows skipped {errors}; template data quality {}/100 (see `credbridge lint`)",
-            summary.batch.issued, summary.batch.already_issued, summary.lint.score
-        );
+            summary.batch.issued,
+            summary.batch.already_issued,
+            summary.lint.score
+        )?;
         for e in summary
             .roster_errors
             .iter()
             .chain(&summary.batch.row_errors)
         {
-            println!("  {}", clean(&e.to_string()));
+            outln!("  {}", clean(&e.to_string()))?;
         }
     }
     Ok(if errors == 0 {
@@ -209,18 +211,18 @@ pub fn lint(files: &[PathBuf], as_json: bool) -> Result<Status> {
     for file in files {
         for result in lint_file(file, &IriShapeChecker)? {
             if as_json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string(
                         &serde_json::json!({"path": result.path, "report": result.report})
                     )?
-                );
+                )?;
             } else {
-                println!(
+                outln!(
                     "{}: {}",
                     clean(&result.path),
                     clean(&result.report.to_string())
-                );
+                )?;
             }
             if result
                 .report
@@ -248,7 +250,7 @@ pub fn set_status(args: &StatusArgs, purpose: StatusPurpose, value: bool) -> Res
         now()?,
     )?;
     for f in files {
-        println!("re-signed {}", f.display());
+        outln!("re-signed {}", f.display())?;
     }
     Ok(Status::Ok)
 }

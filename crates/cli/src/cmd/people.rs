@@ -289,10 +289,10 @@ pub fn profile(args: &CredentialArgs, as_json: bool) -> Result<Status> {
     let fw = frameworks()?;
     for profile in profiles(&loaded, &fw) {
         if as_json {
-            println!("{}", serde_json::to_string(&profile)?);
+            outln!("{}", serde_json::to_string(&profile)?)?;
         } else {
             for line in profile.to_string().lines() {
-                println!("{}", clean(line));
+                outln!("{}", clean(line))?;
             }
         }
     }
@@ -324,23 +324,23 @@ pub fn job(command: &JobCommand, as_json: bool) -> Result<Status> {
             };
             std::fs::write(output, serde_json::to_vec_pretty(&job)?)
                 .with_context(|| format!("writing {}", output.display()))?;
-            show(&job, as_json);
+            show(&job, as_json)?;
         }
-        JobCommand::Show { job } => show(&Job::from_json(&read_limited(job, 16 << 20)?)?, as_json),
+        JobCommand::Show { job } => show(&Job::from_json(&read_limited(job, 16 << 20)?)?, as_json)?,
     }
     Ok(Status::Ok)
 }
 
-fn show(job: &Job, as_json: bool) {
+fn show(job: &Job, as_json: bool) -> Result<()> {
     if as_json {
-        println!("{}", serde_json::to_string(job).unwrap_or_default());
-        return;
+        outln!("{}", serde_json::to_string(job)?)?;
+        return Ok(());
     }
-    println!(
+    outln!(
         "{} ({} requirements)",
         clean(&job.title),
         job.requirements.len()
-    );
+    )?;
     for r in &job.requirements {
         let importance = match r.importance {
             credbridge_matching::Importance::Required => "required ",
@@ -355,8 +355,9 @@ fn show(job: &Job, as_json: bool) {
             .min_level
             .map(|l| format!(", at least {}", l.word()))
             .unwrap_or_default();
-        println!("  {importance} {}{level}{confirm}", clean(&r.label));
+        outln!("  {importance} {}{level}{confirm}", clean(&r.label))?;
     }
+    Ok(())
 }
 
 pub fn match_cmd(args: &MatchArgs, as_json: bool) -> Result<Status> {
@@ -375,23 +376,23 @@ pub fn match_cmd(args: &MatchArgs, as_json: bool) -> Result<Status> {
         };
         let report = index.report(profile, &fw);
         if as_json {
-            println!("{}", serde_json::to_string(&report)?);
+            outln!("{}", serde_json::to_string(&report)?)?;
             continue;
         }
-        println!(
+        outln!(
             "{}: {:.0}% of required, {:.0}% of preferred ({} met by verified credentials)",
             clean(&report.candidate),
             report.coverage.required * 100.0,
             report.coverage.preferred * 100.0,
             report.coverage.met_verified
-        );
+        )?;
         for line in &report.requirements {
             let by = line
                 .evidence
                 .first()
                 .map(|e| format!(" ← {}", e.achievement.as_deref().unwrap_or(&e.credential)))
                 .unwrap_or_default();
-            println!("  {:<30} {}{}", clean(&line.label), line.words, clean(&by));
+            outln!("  {:<30} {}{}", clean(&line.label), line.words, clean(&by))?;
         }
     }
     Ok(Status::Ok)

@@ -183,7 +183,7 @@ pub fn inbox(command: &InboxCommand, as_json: bool) -> Result<Status> {
         } => {
             let ingested = admin(store)?.inbox_add(&store.tenant, paths, *offline)?;
             if as_json {
-                println!("{}", serde_json::to_string(&ingested)?);
+                outln!("{}", serde_json::to_string(&ingested)?)?;
             } else {
                 for item in &ingested.items {
                     let new = if item.created {
@@ -191,15 +191,15 @@ pub fn inbox(command: &InboxCommand, as_json: bool) -> Result<Status> {
                     } else {
                         "already stored"
                     };
-                    println!(
+                    outln!(
                         "{new:<15} {:<20} {}  {}",
                         item.verdict,
                         clean(&item.path),
                         item.id
-                    );
+                    )?;
                 }
                 for error in &ingested.errors {
-                    println!("not stored      {}", clean(&error.to_string()));
+                    outln!("not stored      {}", clean(&error.to_string()))?;
                 }
             }
             Ok(if ingested.errors.is_empty() {
@@ -222,9 +222,9 @@ pub fn inbox(command: &InboxCommand, as_json: bool) -> Result<Status> {
             };
             let page = admin(store)?.inbox_list(&store.tenant, &filter)?;
             if as_json {
-                println!("{}", serde_json::to_string(&page)?);
+                outln!("{}", serde_json::to_string(&page)?)?;
             } else {
-                println!("{} credential(s)", page.total);
+                outln!("{} credential(s)", page.total)?;
                 for c in &page.items {
                     let line = json!(c);
                     let field = |k: &str| {
@@ -233,12 +233,12 @@ pub fn inbox(command: &InboxCommand, as_json: bool) -> Result<Status> {
                             .unwrap_or("")
                             .to_string()
                     };
-                    println!(
+                    outln!(
                         "{:<20} {}  {}",
                         field("verdict"),
                         clean(&field("id")),
                         clean(&field("issuer"))
-                    );
+                    )?;
                 }
             }
             Ok(Status::Ok)
@@ -251,21 +251,22 @@ pub fn clients(command: &ClientsCommand, as_json: bool) -> Result<Status> {
         ClientsCommand::Add { name, scope, store } => {
             let client = admin(store)?.clients_add(&store.tenant, name, scope)?;
             if as_json {
-                println!(
+                outln!(
                     "{}",
                     json!({"client_id": client.client_id, "client_secret": client.client_secret, "tenant": client.tenant, "scopes": client.scopes})
-                );
+                )?;
             } else {
-                println!(
+                outln!(
                     "client_id:     {}\nclient_secret: {}\n(the secret is shown once; it is stored only as a hash)",
-                    client.client_id, client.client_secret
-                );
+                    client.client_id,
+                    client.client_secret
+                )?;
             }
         }
         ClientsCommand::List { store } => {
             let clients = admin(store)?.clients_list(&store.tenant)?;
             if as_json {
-                println!("{}", serde_json::to_string(&clients)?);
+                outln!("{}", serde_json::to_string(&clients)?)?;
             } else {
                 for c in clients {
                     let state = if c.revoked_at.is_some() {
@@ -273,12 +274,12 @@ pub fn clients(command: &ClientsCommand, as_json: bool) -> Result<Status> {
                     } else {
                         "active"
                     };
-                    println!(
+                    outln!(
                         "{}  {state:<8} {}  {}",
                         c.client_id,
                         clean(&c.name),
                         c.scopes.join(" ")
-                    );
+                    )?;
                 }
             }
         }
@@ -286,7 +287,7 @@ pub fn clients(command: &ClientsCommand, as_json: bool) -> Result<Status> {
             if !admin(store)?.clients_revoke(&store.tenant, client_id)? {
                 bail!("tenant {} has no active client {client_id}", store.tenant);
             }
-            println!("revoked {client_id}");
+            outln!("revoked {client_id}")?;
         }
     }
     Ok(Status::Ok)
@@ -304,6 +305,6 @@ pub fn users(command: &UsersCommand) -> Result<Status> {
         bail!("the password must be at least 12 characters (read from standard input)");
     }
     let user = admin(store)?.users_add(&store.tenant, email, password)?;
-    println!("added {} to tenant {}", clean(&user.email), store.tenant);
+    outln!("added {} to tenant {}", clean(&user.email), store.tenant)?;
     Ok(Status::Ok)
 }

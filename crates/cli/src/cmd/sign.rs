@@ -60,7 +60,11 @@ pub fn run(args: &SignArgs) -> Result<Status> {
             // verifiers check a presentation's proof against); an issuer asserts a credential.
             let is_presentation = credbridge_model::classify(&credential).format
                 == credbridge_model::Format::VerifiablePresentation;
-            let proof_purpose = if is_presentation { "authentication" } else { "assertionMethod" };
+            let proof_purpose = if is_presentation {
+                "authentication"
+            } else {
+                "assertionMethod"
+            };
             let signed = sign_data_integrity(
                 &credential,
                 suite,

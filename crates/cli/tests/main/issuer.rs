@@ -403,8 +403,6 @@ fn lint_scores_the_template() {
 }
 
 #[test]
-#[ignore = "bug: `lint` text output escapes the report's line breaks: all findings on one line \
-            joined by a literal \\n"]
 fn lint_text_prints_one_finding_per_line() {
     let dir = tempdir("lint-lines");
     let template = dir.join("python-1.yaml");

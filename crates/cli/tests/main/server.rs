@@ -371,8 +371,6 @@ fn clients_revoke_and_inbox_filters_on_the_store() {
 }
 
 #[test]
-#[ignore = "bug: `inbox list --verdict bogus` is accepted and lists nothing (exit 0) instead of \
-            naming the allowed verdicts (exit 2)"]
 fn inbox_list_refuses_an_unknown_verdict() {
     let dir = tempdir("store-verdict");
     ok(&credbridge(&[

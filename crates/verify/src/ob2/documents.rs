@@ -3,8 +3,8 @@
 //! checks about them (OB 2.0 §Data Validation: "all required Badge Objects are appropriately
 //! linked and available").
 
-use credbridge_keys::{Purpose, SourceError};
 use super::terms::term;
+use credbridge_keys::{Purpose, SourceError};
 use serde_json::{Value, json};
 
 use super::{CHECK_DOCUMENT_IDS, CHECK_DOCUMENTS, Version};

@@ -1,8 +1,8 @@
 //! Hosted verification (OB 2.0 §HostedBadge Verification): the issuer's server is the source
 //! of truth for the assertion, and the assertion's address must be one the issuer vouches for.
 
-use credbridge_keys::Purpose;
 use super::terms::term;
+use credbridge_keys::Purpose;
 use serde_json::Value;
 
 use super::documents::{self, FetchFailure, Graph, Retrieved};

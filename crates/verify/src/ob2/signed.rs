@@ -1,8 +1,8 @@
 //! Signed verification (OB 2.0 §SignedBadge Verification): the JWS signature with the issuer's
 //! key, the key's tie to the issuer, and the issuer's revocation list.
 
-use credbridge_keys::Purpose;
 use super::terms::term;
+use credbridge_keys::Purpose;
 use credbridge_keys::{Algorithm, KeyError, VerificationMethod, parse_verification_method};
 use credbridge_proofs::jose::decode_compact_jws;
 use serde_json::{Value, json};
