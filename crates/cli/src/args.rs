@@ -111,6 +111,13 @@ pub struct VerifyArgs {
     /// consulted in order.
     #[arg(long, value_name = "FILE")]
     pub registry: Vec<std::path::PathBuf>,
+    /// Do not consult the bundled Digital Credentials Consortium registries (member and
+    /// community) to confirm who an issuer is.
+    #[arg(long)]
+    pub no_bundled_registries: bool,
+    /// Also consult the bundled DCC sandbox registry (test issuers).
+    #[arg(long)]
+    pub sandbox_registries: bool,
     /// Trust this issuer id outright; repeatable.
     #[arg(long, value_name = "ISSUER")]
     pub allow_issuer: Vec<String>,

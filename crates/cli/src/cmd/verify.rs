@@ -35,6 +35,8 @@ fn settings(args: &VerifyArgs) -> Result<Settings> {
     let mut settings = Settings::from_env_and_file(args.config.as_deref())?;
     settings.offline |= args.offline;
     settings.dangerous_allow_loopback |= args.dangerous_allow_loopback;
+    settings.bundled_registries &= !args.no_bundled_registries;
+    settings.sandbox_registries |= args.sandbox_registries;
     let flag = |value: &Option<String>, into: &mut Option<String>| {
         if value.is_some() {
             into.clone_from(value);

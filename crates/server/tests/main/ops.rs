@@ -32,7 +32,9 @@ async fn operations(backend: Backend) {
         "{metrics}"
     );
     assert!(
-        metrics.contains(r#"credbridge_verdicts_total{endpoint="verify",verdict="valid"} 1"#),
+        metrics.contains(
+            r#"credbridge_verdicts_total{endpoint="verify",verdict="valid-with-warnings"} 1"#
+        ),
         "{metrics}"
     );
     assert!(metrics.contains("credbridge_http_request_duration_seconds_bucket{route=\"/credentials/verify\",le=\"+Inf\"} 1"));
