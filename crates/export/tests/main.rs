@@ -209,6 +209,15 @@ fn ler_rs_validates_against_hr_open_4_4() {
     let shared = std::env::var_os("CREDBRIDGE_SHARED")
         .map_or_else(|| root().join("../shared"), PathBuf::from);
     let dir = shared.join("employer/hropen-ler-rs-4.4");
+    // HR Open asks that its schemas not be republished, so they are not in the repository. CI
+    // always has them beside the clone; a developer's checkout without them skips, saying so.
+    if !dir.is_dir() && std::env::var_os("CI").is_none() {
+        eprintln!(
+            "skipped: the LER-RS 4.4 schemas are not at {} (set CREDBRIDGE_SHARED)",
+            dir.display()
+        );
+        return;
+    }
     assert!(
         dir.is_dir(),
         "the LER-RS 4.4 schemas are read from {} (the shared folder beside the repository)",
