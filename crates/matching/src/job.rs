@@ -355,13 +355,22 @@ pub fn from_json_resume(fw: &Frameworks, document: &Value) -> Result<Job, MatchE
         .and_then(Value::as_str)
         .map(str::to_string)
         .unwrap_or_else(|| format!("job:{}", title.to_lowercase().replace(' ', "-")));
-    let requirements = lines
-        .into_iter()
-        .take(MAX_REQUIREMENTS)
-        .map(|(text, importance, min_level, field)| {
-            text_requirement(fw, &text, importance, min_level, Some(field))
-        })
-        .collect();
+    let mut requirements: Vec<Requirement> = Vec::new();
+    for (text, importance, min_level, field) in lines.into_iter().take(MAX_REQUIREMENTS) {
+        let requirement = text_requirement(fw, &text, importance, min_level, Some(field));
+        // One line per concept: a skill named twice (a keyword and a qualification) keeps its
+        // strongest importance and level.
+        match requirements
+            .iter_mut()
+            .find(|r| r.concept.is_some() && r.concept == requirement.concept)
+        {
+            Some(existing) => {
+                existing.importance = existing.importance.min(requirement.importance);
+                existing.min_level = existing.min_level.max(requirement.min_level);
+            }
+            None => requirements.push(requirement),
+        }
+    }
     Ok(Job {
         id,
         title,

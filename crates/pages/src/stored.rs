@@ -131,6 +131,7 @@ pub fn report_from_json(text: &str) -> Result<VerificationReport, StoredReportEr
         read.push(built);
     }
     let optional = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    let item = string(&value, "/item")?.to_owned();
     let format_name = string(&value, "/format")?;
     let format = credbridge_model::Format::from_machine_name(format_name).ok_or_else(|| {
         StoredReportError::UnknownValue {
@@ -140,7 +141,7 @@ pub fn report_from_json(text: &str) -> Result<VerificationReport, StoredReportEr
         }
     })?;
     Ok(VerificationReport::new(
-        string(&value, "/item")?.to_owned(),
+        item,
         (format, format.display_name()),
         optional("credential_id"),
         optional("issuer"),

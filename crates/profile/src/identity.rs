@@ -220,6 +220,18 @@ pub fn group_people(records: &[AchievementRecord], candidates: &[Candidate]) -> 
                     identity_hash,
                     salt,
                 } => {
+                    // The same salted hash twice is the same identifier twice (a collision of
+                    // SHA-256 over identifier + salt is not a practical event).
+                    let key = format!(
+                        "hash\u{0}{}\u{0}{}",
+                        identity_hash.to_ascii_lowercase(),
+                        salt.as_deref().unwrap_or("")
+                    );
+                    if join(&mut sets, key, ri) {
+                        mine.push(LinkReason::SameIdentityHash {
+                            identity_type: identity_type.clone(),
+                        });
+                    }
                     for (ci, candidate) in candidates.iter().enumerate() {
                         let wanted = identity_kind(identity_type);
                         for given in candidate.identifiers.iter().filter(|g| g.kind == wanted) {

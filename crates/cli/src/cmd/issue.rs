@@ -218,11 +218,10 @@ pub fn lint(files: &[PathBuf], as_json: bool) -> Result<Status> {
                     )?
                 )?;
             } else {
-                outln!(
-                    "{}: {}",
-                    clean(&result.path),
-                    clean(&result.report.to_string())
-                )?;
+                outln!("{}:", clean(&result.path))?;
+                for line in result.report.to_string().lines() {
+                    outln!("  {}", clean(line))?;
+                }
             }
             if result
                 .report

@@ -214,6 +214,14 @@ pub fn inbox(command: &InboxCommand, as_json: bool) -> Result<Status> {
             limit,
             store,
         } => {
+            const VERDICTS: [&str; 4] =
+                ["valid", "valid-with-warnings", "invalid", "indeterminate"];
+            if let Some(v) = verdict.as_deref().filter(|v| !VERDICTS.contains(v)) {
+                bail!(
+                    "--verdict {v:?} is not a verdict; use one of {}",
+                    VERDICTS.join(", ")
+                );
+            }
             let filter = CredentialFilter {
                 verdict: verdict.clone(),
                 issuer: issuer.clone(),

@@ -74,7 +74,8 @@ fn signed_example(dir: &Path, name: &str) -> PathBuf {
     let signed = dir.join(format!("{name}.json"));
     sign(Some(&signed));
     let verified = credbridge(&["verify", "--offline", "--json", p(&signed)]);
-    assert_eq!(json_lines(&verified)[0]["verdict"], "valid");
+    // A fresh key: genuine, but nobody confirms who holds it.
+    assert_eq!(json_lines(&verified)[0]["verdict"], "valid-with-warnings");
     signed
 }
 
@@ -127,7 +128,7 @@ fn normalize_prints_one_record_with_provenance_that_resolves() {
         record["achievement"]["name"],
         credential["credentialSubject"]["achievement"]["name"]
     );
-    assert_eq!(record["verification"]["status"], "valid");
+    assert_eq!(record["verification"]["status"], "valid-with-warnings");
     assert_eq!(record["alignments"][0]["target_url"], PYTHON);
     let provenance = record["provenance"].as_object().unwrap();
     assert!(provenance.len() >= 5, "{provenance:?}");
@@ -177,7 +178,11 @@ fn profile_of_the_examples_folder() {
         for skill in profile["skills"].as_array().unwrap() {
             for evidence in skill["evidence"].as_array().unwrap() {
                 if skill["status"] == "verified" {
-                    assert_eq!(evidence["verification"], "valid", "{skill:#}");
+                    assert!(
+                        evidence["verification"] == "valid"
+                            || evidence["verification"] == "valid-with-warnings",
+                        "{skill:#}"
+                    );
                 }
             }
         }

@@ -216,7 +216,7 @@ fn serve_verifies_over_http_and_shares_its_store_with_inbox_clients_and_users() 
     let page = &json_lines(&listed)[0];
     assert_eq!(page["total"], 1, "{page:#}");
     let item = &page["items"][0];
-    assert_eq!(item["verdict"], "valid");
+    assert_eq!(item["verdict"], "valid-with-warnings");
     assert_eq!(
         item["issuer"],
         "did:key:z6MkgD4uqHMGqGqKm2oU7E2Uf2dRbY5RjeEkJ1mu5s5wVjro"
@@ -365,7 +365,8 @@ fn clients_revoke_and_inbox_filters_on_the_store() {
         ok(&out);
         json_lines(&out)[0]["total"].as_u64().unwrap()
     };
-    assert_eq!(count("valid"), 1);
+    assert_eq!(count("valid-with-warnings"), 1);
+    assert_eq!(count("valid"), 0);
     assert_eq!(count("invalid"), 1);
     assert_eq!(count("indeterminate"), 0);
 }

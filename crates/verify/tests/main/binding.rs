@@ -101,25 +101,18 @@ fn a_key_from_the_token_header_is_not_the_issuers_on_every_jwt_path() {
     for (document, kind, kid) in cases {
         let token = jwt(&document, &key, kind, kid);
         let report = verify_jwt_file(&token);
-        assert_eq!(
-            outcome(&report, "proof"),
-            &Outcome::Passed,
-            "{kind:?} {kid:?}: the signature itself is fine: {report:#?}"
-        );
+        // The proofs crate refuses the unbound header key itself (could not check when the
+        // issuer's keys can't be resolved, failed when they were and don't list it); verify's
+        // key binding is the second line. Either way: never valid.
         assert!(
-            matches!(outcome(&report, "issuer.key-binding"), Outcome::Failed(_)),
+            !matches!(report.verdict, Verdict::Valid | Verdict::ValidWithWarnings),
             "{kind:?} {kid:?}: {report:#?}"
         );
-        assert_eq!(report.verdict, Verdict::Invalid, "{kind:?} {kid:?}");
-        let binding = report
-            .checks
-            .iter()
-            .find(|c| c.id == "issuer.key-binding")
-            .unwrap();
+        let proof = outcome(&report, "proof");
+        let binding = outcome(&report, "issuer.key-binding");
         assert!(
-            binding.message.contains("own signing key"),
-            "{}",
-            binding.message
+            *proof != Outcome::Passed || matches!(binding, Outcome::Failed(_)),
+            "{kind:?} {kid:?}: a header key passed both proof and binding: {report:#?}"
         );
     }
 }
@@ -152,11 +145,14 @@ fn a_key_from_the_token_header_is_the_issuers_when_the_issuer_is_its_did_jwk() {
     let other_key = DidKey::from_public_key(&other.public_key()).did;
     for issuer in [other_jwk, other_key] {
         let report = verify_jwt_file(&jwt(&vcdm11(&issuer), &key, JwtKind::VcJwt, None));
+        // The issuer's own keys were resolved and don't list the header key: the proof fails
+        // (or, if it passed, the binding does).
         assert!(
-            matches!(outcome(&report, "issuer.key-binding"), Outcome::Failed(_)),
+            matches!(outcome(&report, "proof"), Outcome::Failed(_))
+                || matches!(outcome(&report, "issuer.key-binding"), Outcome::Failed(_)),
             "{issuer}: {report:#?}"
         );
-        assert_eq!(report.verdict, Verdict::Invalid);
+        assert_eq!(report.verdict, Verdict::Invalid, "{issuer}: {report:#?}");
     }
 }
 
@@ -260,14 +256,23 @@ fn a_forged_endorsement_jwt_is_not_the_endorsers() {
         .iter()
         .find(|r| r.item.contains("endorsementJwt"))
         .unwrap_or_else(|| panic!("no endorsementJwt item: {reports:#?}"));
+    // The endorser (an https profile) can't be resolved offline: the header key is refused by the
+    // proof ("could not check") or, if it passed, by the key binding. Never valid.
     assert!(
-        matches!(
-            outcome(endorsement, "issuer.key-binding"),
-            Outcome::Failed(_)
+        !matches!(
+            endorsement.verdict,
+            Verdict::Valid | Verdict::ValidWithWarnings
         ),
         "{endorsement:#?}"
     );
-    assert_eq!(endorsement.verdict, Verdict::Invalid);
+    assert!(
+        *outcome(endorsement, "proof") != Outcome::Passed
+            || matches!(
+                outcome(endorsement, "issuer.key-binding"),
+                Outcome::Failed(_)
+            ),
+        "{endorsement:#?}"
+    );
     // The endorsed credential itself is conformant: `endorsementJwt`, a term the OB 3.0
     // specification uses but its published context omits, does not make it invalid.
     let main = reports.iter().find(|r| r.item == "badge.json").unwrap();

@@ -295,19 +295,11 @@ fn dcc_fixture_verdicts_match_their_names() {
 /// 1EdTech's own valid samples (issue 12): offline, none is invalid (those whose keys or
 /// documents live on the web are indeterminate, "could not check", never "invalid"), and each
 /// whose proof verifies is valid or valid-with-warnings; or it is listed here with the reason.
-const JWK_IN_HEADER: &str = "its key travels in the JWT's own `jwk` header and its issuer (an \
-     https URL) does not list that key (offline: can't be resolved), so nothing ties the key to \
-     the issuer; a key the credential brings with it proves nothing (issue 9 item 0)";
-const ONE_EDTECH_EXCEPTIONS: [(&str, &str); 2] = [
-    (
-        "examples/1edtech-validator/ob30/simple-jwt.png",
-        JWK_IN_HEADER,
-    ),
-    (
-        "examples/1edtech-validator/ob30/simple-jwt.svg",
-        JWK_IN_HEADER,
-    ),
-];
+///
+/// `simple-jwt.png` / `.svg` carry their key in the JWT's own `jwk` header and name an https
+/// issuer: offline, the issuer's keys can't be resolved, so the proof is "could not check"
+/// (indeterminate), never valid: a key the credential brings with it proves nothing.
+const ONE_EDTECH_EXCEPTIONS: [(&str, &str); 0] = [];
 
 #[test]
 fn one_edtech_valid_samples_are_valid_or_valid_with_warnings() {
