@@ -218,9 +218,15 @@ pub fn lint(files: &[PathBuf], as_json: bool) -> Result<Status> {
                     )?
                 )?;
             } else {
-                outln!("{}:", clean(&result.path))?;
-                for line in result.report.to_string().lines() {
-                    outln!("  {}", clean(line))?;
+                let text = result.report.to_string();
+                let mut lines = text.lines();
+                outln!(
+                    "{}: {}",
+                    clean(&result.path),
+                    clean(lines.next().unwrap_or_default())
+                )?;
+                for line in lines {
+                    outln!("{}", clean(line))?;
                 }
             }
             if result
