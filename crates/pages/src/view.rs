@@ -770,7 +770,7 @@ impl ItemView {
             status: identity_status(report),
         };
         let format = credential.as_ref().map_or_else(
-            || clean(&report.format),
+            || clean(report.format_name),
             |c| c.summary.format_name.to_owned(),
         );
         ItemView {

@@ -281,8 +281,15 @@ pub fn group_people(records: &[AchievementRecord], candidates: &[Candidate]) -> 
                     }
                 })
                 .collect();
+            // Two people never share an id, even when their identifiers hash alike.
+            let mut id = person_id(&members, records);
+            let count = seen_ids.entry(id.clone()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                id = format!("{id}-{count}");
+            }
             Person {
-                id: person_id(&members, records),
+                id,
                 candidate,
                 links,
             }

@@ -5,7 +5,7 @@
 //! `cargo run --release -p credbridge-server --example verify_rate -- examples/ob3-eddsa-rdfc-2022.json`
 
 // A benchmark tool run by hand: failing loudly on a bad path is what we want.
-#![allow(clippy::panic)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
