@@ -215,3 +215,59 @@ fn bad_usage_exits_with_code_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.jwk"));
 }
+
+/// A presentation we sign is a holder's authentication, and verifies (issue 12: it used to be
+/// reported as tampered, because it was signed for `assertionMethod`).
+#[test]
+fn a_presentation_signed_by_credbridge_verifies() {
+    let dir = tempdir("sign-vp");
+    let key = dir.join("holder.jwk");
+    let out = credbridge(&[
+        "keys",
+        "generate",
+        "--type",
+        "ed25519",
+        "-o",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let credential: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("examples/ob3-eddsa-rdfc-2022.json")).unwrap(),
+    )
+    .unwrap();
+    let vp = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [credential]
+    });
+    let unsigned = dir.join("vp.json");
+    std::fs::write(&unsigned, vp.to_string()).unwrap();
+    let signed = dir.join("vp-signed.json");
+    let out = credbridge(&[
+        "sign",
+        unsigned.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--suite",
+        "eddsa-rdfc-2022",
+        "-o",
+        signed.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&signed).unwrap()).unwrap();
+    assert_eq!(written["proof"]["proofPurpose"], "authentication");
+    let verified = credbridge(&["verify", "--offline", "--json", signed.to_str().unwrap()]);
+    let reports = json_lines(&verified);
+    let presentation = reports
+        .iter()
+        .find(|r| r["format"] == "VerifiablePresentation")
+        .unwrap();
+    assert_eq!(presentation["verdict"], "valid", "{presentation:#}");
+    assert_eq!(verified.status.code(), Some(0));
+}
