@@ -15,7 +15,6 @@
 
 use std::collections::BTreeMap;
 
-use md5::Md5;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -362,18 +361,14 @@ pub fn hash_matches(identity_hash: &str, salt: Option<&str>, plaintext: &str) ->
         return false;
     };
     let salt = salt.unwrap_or_default();
-    let candidates = [
+    [
         plaintext.trim().to_string(),
         plaintext.trim().to_lowercase(),
-    ];
-    candidates.iter().any(|p| {
-        let input = format!("{p}{salt}");
-        let computed = match alg.to_ascii_lowercase().as_str() {
-            "sha256" => hex(&Sha256::digest(input.as_bytes())),
-            "md5" => hex(&Md5::digest(input.as_bytes())),
-            _ => return false,
-        };
-        computed.eq_ignore_ascii_case(hex_digest.trim())
+    ]
+    .iter()
+    .any(|p| {
+        credbridge_model::identity::identity_hash(alg, p, salt)
+            .is_some_and(|computed| computed.eq_ignore_ascii_case(hex_digest.trim()))
     })
 }
 

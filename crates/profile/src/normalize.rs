@@ -689,7 +689,7 @@ fn ob2_record(ctx: &Ctx<'_>) -> Option<AchievementRecord> {
                 .map(|identity| {
                     prov.0
                         .insert("subject.identifier", "/recipient/identity".to_string());
-                    if hashed || identity.contains('$') && identity.starts_with("sha256$") {
+                    if hashed || identity.starts_with("sha256$") || identity.starts_with("md5$") {
                         SubjectIdentifier::Hashed {
                             identity_type,
                             identity_hash: identity,
