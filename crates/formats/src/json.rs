@@ -37,24 +37,33 @@ pub(crate) fn shape(bytes: &[u8], depth_limit: usize) -> Shape {
     let limit = depth_limit.min(SERDE_JSON_MAX_DEPTH);
     let mut shape = Shape::default();
     let mut depth = 0usize;
-    let mut string_start: Option<usize> = None;
-    let mut escaped = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        if let Some(start) = string_start {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                let len = u64::try_from(i.saturating_sub(start)).unwrap_or(u64::MAX);
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        match b {
+            b'"' => {
+                // Inside a string only `"` and `\` matter: jump between them with memchr
+                // (SIMD) rather than looking at every byte; strings are most of a credential.
+                let start = i;
+                let mut end = bytes.len();
+                while let Some(offset) =
+                    memchr::memchr2(b'"', b'\\', bytes.get(i..).unwrap_or_default())
+                {
+                    let at = i + offset;
+                    if bytes[at] == b'\\' {
+                        i = at + 2; // the escaped byte, whatever it is
+                        continue;
+                    }
+                    end = at;
+                    break;
+                }
+                let len = u64::try_from(end.saturating_sub(start)).unwrap_or(u64::MAX);
                 shape.longest_string = shape.longest_string.max(len);
                 shape.string_bytes = shape.string_bytes.saturating_add(len);
-                string_start = None;
+                // An unterminated string counts to the end; the parser will refuse it.
+                i = end.saturating_add(1);
             }
-            continue;
-        }
-        match b {
-            b'"' => string_start = Some(i.saturating_add(1)),
             b'{' | b'[' => {
                 shape.values = shape.values.saturating_add(1);
                 depth = depth.saturating_add(1);
@@ -67,12 +76,6 @@ pub(crate) fn shape(bytes: &[u8], depth_limit: usize) -> Shape {
             b',' | b':' => shape.values = shape.values.saturating_add(1),
             _ => {}
         }
-    }
-    if let Some(start) = string_start {
-        // An unterminated string: the parser will refuse it, but it still counts.
-        let len = u64::try_from(bytes.len().saturating_sub(start)).unwrap_or(u64::MAX);
-        shape.longest_string = shape.longest_string.max(len);
-        shape.string_bytes = shape.string_bytes.saturating_add(len);
     }
     shape
 }
@@ -422,6 +425,94 @@ fn decode_array(raw: &[u8], at: &At, cx: &mut Cx<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scan as first written, one byte at a time: the reference the memchr scan must match.
+    fn shape_bytewise(bytes: &[u8], depth_limit: usize) -> (bool, u64, u64, u64) {
+        let limit = depth_limit.min(SERDE_JSON_MAX_DEPTH);
+        let (mut too_deep, mut values, mut longest, mut total) = (false, 0u64, 0u64, 0u64);
+        let mut depth = 0usize;
+        let mut string_start: Option<usize> = None;
+        let mut escaped = false;
+        for (i, &b) in bytes.iter().enumerate() {
+            if let Some(start) = string_start {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    let len = (i - start) as u64;
+                    longest = longest.max(len);
+                    total += len;
+                    string_start = None;
+                }
+                continue;
+            }
+            match b {
+                b'"' => string_start = Some(i + 1),
+                b'{' | b'[' => {
+                    values += 1;
+                    depth += 1;
+                    if depth > limit {
+                        too_deep = true;
+                        return (too_deep, values, longest, total);
+                    }
+                }
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                b',' | b':' => values += 1,
+                _ => {}
+            }
+        }
+        if let Some(start) = string_start {
+            let len = (bytes.len() - start) as u64;
+            longest = longest.max(len);
+            total += len;
+        }
+        (too_deep, values, longest, total)
+    }
+
+    #[test]
+    fn memchr_scan_agrees_with_the_bytewise_scan() {
+        let mut cases: Vec<Vec<u8>> = [
+            &br#"{"a": "b", "c": [1, 2, {"d": "e\"f"}]}"#[..],
+            br#"{"a": "ends with a backslash \"#,
+            br#"{"a": "unterminated"#,
+            br#""\\\\""#,
+            br#"{"k\"ey": "v\\", "x": "[{,:"}"#,
+            b"\"\\",
+            b"\"",
+            b"",
+            b"[[[[[[",
+            br#"{"a":"\u0022[[[[", "b": [[[[]]]]}"#,
+        ]
+        .iter()
+        .map(|c| c.to_vec())
+        .collect();
+        let testdata = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
+        let mut stack = vec![std::path::PathBuf::from(testdata)];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "json" || e == "jsonl") {
+                    cases.push(std::fs::read(&path).expect("a testdata file reads"));
+                }
+            }
+        }
+        assert!(cases.len() > 20, "testdata was found");
+        for case in &cases {
+            for limit in [2, 5, 64] {
+                let fast = shape(case, limit);
+                assert_eq!(
+                    (fast.too_deep, fast.values, fast.longest_string, fast.string_bytes),
+                    shape_bytewise(case, limit),
+                    "{}",
+                    String::from_utf8_lossy(&case[..case.len().min(80)])
+                );
+            }
+        }
+    }
 
     #[test]
     fn depth_scan_ignores_brackets_in_strings() {
