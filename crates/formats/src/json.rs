@@ -490,12 +490,17 @@ mod tests {
         let testdata = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
         let mut stack = vec![std::path::PathBuf::from(testdata)];
         while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let path = entry.path();
                 if path.is_dir() {
                     stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "json" || e == "jsonl") {
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e == "json" || e == "jsonl")
+                {
                     cases.push(std::fs::read(&path).expect("a testdata file reads"));
                 }
             }
@@ -505,7 +510,12 @@ mod tests {
             for limit in [2, 5, 64] {
                 let fast = shape(case, limit);
                 assert_eq!(
-                    (fast.too_deep, fast.values, fast.longest_string, fast.string_bytes),
+                    (
+                        fast.too_deep,
+                        fast.values,
+                        fast.longest_string,
+                        fast.string_bytes
+                    ),
                     shape_bytewise(case, limit),
                     "{}",
                     String::from_utf8_lossy(&case[..case.len().min(80)])
