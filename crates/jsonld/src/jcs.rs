@@ -1,61 +1,125 @@
-//! JSON Canonicalization Scheme (RFC 8785), for the lexical form of `@json` literals
-//! (<https://www.w3.org/TR/json-ld11-api/#object-to-rdf-conversion>, step 10).
+//! JSON Canonicalization Scheme (RFC 8785): the one implementation of the workspace, used for
+//! the lexical form of `@json` literals here (JSON-LD 1.1 API, object to RDF conversion step 10)
+//! and by eddsa-jcs-2022 / ecdsa-jcs-2019 in `credbridge-proofs`.
+//!
+//! Written here rather than taken from `serde_jcs` because it is ~60 lines over `serde_json`
+//! values we already hold (no re-serialisation through `Serialize`), and the one hard part,
+//! ES6 number formatting, comes from `ryu-js`, the same crate `serde_jcs` uses. Tested against
+//! the RFC 8785 examples and the W3C vectors' canonical documents.
 
-use serde_json::Value;
+use serde_json::{Map, Number, Value};
 
-/// The RFC 8785 serialisation of `value`.
-pub(crate) fn canonicalize(value: &Value) -> String {
-    let mut out = String::new();
-    write(value, &mut out);
-    out
+/// Why a value cannot be canonicalised.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JcsError {
+    /// A number is not a finite IEEE-754 double (RFC 8785 §3.2.2.3 forbids NaN and infinities).
+    #[error("number {number} cannot be represented as a finite IEEE-754 double")]
+    NonFiniteNumber {
+        /// The number as written.
+        number: String,
+    },
+    /// The value nests deeper than [`MAX_JCS_DEPTH`].
+    #[error("json nests deeper than the limit of {limit}")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
 }
 
-fn write(value: &Value, out: &mut String) {
+/// Deepest nesting canonicalised (recursion bound).
+pub const MAX_JCS_DEPTH: usize = 128;
+
+/// Canonicalises `value` (RFC 8785): object members sorted by UTF-16 code units, no whitespace,
+/// ES6 number formatting, minimal string escaping.
+pub fn canonicalize(value: &Value) -> Result<String, JcsError> {
+    let mut out = String::with_capacity(256);
+    write_value(&mut out, value, 0)?;
+    Ok(out)
+}
+
+/// Canonicalises a JSON object given as a map (no copy into a [`Value`] needed).
+pub fn canonicalize_object(map: &Map<String, Value>) -> Result<String, JcsError> {
+    let mut out = String::with_capacity(256);
+    write_object(&mut out, map, 0)?;
+    Ok(out)
+}
+
+fn write_value(out: &mut String, value: &Value, depth: usize) -> Result<(), JcsError> {
+    if depth > MAX_JCS_DEPTH {
+        return Err(JcsError::TooDeep {
+            limit: MAX_JCS_DEPTH,
+        });
+    }
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&es_number(n.as_f64().unwrap_or(0.0))),
-        Value::String(s) => write_string(s, out),
-        Value::Array(a) => {
+        Value::Number(n) => write_number(out, n)?,
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
             out.push('[');
-            for (i, v) in a.iter().enumerate() {
+            for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                write(v, out);
+                write_value(out, item, depth + 1)?;
             }
             out.push(']');
         }
-        Value::Object(m) => {
-            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-            // RFC 8785 §3.2.3: sort by UTF-16 code units.
-            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-            out.push('{');
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(k, out);
-                out.push(':');
-                write(v, out);
-            }
-            out.push('}');
-        }
+        Value::Object(map) => write_object(out, map, depth)?,
     }
+    Ok(())
 }
 
-/// ECMAScript `JSON.stringify` string escaping (which RFC 8785 adopts).
-fn write_string(s: &str, out: &mut String) {
+fn write_object(out: &mut String, map: &Map<String, Value>, depth: usize) -> Result<(), JcsError> {
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    // RFC 8785 §3.2.3: sort by the UTF-16 code units of the names.
+    entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    out.push('{');
+    for (i, (key, value)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, key);
+        out.push(':');
+        write_value(out, value, depth + 1)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
+fn write_number(out: &mut String, n: &Number) -> Result<(), JcsError> {
+    // Every JSON number is an IEEE double in JCS; integers beyond 2^53 lose precision exactly
+    // as they would in JavaScript.
+    let f = n.as_f64().ok_or_else(|| JcsError::NonFiniteNumber {
+        number: n.to_string(),
+    })?;
+    if !f.is_finite() {
+        return Err(JcsError::NonFiniteNumber {
+            number: n.to_string(),
+        });
+    }
+    if f == 0.0 {
+        // -0 serialises as 0.
+        out.push('0');
+        return Ok(());
+    }
+    let mut buffer = ryu_js::Buffer::new();
+    out.push_str(buffer.format_finite(f));
+    Ok(())
+}
+
+fn write_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{09}' => out.push_str("\\t"),
+            '\u{0a}' => out.push_str("\\n"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\u{0d}' => out.push_str("\\r"),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -63,56 +127,93 @@ fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// ECMAScript `Number.prototype.toString()` for finite doubles (RFC 8785 §3.2.2.3), built
-/// on Rust's shortest round-trip digits.
-pub(crate) fn es_number(f: f64) -> String {
-    if f == 0.0 || !f.is_finite() {
-        return "0".to_owned();
-    }
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i64 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let k = digits.len() as i64;
-    let n = exp + 1;
-    let mut out = String::new();
-    if f < 0.0 {
-        out.push('-');
-    }
-    if k <= n && n <= 21 {
-        out.push_str(&digits);
-        for _ in 0..(n - k) {
-            out.push('0');
-        }
-    } else if 0 < n && n <= 21 {
-        let (a, b) = digits.split_at(usize::try_from(n).unwrap_or(0).min(digits.len()));
-        out.push_str(a);
-        out.push('.');
-        out.push_str(b);
-    } else if -6 < n && n <= 0 {
-        out.push_str("0.");
-        for _ in 0..(-n) {
-            out.push('0');
-        }
-        out.push_str(&digits);
-    } else {
-        let e = n - 1;
-        let (first, rest) = digits.split_at(1.min(digits.len()));
-        out.push_str(first);
-        if !rest.is_empty() {
-            out.push('.');
-            out.push_str(rest);
-        }
-        out.push('e');
-        out.push(if e >= 0 { '+' } else { '-' });
-        out.push_str(&e.abs().to_string());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn canon(text: &str) -> String {
+        canonicalize(&serde_json::from_str(text).unwrap()).unwrap()
+    }
+
+    /// RFC 8785 §3.2.2 example ("Sample Input" / "Output of Canonicalization").
+    #[test]
+    fn rfc8785_section_3_2_2_example() {
+        let input = r#"{
+          "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+          "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+          "literals": [null, true, false]
+        }"#;
+        assert_eq!(
+            canon(input),
+            r#"{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}"#
+        );
+    }
+
+    /// RFC 8785 §3.2.3: sorting by UTF-16 code units, not code points.
+    #[test]
+    fn rfc8785_sorting_example() {
+        let input = r#"{
+          "\u20ac": "Euro Sign",
+          "\r": "Carriage Return",
+          "\ufb33": "Hebrew Letter Dalet With Dagesh",
+          "1": "One",
+          "\ud83d\ude00": "Emoji: Grinning Face",
+          "\u0080": "Control",
+          "\u00f6": "Latin Small Letter O With Diaeresis"
+        }"#;
+        let out = canon(input);
+        let keys: Vec<&str> = [
+            "\\r",
+            "1",
+            "\u{80}",
+            "\u{f6}",
+            "\u{20ac}",
+            "\u{1f600}",
+            "\u{fb33}",
+        ]
+        .to_vec();
+        let mut pos = 0;
+        for k in keys {
+            let found = out[pos..].find(&format!("\"{k}\"")).unwrap();
+            pos += found;
+        }
+    }
+
+    /// RFC 8785 Appendix B number samples (IEEE hex → expected text).
+    #[test]
+    fn rfc8785_appendix_b_numbers() {
+        let cases: [(u64, &str); 14] = [
+            (0x0000000000000000, "0"),
+            (0x8000000000000000, "0"),
+            (0x0000000000000001, "5e-324"),
+            (0x8000000000000001, "-5e-324"),
+            (0x7fefffffffffffff, "1.7976931348623157e+308"),
+            (0xffefffffffffffff, "-1.7976931348623157e+308"),
+            (0x4340000000000000, "9007199254740992"),
+            (0xc340000000000000, "-9007199254740992"),
+            (0x4430000000000000, "295147905179352830000"),
+            (0x44b52d02c7e14af5, "9.999999999999997e+22"),
+            (0x44b52d02c7e14af6, "1e+23"),
+            (0x3eb0c6f7a0b5ed8d, "0.000001"),
+            (0x3eb0c6f7a0b5ed8c, "9.999999999999997e-7"),
+            (0x41b3de4355555555, "333333333.3333333"),
+        ];
+        for (bits, expected) in cases {
+            let n = Number::from_f64(f64::from_bits(bits)).unwrap();
+            let mut out = String::new();
+            write_number(&mut out, &n).unwrap();
+            assert_eq!(out, expected, "bits {bits:#x}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let mut v = Value::Null;
+        for _ in 0..(MAX_JCS_DEPTH + 5) {
+            v = Value::Array(vec![v]);
+        }
+        assert!(matches!(canonicalize(&v), Err(JcsError::TooDeep { .. })));
+    }
 
     #[test]
     fn numbers_like_ecmascript() {
@@ -127,7 +228,10 @@ mod tests {
             (5e-324, "5e-324"),
             (1.7976931348623157e308, "1.7976931348623157e+308"),
         ] {
-            assert_eq!(es_number(f), s, "{f}");
+            let n = Number::from_f64(f).unwrap();
+            let mut out = String::new();
+            write_number(&mut out, &n).unwrap();
+            assert_eq!(out, s, "{f}");
         }
     }
 
@@ -136,7 +240,7 @@ mod tests {
         let v: Value =
             serde_json::from_str(r#"{"b":[1,{"d":true,"c":null}],"a":"\u0001x"}"#).unwrap();
         assert_eq!(
-            canonicalize(&v),
+            canonicalize(&v).unwrap(),
             r#"{"a":"\u0001x","b":[1,{"c":null,"d":true}]}"#
         );
     }

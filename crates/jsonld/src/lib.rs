@@ -69,7 +69,7 @@ mod error;
 mod expand;
 mod hash;
 mod iri;
-mod jcs;
+pub mod jcs;
 pub mod loader;
 mod path;
 mod to_rdf;

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::RdfDirection;
 use crate::engine::Engine;
-use crate::error::JsonLdError;
+use crate::error::{ErrorCode, JsonLdError};
 use crate::hash::FxHashMap;
 use crate::iri::{is_absolute_iri, is_blank_node, is_well_formed_language_tag};
 use crate::jcs;
@@ -376,7 +376,18 @@ impl<'e, 'a> RdfWriter<'e, 'a> {
             }))
         };
         if datatype == Some("@json") {
-            return Ok(lit(jcs::canonicalize(value), RDF_JSON));
+            let text = jcs::canonicalize(value).map_err(|e| match e {
+                jcs::JcsError::TooDeep { limit } => JsonLdError::DepthLimit {
+                    path: path.render(),
+                    limit,
+                },
+                e => JsonLdError::Syntax {
+                    code: ErrorCode::InvalidJsonLiteral,
+                    path: path.render(),
+                    detail: e.to_string(),
+                },
+            })?;
+            return Ok(lit(text, RDF_JSON));
         }
         match value {
             Value::Bool(b) => Ok(lit(

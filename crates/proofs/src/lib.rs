@@ -76,9 +76,10 @@
 //! - **The purpose is checked after the signature**, against the relationships the controller
 //!   document gives the method; without a controller document the result is `CouldNotCheck`
 //!   with the signature token present.
-//! - **JCS is hand-written** (~60 lines over `serde_json::Value`, with `ryu-js` for ES6
-//!   numbers) rather than `serde_jcs`, which re-serialises through `Serialize`; it is tested on
-//!   the RFC 8785 examples and the W3C vectors.
+//! - **JCS is `credbridge_jsonld::jcs`** (re-exported as [`jcs`]), the one RFC 8785
+//!   implementation of the workspace: hand-written over `serde_json::Value` with `ryu-js` for ES6
+//!   numbers rather than `serde_jcs`, which re-serialises through `Serialize`; tested on the
+//!   RFC 8785 examples and the W3C vectors.
 //! - **Proof terms must mean what they say.** Before a Data Integrity proof's signature is
 //!   trusted, its expanded form (the canonical N-Quads of the proof configuration, already
 //!   computed for RDFC suites, so the check costs a line scan) must give `rdf:type` = the
@@ -101,7 +102,7 @@ pub mod data_integrity;
 mod datetime;
 mod ecdsa_sd;
 mod error;
-pub mod jcs;
+pub use credbridge_jsonld::jcs;
 pub mod jose;
 pub mod lookup;
 mod outcome;
