@@ -38,8 +38,7 @@ pub(crate) fn shape(bytes: &[u8], depth_limit: usize) -> Shape {
     let mut shape = Shape::default();
     let mut depth = 0usize;
     let mut i = 0usize;
-    while i < bytes.len() {
-        let b = bytes[i];
+    while let Some(&b) = bytes.get(i) {
         i += 1;
         match b {
             b'"' => {
@@ -51,7 +50,7 @@ pub(crate) fn shape(bytes: &[u8], depth_limit: usize) -> Shape {
                     memchr::memchr2(b'"', b'\\', bytes.get(i..).unwrap_or_default())
                 {
                     let at = i + offset;
-                    if bytes[at] == b'\\' {
+                    if bytes.get(at) == Some(&b'\\') {
                         i = at + 2; // the escaped byte, whatever it is
                         continue;
                     }
