@@ -103,8 +103,9 @@
 //!   each, status allocated, 2 threads, mimalloc): 6,579 credentials per CPU-second beside
 //!   71,429 raw Ed25519 signatures per CPU-second in the same run; wall-clock on a host with
 //!   load average ~21 on 2 cores: 1,332/s beside 18,479/s raw signing (ratio 0.072).
-//! - **The status-list encoder is local for now** (one private function in `status.rs`),
-//!   until the model crate's status-list codec with an encoder lands; then it is replaced.
+//! - **One status-list codec.** The bitstring of a list credential is encoded by
+//!   [`credbridge_model::status_list::encode_bitstring`], the inverse of the decoder the
+//!   verifier reads it with; this crate keeps only which indexes are allocated and set.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
