@@ -27,6 +27,10 @@
 //!   resumable and idempotent; [`build_clr`] wraps a learner's credentials in a CLR 2.0.
 //! - [`IssuerHome`]: the file-backed directory the CLI works in; one call per command
 //!   (`issuer create`, `issue`, `revoke|suspend|unsuspend`; `lint` is [`lint_file`]).
+//! - [`BatchJobs`]: batches as asynchronous jobs for the server (`POST /issuers/{name}/batches`):
+//!   [`BatchRequest`] (template + roster bytes + options) → [`BatchHandle`] with a
+//!   content-derived id; [`BatchJobs::status`] → [`BatchStatus`] (progress, outcome);
+//!   interrupted jobs resume by id.
 //!
 //! # Example
 //! ```
@@ -114,6 +118,7 @@ pub mod clr;
 mod error;
 pub mod home;
 pub mod issuer;
+pub mod jobs;
 pub mod journal;
 pub mod lint;
 pub mod roster;
@@ -130,6 +135,9 @@ pub use home::{IssueRequest, IssueSummary, IssuerHome, RosterSource};
 pub use issuer::{
     FileKeyStore, IdentifierEntry, Issuer, IssuerProfile, IssuerRecord, KeyStore, MasterKey,
     NewIssuer, create_issuer, did_document, open_issuer, rotate_key,
+};
+pub use jobs::{
+    BatchHandle, BatchJobs, BatchRequest, BatchStatus, JobOutcome, JobState, RosterFormat,
 };
 pub use journal::{BatchJournal, FileJournal, JournalEntry};
 pub use lint::{
