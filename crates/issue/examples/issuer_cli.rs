@@ -8,11 +8,12 @@
 //!                  [--status-base URL] [--jwt] [--png IMG] [--svg IMG] [--zip] [--home DIR]
 //! issuer_cli lint FILE...
 //! issuer_cli revoke|suspend|unsuspend ID... [--status-base URL] [--home DIR]
-//! issuer_cli bench [--rows 10000] [--dir DIR] [--verify] [--revoke 100]
+//! issuer_cli bench [--rows 10000] [--runs 3] [--dir DIR] [--verify] [--revoke 100]
 //! ```
 //! `bench` generates a roster, issues it (eddsa-rdfc-2022, one JSON file per credential,
-//! status allocated), and prints the rate beside the raw Ed25519 signing rate of the same run
-//! on the same threads; `--verify` then verifies every credential with credbridge-verify
+//! status allocated, journaled), and prints the rate beside the raw Ed25519 signing rate of the
+//! same run on the same threads, with the load average before and after; `--runs N` (3 unless
+//! `--dir` is given) repeats it in fresh directories and prints min/median/max; `--verify` then verifies every credential with credbridge-verify
 //! (status lists from the files just published) and checks the OB 3.0 schema; `--revoke N`
 //! revokes N and checks exactly those report revoked. `--dir` keeps the state, so a run killed
 //! with SIGKILL can be re-run and resumes.
@@ -225,9 +226,67 @@ fn bench(args: &mut Args) {
         .value("--revoke")
         .map(|r| r.parse().unwrap())
         .unwrap_or(0);
-    let dir = args.value("--dir").map(PathBuf::from).unwrap_or_else(|| {
+    let keep = args.value("--dir").map(PathBuf::from);
+    let runs: usize = args
+        .value("--runs")
+        .map(|r| r.parse().unwrap())
+        .unwrap_or(if keep.is_some() { 1 } else { 3 });
+    let base = keep.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("credbridge-issue-bench-{}", std::process::id()))
     });
+    let mut results = Vec::new();
+    for run in 0..runs {
+        // A fresh directory per run, never one just emptied: ext4 skips recently freed inodes
+        // when creating files, which would charge the deletion of a previous run to this one.
+        let dir = if keep.is_some() && runs == 1 {
+            base.clone()
+        } else {
+            base.join(format!("run-{run}"))
+        };
+        let result = bench_once(&dir, rows);
+        println!("{result}");
+        results.push(result);
+        if run + 1 == runs && (verify || revoke > 0) {
+            let home = IssuerHome::new(dir.join("home"));
+            let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
+            check_batch(
+                &dir,
+                &home,
+                &MasterKey::from_bytes([1; 32]),
+                &canonicalizer,
+                revoke,
+            );
+        }
+    }
+    let summary = |key: &str| {
+        let mut values: Vec<f64> = results.iter().map(|r| r[key].as_f64().unwrap()).collect();
+        values.sort_by(f64::total_cmp);
+        serde_json::json!({
+            "min": values[0],
+            "median": values[values.len() / 2],
+            "max": values[values.len() - 1],
+        })
+    };
+    println!(
+        "{}",
+        serde_json::json!({
+            "runs": runs,
+            "credentials_per_second": summary("credentials_per_second"),
+            "baseline_raw_ed25519_sign_per_second": summary("baseline_raw_ed25519_sign_per_second"),
+            "ratio_to_raw_sign": summary("ratio_to_raw_sign"),
+            "credentials_per_cpu_second": summary("credentials_per_cpu_second"),
+            "ratio_per_cpu_second": summary("ratio_per_cpu_second"),
+            "loadavg_per_run": results.iter().map(|r| r["loadavg"].clone()).collect::<Vec<_>>(),
+        })
+    );
+    if keep.is_none() {
+        std::fs::remove_dir_all(&base).ok();
+    }
+}
+
+/// One run in `dir`: issue `rows` credentials, then as many raw Ed25519 signatures on the
+/// same threads; the rates of both and their ratio, with the load average at the end.
+fn bench_once(dir: &Path, rows: usize) -> serde_json::Value {
     let home = IssuerHome::new(dir.join("home"));
     let master = MasterKey::from_bytes([1; 32]);
     let created = home.keys().load("bench").unwrap().is_some();
@@ -265,6 +324,7 @@ fn bench(args: &mut Args) {
     }
     let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
     let threads = rayon::current_num_threads();
+    let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let issued_at = 1_750_000_100;
     let cpu_start = cpu_seconds();
     let start = Instant::now();
@@ -310,31 +370,28 @@ fn bench(args: &mut Args) {
     let raw_rate = n as f64 / start.elapsed().as_secs_f64();
     let raw_cpu = cpu_seconds() - cpu_start;
     let rate = issued as f64 / issue_secs;
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!(
-        "{}",
-        serde_json::json!({
-            "benchmark": "issue eddsa-rdfc-2022, JSON file per credential, status allocated",
-            "threads": threads,
-            "rows": rows,
-            "issued": issued,
-            "already_issued": summary.batch.already_issued,
-            "total_credentials": summary.batch.total_credentials,
-            "seconds": issue_secs,
-            "credentials_per_second": rate.round(),
-            "baseline_raw_ed25519_sign_per_second": raw_rate.round(),
-            "ratio_to_raw_sign": (rate / raw_rate * 1000.0).round() / 1000.0,
-            "cpu_seconds": issue_cpu,
-            "credentials_per_cpu_second": (issued as f64 / issue_cpu.max(0.01)).round(),
-            "baseline_raw_ed25519_sign_per_cpu_second": (n as f64 / raw_cpu.max(0.01)).round(),
-            "template_lint_score": summary.lint.score,
-            "loadavg": load.trim(),
-        })
-    );
-
-    if verify || revoke > 0 {
-        check_batch(&dir, &home, &master, &canonicalizer, revoke);
-    }
+    let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let per_cpu = issued as f64 / issue_cpu.max(0.01);
+    let raw_per_cpu = n as f64 / raw_cpu.max(0.01);
+    serde_json::json!({
+        "benchmark": "issue eddsa-rdfc-2022, JSON file per credential, status allocated",
+        "threads": threads,
+        "rows": rows,
+        "issued": issued,
+        "already_issued": summary.batch.already_issued,
+        "total_credentials": summary.batch.total_credentials,
+        "seconds": issue_secs,
+        "credentials_per_second": rate.round(),
+        "baseline_raw_ed25519_sign_per_second": raw_rate.round(),
+        "ratio_to_raw_sign": (rate / raw_rate * 1000.0).round() / 1000.0,
+        "cpu_seconds": issue_cpu,
+        "credentials_per_cpu_second": per_cpu.round(),
+        "baseline_raw_ed25519_sign_per_cpu_second": raw_per_cpu.round(),
+        "ratio_per_cpu_second": (per_cpu / raw_per_cpu * 1000.0).round() / 1000.0,
+        "template_lint_score": summary.lint.score,
+        "loadavg_before": load_before.trim(),
+        "loadavg": load_after.trim(),
+    })
 }
 
 fn check_batch(

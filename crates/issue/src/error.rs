@@ -155,6 +155,14 @@ pub enum IssueError {
         /// Its size.
         size: usize,
     },
+    /// The model crate's status-list codec refused to encode a list.
+    #[error("status list {list_id}: {source}")]
+    StatusList {
+        /// The list's URL.
+        list_id: String,
+        /// The codec's reason.
+        source: credbridge_model::status_list::StatusError,
+    },
     /// A journal or status record on disk is damaged.
     #[error("{} line {line}: {reason}", path.display())]
     JournalDamaged {

@@ -161,6 +161,11 @@ impl IssuerHome {
         IssuerHome { dir: dir.into() }
     }
 
+    /// Its directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The key store.
     pub fn keys(&self) -> FileKeyStore {
         FileKeyStore::new(self.dir.join("issuers"))

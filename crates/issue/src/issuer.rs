@@ -382,7 +382,7 @@ impl KeyStore for FileKeyStore {
     }
 }
 
-fn check_name(name: &str) -> Result<(), IssueError> {
+pub(crate) fn check_name(name: &str) -> Result<(), IssueError> {
     let ok = !name.is_empty()
         && name.chars().count() <= MAX_ISSUER_NAME_CHARS
         && name

@@ -60,7 +60,7 @@ impl RosterRow {
 }
 
 /// A row that was skipped, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowError {
     /// 1-based data row.
     pub row: usize,

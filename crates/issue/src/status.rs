@@ -8,13 +8,11 @@
 //! [`StatusStore`] *before* it is used, so a crash can waste an index but never hand it out
 //! twice: on reopen, every index ever allocated is taken.
 
-use std::collections::HashMap;
-use std::io::Write;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use credbridge_model::status_list::{ListKind, encode_bitstring};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -127,34 +125,12 @@ pub struct Allocation {
 }
 
 #[derive(Debug, Clone)]
-struct Bits(Vec<u8>);
-
-impl Bits {
-    fn new(size: usize) -> Bits {
-        Bits(vec![0; size.div_ceil(8)])
-    }
-    // Bitstring Status List v1.0 §3.3: index 0 is the left-most (most significant) bit of byte 0.
-    fn get(&self, i: usize) -> bool {
-        self.0
-            .get(i / 8)
-            .is_some_and(|b| b & (0x80 >> (i % 8)) != 0)
-    }
-    fn set(&mut self, i: usize, value: bool) {
-        if let Some(b) = self.0.get_mut(i / 8) {
-            if value {
-                *b |= 0x80 >> (i % 8);
-            } else {
-                *b &= !(0x80 >> (i % 8));
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
 struct ListState {
-    allocated: Bits,
-    used: usize,
-    bits: HashMap<StatusPurpose, Bits>,
+    /// Indexes handed out (to a credential, or wasted by a crash): never handed out again.
+    allocated: HashSet<u32>,
+    /// Per purpose, the indexes whose bit is set. The bitstring itself is only built when the
+    /// list credential is (by the model crate's codec, the one the verifier decodes with).
+    set: HashMap<StatusPurpose, BTreeSet<u32>>,
 }
 
 /// An issuer's status lists in memory, backed by a [`StatusStore`].
@@ -219,12 +195,10 @@ impl StatusLists {
         }
         while self.lists.len() < list as usize {
             self.lists.push(ListState {
-                allocated: Bits::new(self.size),
-                used: 0,
-                bits: HashMap::new(),
+                allocated: HashSet::new(),
+                set: HashMap::new(),
             });
         }
-        let size = self.size;
         let state = self
             .lists
             .get_mut(list as usize - 1)
@@ -233,7 +207,6 @@ impl StatusLists {
                 found: list as usize,
                 limit: MAX_LISTS as usize,
             })?;
-        debug_assert_eq!(state.allocated.0.len(), size.div_ceil(8));
         Ok(state)
     }
 
@@ -246,9 +219,8 @@ impl StatusLists {
                 credential_id,
             } => {
                 let state = self.list_mut(*list)?;
-                if !state.allocated.get(*index as usize) && (*index as usize) < size {
-                    state.allocated.set(*index as usize, true);
-                    state.used += 1;
+                if (*index as usize) < size {
+                    state.allocated.insert(*index);
                 }
                 self.by_credential.insert(
                     credential_id.clone(),
@@ -264,12 +236,20 @@ impl StatusLists {
                 purpose,
                 value,
             } => {
+                if (*index as usize) >= size {
+                    return Err(IssueError::LimitExceeded {
+                        what: "status list index",
+                        found: *index as usize,
+                        limit: size,
+                    });
+                }
                 let state = self.list_mut(*list)?;
-                state
-                    .bits
-                    .entry(*purpose)
-                    .or_insert_with(|| Bits::new(size))
-                    .set(*index as usize, *value);
+                let set = state.set.entry(*purpose).or_default();
+                if *value {
+                    set.insert(*index);
+                } else {
+                    set.remove(index);
+                }
             }
         }
         Ok(())
@@ -314,21 +294,18 @@ impl StatusLists {
     /// first; when the list is crowded, a scan from a random start (so a list can fill up).
     fn pick(&mut self) -> Result<Allocation, IssueError> {
         let size = self.size;
-        let list = match self.lists.iter().rposition(|l| l.used < size) {
+        let list = match self.lists.iter().rposition(|l| l.allocated.len() < size) {
             Some(i) => u32::try_from(i + 1).unwrap_or(u32::MAX),
             None => u32::try_from(self.lists.len() + 1).unwrap_or(u32::MAX),
         };
         let start = self.rng.gen_range(0..size);
         let probes: Vec<usize> = (0..32).map(|_| self.rng.gen_range(0..size)).collect();
         let state = self.list_mut(list)?;
+        let taken = |i: &usize| u32::try_from(*i).map_or(true, |i| state.allocated.contains(&i));
         let free = probes
             .into_iter()
-            .find(|i| !state.allocated.get(*i))
-            .or_else(|| {
-                (0..size)
-                    .map(|k| (start + k) % size)
-                    .find(|i| !state.allocated.get(*i))
-            })
+            .find(|i| !taken(i))
+            .or_else(|| (0..size).map(|k| (start + k) % size).find(|i| !taken(i)))
             .ok_or_else(|| IssueError::StatusListFull {
                 list_id: list.to_string(),
                 size,
@@ -406,8 +383,8 @@ impl StatusLists {
     pub fn is_set(&self, alloc: Allocation, purpose: StatusPurpose) -> bool {
         self.lists
             .get((alloc.list as usize).wrapping_sub(1))
-            .and_then(|l| l.bits.get(&purpose))
-            .is_some_and(|b| b.get(alloc.index as usize))
+            .and_then(|l| l.set.get(&purpose))
+            .is_some_and(|set| set.contains(&alloc.index))
     }
 
     /// Numbers of every list that exists.
@@ -423,13 +400,24 @@ impl StatusLists {
         issuer_did: &str,
         valid_from: &str,
     ) -> Result<Value, IssueError> {
-        let empty = Bits::new(self.size);
-        let bits = self
+        let set: Vec<(u64, u64)> = self
             .lists
             .get((list as usize).wrapping_sub(1))
-            .and_then(|l| l.bits.get(&purpose))
-            .unwrap_or(&empty);
+            .and_then(|l| l.set.get(&purpose))
+            .map(|set| set.iter().map(|i| (u64::from(*i), 1)).collect())
+            .unwrap_or_default();
         let url = self.list_url(list, purpose);
+        // One bit per entry, padded to the list's size (≥ the spec's 131,072 for herd privacy).
+        let encoded = encode_bitstring(
+            ListKind::BitstringStatusList,
+            1,
+            u64::try_from(self.size).unwrap_or(u64::MAX),
+            &set,
+        )
+        .map_err(|source| IssueError::StatusList {
+            list_id: url.clone(),
+            source,
+        })?;
         Ok(json!({
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "id": url,
@@ -440,45 +428,8 @@ impl StatusLists {
                 "id": format!("{url}#list"),
                 "type": "BitstringStatusList",
                 "statusPurpose": purpose.as_str(),
-                "encodedList": encode_bitstring(&bits.0)?,
+                "encodedList": encoded,
             }
         }))
-    }
-}
-
-/// `encodedList`: multibase base64url (`u`, no padding) of the GZIP-compressed bitstring
-/// (Bitstring Status List v1.0 §3.3).
-// TODO(model status-list codec): use the encoder the `verify` helper is adding to
-// `credbridge_model`'s status list module once it is in this branch; one codec per project.
-fn encode_bitstring(bytes: &[u8]) -> Result<String, IssueError> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let io = |e| IssueError::io("<status list>", e);
-    gz.write_all(bytes).map_err(io)?;
-    let compressed = gz.finish().map_err(io)?;
-    Ok(format!("u{}", URL_SAFE_NO_PAD.encode(compressed)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Read;
-
-    #[test]
-    fn bit_zero_is_the_most_significant_bit_and_roundtrips_through_gzip() {
-        let mut bits = Bits::new(MIN_LIST_ENTRIES);
-        bits.set(0, true);
-        bits.set(9, true);
-        assert_eq!(bits.0[0], 0x80);
-        assert_eq!(bits.0[1], 0x40);
-        let encoded = encode_bitstring(&bits.0).unwrap();
-        let gz = URL_SAFE_NO_PAD
-            .decode(encoded.strip_prefix('u').unwrap())
-            .unwrap();
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&gz[..])
-            .read_to_end(&mut out)
-            .unwrap();
-        assert_eq!(out, bits.0);
-        assert_eq!(out.len() * 8, MIN_LIST_ENTRIES);
     }
 }

@@ -14,6 +14,8 @@ mod common;
 mod batch;
 #[path = "main/issuer.rs"]
 mod issuer;
+#[path = "main/jobs.rs"]
+mod jobs;
 #[path = "main/lint_examples.rs"]
 mod lint_examples;
 #[path = "main/lint_table.rs"]

@@ -139,3 +139,93 @@ fn suspension_is_reversible_and_lists_have_at_least_131072_entries() {
     );
     assert_eq!(both.as_array().unwrap().len(), 2);
 }
+
+/// The published list, decoded with the verifier's codec (`credbridge_model::status_list`),
+/// has exactly the revoked credentials' bits set, and suspension's list is a separate one.
+#[test]
+fn issue_revoke_n_and_the_verifiers_decoder_sees_exactly_those_n() {
+    use credbridge_model::status_list::{ListKind, decode_bitstring};
+
+    let dir = temp_dir("revoke-roundtrip");
+    let (_store, issuer) = new_issuer(&dir, "college", None);
+    let template = template("welding.yaml");
+    let roster = roster(120);
+    let run = run_batch(
+        &dir,
+        &issuer,
+        &template,
+        &roster.rows,
+        Delivery {
+            json: true,
+            ..Delivery::default()
+        },
+        None,
+        50,
+    )
+    .unwrap();
+    assert_eq!(run.report.issued, 120);
+    let store: Arc<dyn StatusStore> = Arc::new(FileStatusStore::new(dir.join("status-store")));
+    let mut lists = StatusLists::open(store, "college", STATUS_BASE, 0).unwrap();
+    let entries = FileJournal::new(dir.join("out/journal.jsonl"))
+        .entries()
+        .unwrap();
+    assert_eq!(entries.len(), 120);
+    // Revoke every 7th credential, suspend two others.
+    let revoked: Vec<String> = entries
+        .iter()
+        .step_by(7)
+        .map(|e| e.credential_id.clone())
+        .collect();
+    let suspended = vec![
+        entries[1].credential_id.clone(),
+        entries[2].credential_id.clone(),
+    ];
+    lists
+        .set(&revoked, StatusPurpose::Revocation, true)
+        .unwrap();
+    lists
+        .set(&suspended, StatusPurpose::Suspension, true)
+        .unwrap();
+    // Set and cleared again: not in the list.
+    lists
+        .set(
+            &[entries[3].credential_id.clone()],
+            StatusPurpose::Revocation,
+            true,
+        )
+        .unwrap();
+    lists
+        .set(
+            &[entries[3].credential_id.clone()],
+            StatusPurpose::Revocation,
+            false,
+        )
+        .unwrap();
+
+    let decoded_set = |purpose: StatusPurpose| -> HashSet<u64> {
+        let credential = lists
+            .list_credential(1, purpose, &issuer.record.did, "2025-06-15T00:00:00Z")
+            .unwrap();
+        let encoded = credential["credentialSubject"]["encodedList"]
+            .as_str()
+            .unwrap();
+        assert!(encoded.starts_with('u'), "multibase base64url: {encoded}");
+        let bits = decode_bitstring(encoded, ListKind::BitstringStatusList).unwrap();
+        assert_eq!(bits.entries(1), MIN_LIST_ENTRIES as u64);
+        (0..bits.entries(1))
+            .filter(|i| bits.get(*i, 1).unwrap() == 1)
+            .collect()
+    };
+    let index_of = |id: &String| u64::from(lists.allocation_of(id).unwrap().index);
+    let expected: HashSet<u64> = revoked.iter().map(index_of).collect();
+    assert_eq!(expected.len(), revoked.len());
+    assert_eq!(decoded_set(StatusPurpose::Revocation), expected);
+    let expected: HashSet<u64> = suspended.iter().map(index_of).collect();
+    assert_eq!(decoded_set(StatusPurpose::Suspension), expected);
+    // The indexes in the credentials are the allocated ones.
+    for e in &entries {
+        let (list, index) = e.status.unwrap();
+        assert_eq!(list, 1);
+        assert_eq!(u64::from(index), index_of(&e.credential_id));
+    }
+}

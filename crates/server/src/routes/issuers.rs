@@ -1,0 +1,340 @@
+//! Issuing at scale: `POST /issuers` creates an issuer (did:key, or did:web with `didWeb`);
+//! `POST /issuers/{name}/batches` starts a batch (template + roster → signed
+//! OB 3.0 credentials) as an asynchronous job and answers 202 with its id;
+//! `GET /issuers/{name}/batches/{id}` and `GET /batches/{id}` report its progress and outcome.
+//!
+//! Every piece of logic is `credbridge_issue::BatchJobs` (checking the input, the content-derived
+//! batch id, resuming, progress); this module authenticates, picks the caller's tenant, and maps
+//! errors to problem details. Issuers, status lists and batches of tenant `T` live in
+//! `DATA_DIR/issuers/tenants/T/`; issuer keys are sealed under the master key from
+//! `CREDBRIDGE_MASTER_KEY` (hex) or `CREDBRIDGE_MASTER_KEY_FILE`, as for the CLI. Without one,
+//! the routes answer 503 `issuing-not-configured` — except under `--dev`, where a development
+//! key is generated once into `DATA_DIR/issuers/dev-master-key` (never do that in production:
+//! the key would sit beside what it protects).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use credbridge_issue::{
+    BatchJobs, BatchRequest, BatchStatus, IriShapeChecker, IssueError, IssuerProfile, MasterKey,
+};
+use serde_json::json;
+
+use crate::auth::Principal;
+use crate::error::{ApiError, problem_response, problem_type};
+use crate::extract::ApiJson;
+use crate::routes::within_budget;
+use crate::state::AppState;
+
+/// Scope of `POST /issuers/{name}/batches`.
+pub const SCOPE_ISSUE_WRITE: &str = "write:/issuers";
+/// Scope of reading batches.
+pub const SCOPE_ISSUE_READ: &str = "read:/issuers";
+
+/// The routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/issuers", post(create))
+        .route("/issuers/{name}/batches", post(submit))
+        .route("/issuers/{name}/batches/{id}", get(issuer_batch))
+        .route("/batches/{id}", get(batch))
+}
+
+/// The job runners, one per data directory (tests run several servers in one process).
+static JOBS: OnceLock<Mutex<Vec<JobsOfDataDir>>> = OnceLock::new();
+
+/// A data directory's job root and its runner.
+type JobsOfDataDir = (PathBuf, Arc<BatchJobs>);
+
+/// Issuing is switched off: no master key (503 `issuing-not-configured`).
+#[derive(Debug)]
+pub struct NotConfigured(String);
+
+impl IntoResponse for NotConfigured {
+    fn into_response(self) -> Response {
+        let mut response = problem_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &json!({
+                "type": problem_type("issuing-not-configured"),
+                "title": "Service Unavailable",
+                "status": 503,
+                "detail": self.0,
+            }),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        response
+    }
+}
+
+/// An error of these routes: a problem detail either way.
+#[derive(Debug)]
+pub enum IssuersError {
+    /// One of the server's problems.
+    Api(ApiError),
+    /// No master key.
+    NotConfigured(NotConfigured),
+}
+
+impl From<ApiError> for IssuersError {
+    fn from(e: ApiError) -> IssuersError {
+        IssuersError::Api(e)
+    }
+}
+
+impl IntoResponse for IssuersError {
+    fn into_response(self) -> Response {
+        match self {
+            IssuersError::Api(e) => e.into_response(),
+            IssuersError::NotConfigured(e) => e.into_response(),
+        }
+    }
+}
+
+/// The master key from the environment; under `--dev`, failing that, the development key file
+/// (made on first use).
+fn master_key(state: &AppState) -> Result<MasterKey, String> {
+    match env_master_key() {
+        Err(missing) if state.settings.dev => {
+            let path = state
+                .settings
+                .data_dir
+                .join("issuers")
+                .join("dev-master-key");
+            match MasterKey::from_file(&path) {
+                Ok(key) => Ok(key),
+                Err(_) => {
+                    let (key, hex) = MasterKey::generate();
+                    let written = path
+                        .parent()
+                        .map_or(Ok(()), std::fs::create_dir_all)
+                        .and_then(|()| std::fs::write(&path, hex));
+                    written
+                        .map(|()| key)
+                        .map_err(|e| format!("{missing}; and {}: {e}", path.display()))
+                }
+            }
+        }
+        other => other,
+    }
+}
+
+fn env_master_key() -> Result<MasterKey, String> {
+    if let Ok(text) = std::env::var("CREDBRIDGE_MASTER_KEY") {
+        return MasterKey::parse(&text).map_err(|e| format!("CREDBRIDGE_MASTER_KEY: {e}"));
+    }
+    if let Some(path) = std::env::var_os("CREDBRIDGE_MASTER_KEY_FILE") {
+        return MasterKey::from_file(std::path::Path::new(&path))
+            .map_err(|e| format!("CREDBRIDGE_MASTER_KEY_FILE: {e}"));
+    }
+    Err("issuing needs a master key: start the server with CREDBRIDGE_MASTER_KEY (64 hex digits) or CREDBRIDGE_MASTER_KEY_FILE".to_owned())
+}
+
+/// The job runner of this server's data directory, made on first use.
+fn jobs(state: &AppState) -> Result<Arc<BatchJobs>, IssuersError> {
+    let root = state.settings.data_dir.join("issuers").join("tenants");
+    let all = JOBS.get_or_init(|| Mutex::new(Vec::new()));
+    let mut all = all
+        .lock()
+        .map_err(|_| ApiError::internal("batch job table poisoned"))?;
+    if let Some((_, jobs)) = all.iter().find(|(dir, _)| *dir == root) {
+        return Ok(jobs.clone());
+    }
+    let master = master_key(state).map_err(|e| IssuersError::NotConfigured(NotConfigured(e)))?;
+    let jobs = Arc::new(BatchJobs::new(
+        root.clone(),
+        master,
+        Arc::new(credbridge_proofs::JsonLdCanonicalizer::with_bundled_contexts()),
+        Arc::new(IriShapeChecker),
+    ));
+    all.push((root, jobs.clone()));
+    Ok(jobs)
+}
+
+/// Input errors are the client's (400 `invalid-request`, 404 for an unknown issuer); the rest
+/// is logged and answered 500.
+fn api_error(e: IssueError) -> ApiError {
+    match e {
+        IssueError::UnknownIssuer { name } => ApiError::NotFound {
+            what: "issuer",
+            id: name,
+        },
+        IssueError::IssuerExists { name } => ApiError::InvalidRequest {
+            detail: format!("an issuer named {name:?} already exists"),
+        },
+        IssueError::Parse { .. }
+        | IssueError::LimitExceeded { .. }
+        | IssueError::TemplateInvalid { .. }
+        | IssueError::MappingColumnMissing { .. }
+        | IssueError::RosterHeader { .. }
+        | IssueError::IssuerName { .. } => ApiError::InvalidRequest {
+            detail: e.to_string(),
+        },
+        other => ApiError::internal(other),
+    }
+}
+
+/// `POST /issuers` body.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateIssuerRequest {
+    /// The short name used in URLs (1-64 of a-z, 0-9, `-`, `_`).
+    pub name: String,
+    /// The OB 3.0 Profile: name, url, email, image, address, otherIdentifier, official.
+    #[schema(value_type = Object)]
+    pub profile: IssuerProfile,
+    /// Publish as did:web on this domain (else did:key).
+    #[serde(default)]
+    pub did_web: Option<String>,
+}
+
+#[utoipa::path(
+    post, path = "/issuers", tag = "issuing",
+    request_body(content = CreateIssuerRequest, description = "the issuer's name, OB 3.0 profile and optional did:web domain"),
+    responses(
+        (status = 201, description = "`{name, did, didDocument}`: serve didDocument at the did:web URL"),
+        (status = 400, description = "bad name, or the name is taken"),
+        (status = 503, description = "issuing is not configured (no master key)"),
+    ),
+    security(("oauth2" = ["write:/issuers"]))
+)]
+/// Creates an issuer (an Ed25519 key sealed under the master key) for the caller's tenant.
+pub async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(request): ApiJson<CreateIssuerRequest>,
+) -> Result<Response, IssuersError> {
+    principal.require(SCOPE_ISSUE_WRITE)?;
+    let jobs = jobs(&state)?;
+    let home = jobs.home(&principal.tenant_id);
+    let master = master_key(&state).map_err(|e| IssuersError::NotConfigured(NotConfigured(e)))?;
+    let now = crate::state::now_ms() / 1000;
+    let record = within_budget(&state, move || {
+        home.create(
+            &master,
+            &request.name,
+            request.profile,
+            request.did_web,
+            credbridge_keys::KeyType::Ed25519,
+            now,
+        )
+        .and_then(|record| Ok((credbridge_issue::did_document(&record)?, record)))
+    })
+    .await?
+    .map_err(api_error)?;
+    let (document, record) = record;
+    let mut response = (
+        StatusCode::CREATED,
+        axum::Json(json!({"name": record.name, "did": record.did, "didDocument": document})),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("/issuers/{}", record.name)) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+fn status_response(code: StatusCode, status: &BatchStatus) -> Response {
+    let location = format!("/issuers/{}/batches/{}", status.issuer, status.id);
+    let mut response = (code, axum::Json(status)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+#[utoipa::path(
+    post, path = "/issuers/{name}/batches", tag = "issuing",
+    params(("name" = String, Path, description = "the issuer's short name")),
+    request_body(content = Object, description = "`{template, roster, rosterFormat?, mapping?, lineItem?, jwt?, zip?, statusBaseUrl?}`: the template (JSON object or YAML text) and the roster (CSV text, or OneRoster/Edu-API JSON text with rosterFormat `one-roster-json`)"),
+    responses(
+        (status = 202, description = "the batch was started (or resumed): its status, `Location` names it"),
+        (status = 200, description = "the same batch is already running, queued or done: its status"),
+        (status = 400, description = "the template, roster or options are unusable"),
+        (status = 404, description = "no such issuer for this tenant"),
+        (status = 503, description = "issuing is not configured (no master key)"),
+    ),
+    security(("oauth2" = ["write:/issuers"]))
+)]
+/// Starts a batch of the issuer `name` for the caller's tenant.
+pub async fn submit(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(name): Path<String>,
+    ApiJson(request): ApiJson<BatchRequest>,
+) -> Result<Response, IssuersError> {
+    principal
+        .require(SCOPE_ISSUE_WRITE)
+        .map_err(IssuersError::from)?;
+    let jobs = jobs(&state)?;
+    let tenant = principal.tenant_id.clone();
+    let handle = within_budget(&state, move || jobs.submit(&tenant, &name, &request))
+        .await?
+        .map_err(api_error)?;
+    let code = if handle.started {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    Ok(status_response(code, &handle.status))
+}
+
+async fn find(
+    state: &AppState,
+    principal: &Principal,
+    id: String,
+    issuer: Option<String>,
+) -> Result<Response, IssuersError> {
+    principal.require(SCOPE_ISSUE_READ)?;
+    let jobs = jobs(state)?;
+    let tenant = principal.tenant_id.clone();
+    let lookup = id.clone();
+    let status = within_budget(state, move || jobs.status(&tenant, &lookup))
+        .await?
+        .map_err(api_error)?
+        .filter(|s| issuer.as_ref().is_none_or(|name| *name == s.issuer))
+        .ok_or(ApiError::NotFound { what: "batch", id })?;
+    Ok(status_response(StatusCode::OK, &status))
+}
+
+#[utoipa::path(
+    get, path = "/issuers/{name}/batches/{id}", tag = "issuing",
+    params(("name" = String, Path, description = "the issuer"), ("id" = String, Path, description = "the batch id")),
+    responses(
+        (status = 200, description = "`{id, issuer, state (queued|running|done|failed|interrupted), progress {handled,total,issued}, outcome?, error?, created, finished?}`"),
+        (status = 404, description = "no such batch of this issuer for this tenant"),
+    ),
+    security(("oauth2" = ["read:/issuers"]))
+)]
+/// The status of a batch of issuer `name`.
+pub async fn issuer_batch(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((name, id)): Path<(String, String)>,
+) -> Result<Response, IssuersError> {
+    find(&state, &principal, id, Some(name)).await
+}
+
+#[utoipa::path(
+    get, path = "/batches/{id}", tag = "issuing",
+    params(("id" = String, Path, description = "the batch id")),
+    responses(
+        (status = 200, description = "the batch's status, as `GET /issuers/{name}/batches/{id}`"),
+        (status = 404, description = "no such batch for this tenant"),
+    ),
+    security(("oauth2" = ["read:/issuers"]))
+)]
+/// The status of a batch, by id alone.
+pub async fn batch(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, IssuersError> {
+    find(&state, &principal, id, None).await
+}
