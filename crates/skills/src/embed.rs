@@ -186,17 +186,33 @@ fn embed_all(embedder: &dyn Embedder, texts: &[&str]) -> Result<Vec<f32>, Error>
     Ok(out)
 }
 
+/// The cached vectors when the file starts with `key` and holds exactly `n` values. Read in blocks straight
+/// into the `f32` vector (the file is ~170 MB for ESCO: holding its bytes and the floats at once would double
+/// the peak).
 fn read_cache(path: &std::path::Path, key: &str, n: usize) -> Option<Vec<f32>> {
-    let bytes = std::fs::read(path).ok()?;
-    let body = bytes.strip_prefix(key.as_bytes())?;
-    if body.len() != n * 4 {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    if file.metadata().ok()?.len() != (key.len() + n * 4) as u64 {
         return None;
     }
-    Some(
-        body.chunks_exact(4)
-            .filter_map(|c| <[u8; 4]>::try_from(c).ok().map(f32::from_le_bytes))
-            .collect(),
-    )
+    let mut r = std::io::BufReader::new(file);
+    let mut head = vec![0u8; key.len()];
+    r.read_exact(&mut head).ok()?;
+    if head != key.as_bytes() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(n);
+    let mut block = vec![0u8; 1 << 16];
+    while out.len() < n {
+        let want = ((n - out.len()) * 4).min(block.len());
+        let buf = block.get_mut(..want)?;
+        r.read_exact(buf).ok()?;
+        out.extend(
+            buf.chunks_exact(4)
+                .filter_map(|c| <[u8; 4]>::try_from(c).ok().map(f32::from_le_bytes)),
+        );
+    }
+    Some(out)
 }
 
 fn write_cache(path: &std::path::Path, key: &str, vectors: &[f32]) -> std::io::Result<()> {
@@ -381,6 +397,7 @@ impl SemanticIndex {
         }
         let n = ids.len();
         let mut label = Vec::with_capacity(n * dim);
+        // (group_vectors is dropped right after the rows are assembled, before the combined matrix exists.)
         let mut alt_mean = Vec::with_capacity(n * dim);
         let mut description = Vec::with_capacity(n * dim);
         let mut alts = Vec::new();
@@ -427,6 +444,7 @@ impl SemanticIndex {
                 _ => description.extend_from_slice(own),
             }
         }
+        drop(group_vectors);
         let mut position = vec![u32::MAX; store.len()];
         for (row, id) in ids.iter().enumerate() {
             if let Some(p) = position.get_mut(id.0 as usize) {
