@@ -3,7 +3,8 @@
 //! moves this into `credbridge skills search`.
 //!
 //! `--model DIR` (a build with `--features embed`) adds the MiniLM semantic layer; the concept vectors are
-//! cached in `DIR/bundled-vectors.bin` on first use.
+//! cached in `DIR` on first use (one file per framework version: `vectors-ESCO-1.1.1.bin`,
+//! `vectors-O_NET-29.2.bin`).
 //!
 //! `--bench` instead times the load and every query of standard input and prints p50/p90/max (see
 //! `bench/README.md`).
@@ -66,7 +67,7 @@ fn main() -> Result<()> {
         let b = b.onet()?;
         let onet = t.elapsed();
         let t = Instant::now();
-        std::hint::black_box(b.build()?);
+        let plain = b.build()?;
         let index = t.elapsed();
         let t = Instant::now();
         let gz = credbridge_skills::bundled_decompress_bytes()?;
@@ -81,32 +82,55 @@ fn main() -> Result<()> {
             gz,
             load.as_secs_f64() / baseline.as_secs_f64().max(1e-9)
         )?;
-        let mut times = Vec::new();
-        for line in std::io::stdin().lock().lines() {
-            let line = line?;
-            let t = Instant::now();
-            let r = frameworks.search(&line, top)?;
-            times.push(t.elapsed().as_secs_f64() * 1e3);
-            std::hint::black_box(r);
+        let queries: Vec<String> = std::io::stdin().lock().lines().collect::<Result<_, _>>()?;
+        // With a model, the lexical-only frameworks answer the same queries in the same run: the baseline the
+        // semantic layer's cost is read against. Process CPU time is read around each pass (a shared machine
+        // stretches wall time, not CPU time).
+        let mut passes = vec![("search", &frameworks)];
+        if model.is_some() {
+            passes.push(("search_lexical_only", &plain));
         }
-        times.sort_by(f64::total_cmp);
-        let at = |q: f64| {
-            times
-                .get(((times.len() as f64 - 1.0) * q).round() as usize)
-                .copied()
-                .unwrap_or(0.0)
-        };
-        writeln!(
-            out,
-            "load_ms={:.1} concepts={} labels={} queries={} p50_ms={:.3} p90_ms={:.3} max_ms={:.3}",
-            load.as_secs_f64() * 1e3,
-            frameworks.store().len(),
-            frameworks.indexed_labels(),
-            times.len(),
-            at(0.5),
-            at(0.9),
-            at(1.0)
-        )?;
+        for (name, fw) in passes {
+            let cpu0 = process_cpu_ms();
+            let mut times = Vec::new();
+            for q in &queries {
+                let t = Instant::now();
+                let r = fw.search(q, top)?;
+                times.push(t.elapsed().as_secs_f64() * 1e3);
+                std::hint::black_box(r);
+            }
+            let cpu = process_cpu_ms().zip(cpu0).map(|(a, b)| a - b);
+            times.sort_by(f64::total_cmp);
+            let at = |q: f64| {
+                times
+                    .get(((times.len() as f64 - 1.0) * q).round() as usize)
+                    .copied()
+                    .unwrap_or(0.0)
+            };
+            writeln!(
+                out,
+                "{name}: load_ms={:.1} concepts={} labels={} queries={} p50_ms={:.3} p90_ms={:.3} p95_ms={:.3} max_ms={:.3} cpu_ms_per_query={} model={}",
+                load.as_secs_f64() * 1e3,
+                fw.store().len(),
+                fw.indexed_labels(),
+                times.len(),
+                at(0.5),
+                at(0.9),
+                at(0.95),
+                at(1.0),
+                cpu.map_or("n/a".to_owned(), |c| format!(
+                    "{:.2}",
+                    c / times.len().max(1) as f64
+                )),
+                fw.model_id().unwrap_or("lexical")
+            )?;
+        }
+        if let Some(dir) = &model {
+            embed_only(&mut out, dir, &queries)?;
+        }
+        if let Ok(l) = std::fs::read_to_string("/proc/loadavg") {
+            writeln!(out, "loadavg: {}", l.trim())?;
+        }
         return Ok(());
     }
     if text == "-" {
@@ -127,6 +151,16 @@ fn main() -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// User + system CPU time of this process so far, in ms (Linux `/proc/self/stat`, 100 ticks a second).
+fn process_cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) * 10.0)
 }
 
 fn print_human(out: &mut impl Write, matches: &[Match]) -> Result<()> {
@@ -160,8 +194,39 @@ fn with_model(dir: &str) -> Result<Frameworks> {
         .esco()?
         .onet()?
         .embedder(Box::new(embedder))
-        .embedding_cache(dir.join("bundled-vectors.bin"))
+        .embedding_cache(dir.to_path_buf())
         .build()?)
+}
+
+/// The query embedding alone (one MiniLM forward pass per query), to split a semantic search's time.
+#[cfg(feature = "embed")]
+fn embed_only(out: &mut impl Write, dir: &str, queries: &[String]) -> Result<()> {
+    use credbridge_skills::Embedder;
+    let e = credbridge_skills::MiniLmEmbedder::load(std::path::Path::new(dir))?;
+    let cpu0 = process_cpu_ms();
+    let mut times = Vec::new();
+    for q in queries {
+        let t = Instant::now();
+        std::hint::black_box(e.embed(&[q.as_str()])?);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let cpu = process_cpu_ms().zip(cpu0).map(|(a, b)| a - b);
+    times.sort_by(f64::total_cmp);
+    writeln!(
+        out,
+        "embed_query_only: p50_ms={:.3} cpu_ms_per_query={}",
+        times.get(times.len() / 2).copied().unwrap_or(0.0),
+        cpu.map_or("n/a".to_owned(), |c| format!(
+            "{:.2}",
+            c / times.len().max(1) as f64
+        )),
+    )?;
+    Ok(())
+}
+
+#[cfg(not(feature = "embed"))]
+fn embed_only(_out: &mut impl Write, _dir: &str, _queries: &[String]) -> Result<()> {
+    Ok(())
 }
 
 #[cfg(not(feature = "embed"))]

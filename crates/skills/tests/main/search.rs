@@ -105,6 +105,129 @@ fn the_semantic_layer_runs_with_the_weights_free_embedder() {
     );
 }
 
+fn ratio_fixture() -> credbridge_skills::FrameworksBuilder {
+    Frameworks::builder()
+        .case_package(&crate::fixture("opensalt-sample-cfpackage-case1p0.json"))
+        .unwrap()
+        .embedder(Box::new(HashedNgramEmbedder::new(256)))
+}
+
+/// The description view: a misspelt word that only an item's notes contain (no label has it, and the
+/// lexical layer matches descriptions by whole stems) reaches the item semantically once the description
+/// cosine is weighted in, and not before.
+#[test]
+fn the_description_view_finds_words_only_a_description_has() {
+    const NOTES: &str = "gratuties and comissions";
+    let is_percent_item = |m: &credbridge_skills::Match| m.label.contains("multistep ratio");
+    let labels_only = ratio_fixture()
+        .fusion(credbridge_skills::Fusion {
+            description: 0.0,
+            ..Default::default()
+        })
+        .build()
+        .unwrap();
+    let before = labels_only.search(NOTES, 3).unwrap();
+    assert!(!before.iter().any(is_percent_item), "{before:?}");
+    let fusion = credbridge_skills::Fusion {
+        semantic: 0.0,
+        alt_mean: 0.0,
+        description: 1.0,
+        best_label: 0.0,
+        ..Default::default()
+    };
+    let with_desc = ratio_fixture().fusion(fusion).build().unwrap();
+    let after = with_desc.search(NOTES, 3).unwrap();
+    let hit = after.iter().find(|m| is_percent_item(m)).expect("found");
+    assert_eq!(hit.method, Method::Semantic);
+    assert!(hit.inferred);
+}
+
+/// View weights are folded into one vector per concept at build time: changing them later needs a tunable
+/// index, and a tunable index re-weighted gives what a fresh build with those weights gives.
+#[test]
+fn fusion_weights_change_only_on_a_tunable_index() {
+    let heavy = credbridge_skills::Fusion {
+        alt_mean: 0.5,
+        description: 0.7,
+        best_label: 0.3,
+        ..Default::default()
+    };
+    let mut fixed = ratio_fixture().build().unwrap();
+    assert!(fixed.set_fusion(heavy).is_err());
+    let mut tunable = ratio_fixture().tunable_fusion().build().unwrap();
+    tunable.set_fusion(heavy).unwrap();
+    let fresh = ratio_fixture().fusion(heavy).build().unwrap();
+    for q in [
+        "unit pricing",
+        "proportional relationships graph",
+        "percent",
+    ] {
+        let a = tunable.search(q, 5).unwrap();
+        let b = fresh.search(q, 5).unwrap();
+        assert_eq!(
+            a.iter().map(|m| &m.iri).collect::<Vec<_>>(),
+            b.iter().map(|m| &m.iri).collect::<Vec<_>>(),
+            "{q}"
+        );
+    }
+}
+
+/// The vector cache is written once, read back to the same ranking, and rebuilt (not misread) when the
+/// model id differs.
+#[test]
+fn the_vector_cache_round_trips_and_is_keyed_by_model() {
+    let dir = std::env::temp_dir().join(format!("credbridge-skills-cache-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let first = ratio_fixture()
+        .embedding_cache(dir.clone())
+        .build()
+        .unwrap();
+    // One file, named by the framework and its version.
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let path = files[0].clone();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("vectors-CASE-") && name.ends_with(".bin"),
+        "{name}"
+    );
+    let written = std::fs::read(&path).unwrap();
+    assert!(written.starts_with(b"credbridge-skills vectors v2 model=hashed-ngram-256-v1 dim=256"));
+    let second = ratio_fixture()
+        .embedding_cache(dir.clone())
+        .build()
+        .unwrap();
+    assert_eq!(
+        first.search("ratio resoning", 5).unwrap(),
+        second.search("ratio resoning", 5).unwrap()
+    );
+    let other = Frameworks::builder()
+        .case_package(&crate::fixture("opensalt-sample-cfpackage-case1p0.json"))
+        .unwrap()
+        .embedder(Box::new(HashedNgramEmbedder::new(128)))
+        .embedding_cache(dir.clone())
+        .build()
+        .unwrap();
+    assert_eq!(other.model_id(), Some("hashed-ngram-128-v1"));
+    assert!(
+        other.search("ratio resoning", 3).unwrap()[0]
+            .label
+            .to_lowercase()
+            .contains("ratio")
+    );
+    assert!(
+        std::fs::read(&path)
+            .unwrap()
+            .starts_with(b"credbridge-skills vectors v2 model=hashed-ngram-128-v1")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// With `--features embed` and `CREDBRIDGE_MINILM_DIR` pointing at the directory `bench/setup-embed.sh`
 /// filled, the MiniLM embedder loads and ranks paraphrases above unrelated phrases. Skipped (passes) without
 /// the weights, which are never downloaded by tests.
