@@ -221,7 +221,12 @@ pub async fn read(
     let record = stored_job(&state, &principal.tenant_id, &id).await?;
     let job = job_of(&record)?;
     let mut body = summary(&record, &job);
-    body["job"] = serde_json::to_value(&job).map_err(ApiError::internal)?;
+    if let Some(fields) = body.as_object_mut() {
+        fields.insert(
+            "job".to_owned(),
+            serde_json::to_value(&job).map_err(ApiError::internal)?,
+        );
+    }
     Ok(axum::Json(body).into_response())
 }
 
