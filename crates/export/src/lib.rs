@@ -54,20 +54,8 @@ pub(crate) fn set(value: &mut Value, key: &str, field: Value) {
     }
 }
 
-/// A credential as it was received.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Original {
-    /// A file name for it in the bundle (`credential-1.json`, `badge.png`).
-    pub file_name: String,
-    /// The credential's `id`, to connect it with profile records.
-    pub credential_id: Option<String>,
-    /// The item path, likewise.
-    pub item: String,
-    /// The credential JSON, when it is JSON (a JWT's claims are not embedded as a credential).
-    pub json: Option<Value>,
-    /// The bytes as received.
-    pub bytes: Vec<u8>,
-}
+/// A credential as it was received (the `profile` crate's, which collects them).
+pub use credbridge_profile::Original;
 
 /// Everything an export is built from.
 #[derive(Debug, Clone, Copy)]

@@ -168,6 +168,50 @@ fn versions(frameworks: &[Framework], fw: &Frameworks) -> Vec<(String, String)> 
     out
 }
 
+/// Where a job's requirements come from: what `credbridge job import` and the server's
+/// `POST /jobs` take.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobSource {
+    /// An ESCO occupation IRI (essential skills required, optional preferred).
+    EscoOccupation(String),
+    /// An O*NET-SOC code (importance and level).
+    Onet(String),
+    /// A JSON Resume job document.
+    JsonResume(Value),
+    /// Free text, one requirement per line, with a title.
+    Text {
+        /// The job's title.
+        title: String,
+        /// The text.
+        text: String,
+    },
+}
+
+impl JobSource {
+    /// The short name stored with a job (`esco`, `onet`, `json-resume`, `text`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            JobSource::EscoOccupation(_) => "esco",
+            JobSource::Onet(_) => "onet",
+            JobSource::JsonResume(_) => "json-resume",
+            JobSource::Text { .. } => "text",
+        }
+    }
+}
+
+/// Builds a job's requirements from `source`.
+///
+/// # Errors
+/// As [`from_esco_occupation`], [`from_onet`], [`from_json_resume`] and [`from_text`].
+pub fn import(fw: &Frameworks, source: &JobSource) -> Result<Job, MatchError> {
+    match source {
+        JobSource::EscoOccupation(iri) => from_esco_occupation(fw, iri),
+        JobSource::Onet(code) => from_onet(fw, code),
+        JobSource::JsonResume(document) => from_json_resume(fw, document),
+        JobSource::Text { title, text } => from_text(fw, title, text),
+    }
+}
+
 /// Requirements from an ESCO occupation: essential skills → required, optional → preferred.
 pub fn from_esco_occupation(fw: &Frameworks, occupation_iri: &str) -> Result<Job, MatchError> {
     let store = fw.store();

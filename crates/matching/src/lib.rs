@@ -34,8 +34,8 @@ pub mod job;
 pub mod matcher;
 
 pub use error::MatchError;
-pub use job::{Importance, Job, Requirement, RequirementSource};
+pub use job::{Importance, Job, JobSource, Requirement, RequirementSource};
 pub use matcher::{
     CandidateSkills, Coverage, JobIndex, LineEvidence, MATCH_RULES_VERSION, MatchLine, MatchReport,
-    MatchStatus, Ranked, Reach, rank,
+    MatchStatus, Ranked, Reach, rank, ranked_reports,
 };

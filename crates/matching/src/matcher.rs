@@ -454,6 +454,29 @@ pub struct Ranked {
     pub coverage: Coverage,
 }
 
+/// Ranks whole profiles against a job and explains each: [`rank`] over their compact skills,
+/// then [`JobIndex::report`] for every profile in rank order. The one loop the CLI's `match`
+/// and the server's matches share.
+pub fn ranked_reports(
+    index: &JobIndex,
+    profiles: &[SkillsProfile],
+    fw: &Frameworks,
+) -> Vec<MatchReport> {
+    let compact: Vec<CandidateSkills> = profiles
+        .iter()
+        .map(|p| CandidateSkills::of(p, fw))
+        .collect();
+    rank(index, &compact)
+        .iter()
+        .filter_map(|row| {
+            profiles
+                .iter()
+                .find(|p| p.person.id == row.candidate)
+                .map(|p| index.report(p, fw))
+        })
+        .collect()
+}
+
 /// Ranks candidates: required coverage, then preferred, then verified count; ties keep input order.
 pub fn rank(index: &JobIndex, candidates: &[CandidateSkills]) -> Vec<Ranked> {
     let mut rows: Vec<(usize, Coverage)> = candidates

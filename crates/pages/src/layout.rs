@@ -26,8 +26,10 @@ pub(crate) fn page(ctx: &PageContext, body: Markup) -> String {
                         a.brand href=(paths::HOME) { "credbridge" }
                         ul {
                             li { a href=(paths::HOME) { "Verify" } }
-                            @if ctx.user.is_some() {
+                            @if ctx.user.is_some() || ctx.dev {
                                 li { a href=(paths::INBOX) { "Inbox" } }
+                                li { a href=(paths::CANDIDATES) { "Candidates" } }
+                                li { a href=(paths::JOBS) { "Jobs" } }
                             }
                         }
                         div.account {

@@ -1,7 +1,9 @@
 //! credbridge-pages renders the pages a person sees in `credbridge serve`, as HTML strings: the
 //! public verifier page (drop or pick a file, paste text, or give a URL), the verdicts (every
 //! check in the plain words the CLI prints, and what the credential says), the login page, the
-//! tenant's inbox list and the page of one stored credential, and error pages. It also holds the
+//! tenant's inbox list and the page of one stored credential, the employer's pages (candidates,
+//! one candidate's profile with its exports, jobs, one job's ranked and explained matches), and
+//! error pages. It also holds the
 //! CSS, the small progressive-enhancement script and the icon, embedded in the binary.
 //!
 //! **Not here:** HTTP types, routing, sessions and CSRF checking (the `server` crate calls these
@@ -57,6 +59,7 @@
 #![deny(missing_docs)]
 
 mod assets;
+mod employer;
 mod inbox;
 mod layout;
 pub mod paths;
@@ -65,6 +68,10 @@ mod verifier;
 mod view;
 
 pub use assets::{Asset, CONTENT_SECURITY_POLICY, assets};
+pub use employer::{
+    CandidateFilters, CredentialLink, EXPORT_FORMATS, JobRow, RankedCandidate, candidate_page,
+    candidates_page, job_page, jobs_page, match_status_name, person_label,
+};
 pub use inbox::{
     InboxFilters, InboxPaging, InboxRow, StoredCredential, credential_page, inbox_page, login_page,
 };

@@ -42,6 +42,33 @@ pub const FIELD_PASSWORD: &str = "password";
 /// Form field: where to go after logging in (a local path).
 pub const FIELD_NEXT: &str = "next";
 
+/// `GET` (login): the candidates (people built from the inbox); query `q`, `verified`.
+pub const CANDIDATES: &str = "/candidates";
+
+/// `GET` (login): the jobs and the form that creates one; `POST` (login, urlencoded: `from`,
+/// `value`, `title`, [`FIELD_CSRF`]) creates a job and redirects to its page.
+pub const JOBS: &str = "/dashboard/jobs";
+
+/// `GET` (login): one candidate's profile.
+pub fn candidate(person_id: &str) -> String {
+    format!("/candidates/{}", encode(person_id))
+}
+
+/// `GET` (login, query `format`, optional `job`): downloads an export of the candidate.
+pub fn candidate_export(person_id: &str) -> String {
+    format!("/candidates/{}/export", encode(person_id))
+}
+
+/// `GET` (login): a job's page (requirements, ranked matches).
+pub fn job(id: &str) -> String {
+    format!("/dashboard/jobs/{}", encode(id))
+}
+
+/// The API resource of a job (`/jobs/{id}`; `/matches` below it).
+pub fn job_api(id: &str) -> String {
+    format!("/jobs/{}", encode(id))
+}
+
 /// `GET` (login): the page of one stored credential.
 pub fn credential(id: &str) -> String {
     format!("/inbox/view/{}", encode(id))

@@ -8,8 +8,8 @@
 //! rules that turn a person's records into skills (verified / unverified / inferred).
 //!
 //! **Not here:** decoding containers (`formats`: CLR inner credentials and presentation members
-//! arrive as items of their own), verification (`verify`: the caller passes each credential's
-//! verdict in), skill frameworks and resolution (`skills`, behind the [`SkillResolver`] seam, which
+//! arrive as items of their own), verification rules (`verify`: [`collect`] runs its bulk
+//! pipeline or takes reports already made), skill frameworks and resolution (`skills`, behind the [`SkillResolver`] seam, which
 //! [`frameworks`] implements over `credbridge_skills::Frameworks`),
 //! job matching (`matching`), storage and HTTP.
 //!
@@ -18,6 +18,9 @@
 //! - [`group_people`] → [`Person`]s, each record with its [`LinkReason`]s and confidence.
 //! - [`build_profile`] → [`SkillsProfile`] { skills with evidence, unresolved alignments,
 //!   credentials, pinned [`Versions`] }.
+//! - [`verify_and_collect`] (blobs verified in parallel by `credbridge_verify::bulk`, then
+//!   normalized) and [`Collector`] (items with reports already made) → [`Collected`] → people
+//!   and profiles: the one loop the CLI and the server share.
 //!
 //! # Example
 //! ```
@@ -52,6 +55,7 @@
 //!   report theirs through the resolver; a profile can be replayed.
 #![forbid(unsafe_code)]
 
+pub mod collect;
 mod error;
 pub mod frameworks;
 pub mod identity;
@@ -61,6 +65,9 @@ mod normalize;
 pub mod profile;
 pub mod record;
 
+pub use collect::{
+    CollectError, Collected, Collector, Original, verification_of, verify_and_collect,
+};
 pub use error::ProfileError;
 pub use identity::{
     Candidate, KnownIdentifier, Link, LinkReason, Person, group_people, hash_matches,

@@ -51,6 +51,12 @@ pub const SCOPE_CHALLENGES: &str = "write:/challenges";
 pub const SCOPE_INBOX_READ: &str = "read:/inbox";
 /// Scope of the inbox's writes (upload, re-verify, erase).
 pub const SCOPE_INBOX_WRITE: &str = "write:/inbox";
+/// Scope of the skills profiles' reads.
+pub const SCOPE_PROFILES_READ: &str = "read:/profiles";
+/// Scope of the jobs' and matches' reads.
+pub const SCOPE_JOBS_READ: &str = "read:/jobs";
+/// Scope of the jobs' writes (create, delete).
+pub const SCOPE_JOBS_WRITE: &str = "write:/jobs";
 
 /// Every scope (VCALM syntax `operation:path`); a new client gets them all unless told.
 pub const ALL_SCOPES: &[&str] = &[
@@ -59,6 +65,9 @@ pub const ALL_SCOPES: &[&str] = &[
     SCOPE_CHALLENGES,
     SCOPE_INBOX_READ,
     SCOPE_INBOX_WRITE,
+    SCOPE_PROFILES_READ,
+    SCOPE_JOBS_READ,
+    SCOPE_JOBS_WRITE,
 ];
 
 /// The authenticated caller.

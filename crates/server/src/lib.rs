@@ -1,5 +1,7 @@
 //! The credbridge HTTP server: the VCALM verifier endpoints (`/credentials/verify`,
-//! `/presentations/verify`, `/challenges`), the credential inbox (`/inbox`…), OAuth 2.0
+//! `/presentations/verify`, `/challenges`), the credential inbox (`/inbox`…), the employer's side
+//! (skills profiles built from the inbox: `/profiles`…; jobs and ranked, explained matches:
+//! `/jobs`…; the candidate and job pages with exports, see [`routes::dashboard`]), OAuth 2.0
 //! client credentials and login sessions, RFC 9457 problem details for every error,
 //! `/healthz`, `/readyz`, `/metrics`, `/openapi.json` + `/docs`; and [`serve`], the entry point
 //! `credbridge serve` calls.
@@ -67,6 +69,7 @@ pub mod extract;
 pub mod ingest;
 pub mod metrics;
 pub mod openapi;
+pub mod profiles;
 pub mod record;
 pub mod routes;
 pub mod settings;
@@ -82,6 +85,9 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(routes::verify::router())
         .merge(routes::inbox::router())
+        .merge(routes::profiles::router())
+        .merge(routes::jobs::router())
+        .merge(routes::dashboard::router())
         .merge(routes::oauth::router())
         .merge(routes::ops::router())
         .merge(routes::pages::router())

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, Securit
 use utoipa::{Modify, OpenApi};
 
 use crate::auth::ALL_SCOPES;
-use crate::routes::{inbox, oauth, ops, verify};
+use crate::routes::{inbox, jobs, oauth, ops, profiles, verify};
 
 /// The API description served at `/openapi.json`.
 #[derive(OpenApi)]
@@ -24,6 +24,13 @@ use crate::routes::{inbox, oauth, ops, verify};
         inbox::original,
         inbox::reverify,
         inbox::erase,
+        profiles::list,
+        profiles::read,
+        jobs::create,
+        jobs::list,
+        jobs::read,
+        jobs::erase,
+        jobs::matches,
         oauth::token,
         oauth::login,
         oauth::logout,
@@ -37,11 +44,14 @@ use crate::routes::{inbox, oauth, ops, verify};
         verify::PresentationOptions,
         oauth::TokenRequest,
         oauth::LoginRequest,
+        jobs::CreateJob,
     )),
     modifiers(&Security),
     tags(
         (name = "verifier", description = "VCALM verifier endpoints"),
         (name = "inbox", description = "the credential inbox"),
+        (name = "profiles", description = "skills profiles built from the inbox"),
+        (name = "jobs", description = "jobs, their requirements and ranked, explained matches"),
         (name = "auth", description = "OAuth 2.0 client credentials and login"),
         (name = "operations", description = "health, readiness, metrics"),
     )

@@ -6,6 +6,7 @@ use credbridge_store::Store;
 
 use crate::auth::TokenMemory;
 use crate::metrics::Metrics;
+use crate::profiles::SharedFrameworks;
 use crate::settings::ServeSettings;
 use crate::verifier::Verifier;
 
@@ -24,6 +25,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Recently checked access tokens.
     pub tokens: Arc<TokenMemory>,
+    /// The bundled skill frameworks, loaded on first use.
+    pub frameworks: Arc<SharedFrameworks>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -55,6 +58,7 @@ impl AppState {
             dev_tenant,
             metrics: Arc::default(),
             tokens: Arc::default(),
+            frameworks: Arc::default(),
         })
     }
 }

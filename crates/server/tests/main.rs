@@ -12,6 +12,8 @@
 mod auth;
 #[path = "main/bad_input.rs"]
 mod bad_input;
+#[path = "main/employer.rs"]
+mod employer;
 #[path = "main/fixtures.rs"]
 mod fixtures;
 #[path = "main/inbox.rs"]

@@ -10,9 +10,9 @@ use sqlx::{Database, Pool, Postgres, Row, Sqlite};
 
 use crate::{
     Added, ChallengeStore, Client, ClientStore, CredentialFilter, CredentialPage, CredentialRecord,
-    InboxStore, MAX_PAGE_SIZE, NewCredential, ReportRecord, Session, SessionStore, Source, Store,
-    StoreError, Tenant, TenantStore, Token, TokenStore, User, UserStore, join_scopes, new_id,
-    new_ordered_id, split_scopes,
+    InboxStore, JobRecord, JobStore, MAX_PAGE_SIZE, NewCredential, ReportRecord, Session,
+    SessionStore, Source, Store, StoreError, Tenant, TenantStore, Token, TokenStore, User,
+    UserStore, join_scopes, new_id, new_ordered_id, split_scopes,
 };
 
 /// One backend's pools.
@@ -757,6 +757,88 @@ macro_rules! impl_store {
                 .map_err(err)?;
                 tx.commit().await.map_err(err)?;
                 Ok(true)
+            }
+        }
+
+        #[async_trait]
+        impl JobStore for Db<$db> {
+            async fn add_job(
+                &self,
+                tenant_id: &str,
+                title: &str,
+                source: &str,
+                document: &str,
+                at: i64,
+            ) -> Result<String, StoreError> {
+                let id = new_ordered_id();
+                sqlx::query(
+                    "INSERT INTO jobs (id, tenant_id, title, source, document, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&id)
+                .bind(tenant_id)
+                .bind(title)
+                .bind(source)
+                .bind(document)
+                .bind(at)
+                .execute(&self.write)
+                .await
+                .map_err(|e| StoreError::from_sqlx("adding a job", e))?;
+                Ok(id)
+            }
+
+            async fn list_jobs(&self, tenant_id: &str) -> Result<Vec<JobRecord>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id, tenant_id, title, source, document, created_at FROM jobs \
+                     WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+                )
+                .bind(tenant_id)
+                .bind(i64::from(MAX_PAGE_SIZE))
+                .fetch_all(&self.read)
+                .await
+                .map_err(|e| StoreError::from_sqlx("listing jobs", e))?;
+                rows.iter()
+                    .map(Self::job_from)
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| StoreError::from_sqlx("listing jobs", e))
+            }
+
+            async fn job(&self, tenant_id: &str, id: &str) -> Result<Option<JobRecord>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT id, tenant_id, title, source, document, created_at FROM jobs \
+                     WHERE tenant_id = $1 AND id = $2",
+                )
+                .bind(tenant_id)
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(|e| StoreError::from_sqlx("reading a job", e))?;
+                row.as_ref()
+                    .map(Self::job_from)
+                    .transpose()
+                    .map_err(|e| StoreError::from_sqlx("reading a job", e))
+            }
+
+            async fn delete_job(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError> {
+                let done = sqlx::query("DELETE FROM jobs WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant_id)
+                    .bind(id)
+                    .execute(&self.write)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("deleting a job", e))?;
+                Ok(done.rows_affected() > 0)
+            }
+        }
+
+        impl Db<$db> {
+            fn job_from(row: &<$db as Database>::Row) -> Result<JobRecord, sqlx::Error> {
+                Ok(JobRecord {
+                    id: row.try_get("id")?,
+                    tenant_id: row.try_get("tenant_id")?,
+                    title: row.try_get("title")?,
+                    source: row.try_get("source")?,
+                    document: row.try_get("document")?,
+                    created_at: row.try_get("created_at")?,
+                })
             }
         }
 

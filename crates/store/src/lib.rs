@@ -11,8 +11,8 @@
 //! - [`Location`]: where the data lives (a SQLite file in a data folder, or a PostgreSQL URL);
 //!   [`open`] connects, applies the embedded migrations and returns an [`Arc<dyn Store>`].
 //! - One trait per aggregate: [`TenantStore`], [`ClientStore`], [`UserStore`],
-//!   [`SessionStore`], [`TokenStore`], [`ChallengeStore`], [`InboxStore`]; [`Store`] is all of
-//!   them plus [`Store::ping`].
+//!   [`SessionStore`], [`TokenStore`], [`ChallengeStore`], [`InboxStore`], [`JobStore`];
+//!   [`Store`] is all of them plus [`Store::ping`].
 //! - [`StoreError`]: [`StoreError::Unavailable`] (the database cannot be reached: the server
 //!   answers 503) is kept apart from query failures and from duplicates.
 //!
@@ -497,6 +497,45 @@ pub trait InboxStore {
     async fn delete_credential(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError>;
 }
 
+/// A stored job: the job document as the matching crate writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobRecord {
+    /// UUID (v7).
+    pub id: String,
+    /// Owner.
+    #[serde(skip)]
+    pub tenant_id: String,
+    /// The job's title.
+    pub title: String,
+    /// Where its requirements came from (`esco`, `onet`, `json-resume`, `text`).
+    pub source: String,
+    /// The job document, JSON text.
+    #[serde(skip)]
+    pub document: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// Jobs (the employer's side).
+#[async_trait]
+pub trait JobStore {
+    /// Stores a new job for the tenant and returns its id.
+    async fn add_job(
+        &self,
+        tenant_id: &str,
+        title: &str,
+        source: &str,
+        document: &str,
+        at: i64,
+    ) -> Result<String, StoreError>;
+    /// The tenant's jobs, newest first (at most [`MAX_PAGE_SIZE`]).
+    async fn list_jobs(&self, tenant_id: &str) -> Result<Vec<JobRecord>, StoreError>;
+    /// One of the tenant's jobs.
+    async fn job(&self, tenant_id: &str, id: &str) -> Result<Option<JobRecord>, StoreError>;
+    /// Deletes one of the tenant's jobs; `false` when not found.
+    async fn delete_job(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError>;
+}
+
 /// Everything the server and the CLI need from persistence.
 #[async_trait]
 pub trait Store:
@@ -507,6 +546,7 @@ pub trait Store:
     + TokenStore
     + ChallengeStore
     + InboxStore
+    + JobStore
     + Send
     + Sync
 {

@@ -10,18 +10,32 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 type Step = (i64, &'static str, &'static str);
 
 /// SQLite dialect.
-pub(crate) const SQLITE: &[Step] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
+pub(crate) const SQLITE: &[Step] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "jobs",
+        include_str!("../migrations/sqlite/0002_jobs.sql"),
+    ),
+];
 
 /// PostgreSQL dialect (same tables).
-pub(crate) const POSTGRES: &[Step] = &[(
-    1,
-    "init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+pub(crate) const POSTGRES: &[Step] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "jobs",
+        include_str!("../migrations/postgres/0002_jobs.sql"),
+    ),
+];
 
 #[derive(Debug)]
 struct Embedded(&'static [Step]);

@@ -11,5 +11,7 @@
 mod fixtures;
 #[path = "main/inbox.rs"]
 mod inbox;
+#[path = "main/jobs.rs"]
+mod jobs;
 #[path = "main/principals.rs"]
 mod principals;

@@ -10,15 +10,13 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use credbridge_config::Settings;
 use credbridge_formats::Limits;
-use credbridge_matching::{CandidateSkills, Job, JobIndex, job as jobs, rank};
+use credbridge_matching::{Job, JobIndex, JobSource, job as jobs, ranked_reports};
 use credbridge_profile::{
-    AchievementRecord, Candidate, KnownIdentifier, Origin, SkillsProfile, Verification,
-    VerificationStatus, attach_associations, build_profile, group_people, normalize,
+    Candidate, Collected, KnownIdentifier, SkillsProfile, verify_and_collect,
 };
 use credbridge_skills::Frameworks;
-use credbridge_verify::{Disposition, Outcome, Verdict, VerificationReport, verify_item};
 
-use crate::cmd::input::{items, read_json, read_limited};
+use crate::cmd::input::{read_json, read_limited};
 use crate::exit::Status;
 use crate::output::clean;
 
@@ -125,91 +123,42 @@ fn frameworks() -> Result<Frameworks> {
     Frameworks::load_bundled().context("loading the bundled skill frameworks")
 }
 
-/// A credential's verification, as the profile reads it.
-fn verification_of(report: &VerificationReport) -> Verification {
-    let revoked = report
-        .checks
-        .iter()
-        .any(|c| c.id == "status" && matches!(c.outcome, Outcome::Failed(_)));
-    let status = match report.verdict {
-        _ if revoked => VerificationStatus::Revoked,
-        Verdict::Valid => VerificationStatus::Valid,
-        Verdict::ValidWithWarnings => VerificationStatus::ValidWithWarnings,
-        Verdict::Invalid => VerificationStatus::Invalid,
-        _ => VerificationStatus::Indeterminate,
-    };
-    let warnings = report
-        .checks
-        .iter()
-        .filter(|c| {
-            status == VerificationStatus::ValidWithWarnings
-                && !matches!(c.outcome, Outcome::Passed | Outcome::NotApplicable)
-        })
-        .map(|c| c.message.clone())
-        .collect();
-    Verification { status, warnings }
-}
-
-/// What was read: records (verified), and each credential's original bytes for exports.
+/// What was read: the records (verified), the originals for exports, and the candidate the
+/// `--identifier`s describe.
 struct Loaded {
-    records: Vec<AchievementRecord>,
-    originals: Vec<credbridge_export::Original>,
+    collected: Collected,
     candidates: Vec<Candidate>,
 }
 
+/// Reads, verifies (in parallel, as `verify` does) and normalizes every credential under the
+/// paths: one call into `credbridge_profile::verify_and_collect` per path.
 fn load(args: &CredentialArgs) -> Result<Loaded> {
     let mut settings = Settings::from_env_and_file(args.config.as_deref())?;
     settings.offline |= args.offline;
     let built = settings.build()?;
     let limits = Limits::default();
-    let mut records = Vec::new();
-    let mut associations = Vec::new();
-    let mut originals = Vec::new();
-    for path in &args.paths {
-        for item in items(path, &limits)? {
-            let item = match item {
-                Ok(item) => item,
-                Err(err) => {
-                    eprintln!("credbridge: skipped: {}", clean(&err.to_string()));
-                    continue;
-                }
-            };
-            let report = verify_item(&item, &built.options);
-            if report.disposition != Disposition::Verified {
-                continue;
-            }
-            let Some(json) = item.credential_json() else {
-                continue;
-            };
-            let item_path = item.path.to_string();
-            let out = normalize(
-                json,
-                &Origin {
-                    item: &item_path,
-                    ..Origin::default()
-                },
-                &verification_of(&report),
-            );
-            if !out.records.is_empty() {
-                let file_name = Path::new(&path.to_string_lossy().into_owned())
-                    .file_name()
-                    .map_or_else(
-                        || "credential.json".into(),
-                        |n| n.to_string_lossy().into_owned(),
-                    );
-                originals.push(credbridge_export::Original {
-                    file_name,
-                    credential_id: report.credential_id.clone(),
-                    item: item_path,
-                    json: Some(json.clone()),
-                    bytes: serde_json::to_vec(json)?,
-                });
-            }
-            records.extend(out.records);
-            associations.extend(out.associations);
-        }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .build()
+        .context("starting the verification workers")?;
+    // Standard input is read once and held: the library reads its input twice.
+    let mut stdin = None;
+    if args.paths.iter().any(|p| p == Path::new("-")) {
+        stdin = Some(read_limited(Path::new("-"), limits.max_file_bytes)?);
     }
-    attach_associations(&mut records, &associations);
+    let open = || {
+        args.paths.iter().flat_map(|path| match &stdin {
+            Some(bytes) if path == Path::new("-") => credbridge_formats::read_stream(
+                Box::new(std::io::Cursor::new(bytes.clone())),
+                "<stdin>",
+                &limits,
+            ),
+            _ => credbridge_formats::read_path(path, &limits),
+        })
+    };
+    let collected = verify_and_collect(open, &built.options, &pool)?;
+    for skipped in &collected.unreadable {
+        eprintln!("credbridge: skipped: {}", clean(&skipped.message));
+    }
     let identifiers = args
         .identifier
         .iter()
@@ -224,17 +173,13 @@ fn load(args: &CredentialArgs) -> Result<Loaded> {
         }]
     };
     Ok(Loaded {
-        records,
-        originals,
+        collected,
         candidates,
     })
 }
 
 fn profiles(loaded: &Loaded, fw: &Frameworks) -> Vec<SkillsProfile> {
-    group_people(&loaded.records, &loaded.candidates)
-        .iter()
-        .map(|p| build_profile(p, &loaded.records, fw))
-        .collect()
+    loaded.collected.profiles(&loaded.candidates, fw)
 }
 
 pub fn skills(command: &SkillsCommand, as_json: bool) -> Result<Status> {
@@ -271,10 +216,10 @@ pub fn skills(command: &SkillsCommand, as_json: bool) -> Result<Status> {
 pub fn normalize_cmd(args: &CredentialArgs) -> Result<Status> {
     let loaded = load(args)?;
     let mut out = std::io::stdout().lock();
-    for record in &loaded.records {
+    for record in &loaded.collected.records {
         writeln!(out, "{}", serde_json::to_string(record)?)?;
     }
-    Ok(if loaded.records.is_empty() {
+    Ok(if loaded.collected.records.is_empty() {
         Status::InputError
     } else {
         Status::Ok
@@ -283,7 +228,7 @@ pub fn normalize_cmd(args: &CredentialArgs) -> Result<Status> {
 
 pub fn profile(args: &CredentialArgs, as_json: bool) -> Result<Status> {
     let loaded = load(args)?;
-    if loaded.records.is_empty() {
+    if loaded.collected.records.is_empty() {
         bail!("no credential awarding an achievement was found");
     }
     let fw = frameworks()?;
@@ -308,20 +253,23 @@ pub fn job(command: &JobCommand, as_json: bool) -> Result<Status> {
             text,
             output,
         } => {
-            let fw = frameworks()?;
-            let job = match (esco_occupation, onet, json_resume, text) {
-                (Some(iri), _, _, _) => jobs::from_esco_occupation(&fw, iri)?,
-                (_, Some(code), _, _) => jobs::from_onet(&fw, code)?,
-                (_, _, Some(file), _) => jobs::from_json_resume(&fw, &read_json(file, 1 << 20)?)?,
+            let source = match (esco_occupation, onet, json_resume, text) {
+                (Some(iri), _, _, _) => JobSource::EscoOccupation(iri.clone()),
+                (_, Some(code), _, _) => JobSource::Onet(code.clone()),
+                (_, _, Some(file), _) => JobSource::JsonResume(read_json(file, 1 << 20)?),
                 (_, _, _, Some(file)) => {
                     let bytes = read_limited(file, jobs::MAX_JOB_TEXT_BYTES as u64)?;
-                    let title = file
-                        .file_stem()
-                        .map_or_else(|| "job".into(), |s| s.to_string_lossy().into_owned());
-                    jobs::from_text(&fw, &title, &String::from_utf8_lossy(&bytes))?
+                    JobSource::Text {
+                        title: file
+                            .file_stem()
+                            .map_or_else(|| "job".into(), |s| s.to_string_lossy().into_owned()),
+                        text: String::from_utf8_lossy(&bytes).into_owned(),
+                    }
                 }
                 _ => bail!("give one of --esco-occupation, --onet, --json-resume or --text"),
             };
+            let fw = frameworks()?;
+            let job = jobs::import(&fw, &source)?;
             std::fs::write(output, serde_json::to_vec_pretty(&job)?)
                 .with_context(|| format!("writing {}", output.display()))?;
             show(&job, as_json)?;
@@ -365,16 +313,7 @@ pub fn match_cmd(args: &MatchArgs, as_json: bool) -> Result<Status> {
     let loaded = load(&args.credentials)?;
     let fw = frameworks()?;
     let index = JobIndex::new(job, &fw);
-    let profiles = profiles(&loaded, &fw);
-    let compact: Vec<CandidateSkills> = profiles
-        .iter()
-        .map(|p| CandidateSkills::of(p, &fw))
-        .collect();
-    for row in rank(&index, &compact) {
-        let Some(profile) = profiles.iter().find(|p| p.person.id == row.candidate) else {
-            continue;
-        };
-        let report = index.report(profile, &fw);
+    for report in ranked_reports(&index, &profiles(&loaded, &fw), &fw) {
         if as_json {
             outln!("{}", serde_json::to_string(&report)?)?;
             continue;
@@ -419,7 +358,7 @@ pub fn export(args: &ExportArgs) -> Result<Status> {
     let generated_at = credbridge_model::format_unix(now);
     let dossier = credbridge_export::Dossier {
         profile,
-        originals: &loaded.originals,
+        originals: &loaded.collected.originals,
         match_report: report.as_ref(),
         verifier_url: args.verifier_url.as_deref(),
         generated_at: &generated_at,

@@ -2,12 +2,82 @@
 //! labelled fields, no inline script or style (the CSP forbids them), embedded assets, and
 //! colour contrast of at least 4.5:1 for every text colour on every background it is used on.
 
-use credbridge_pages::{
-    CONTENT_SECURITY_POLICY, InboxPaging, PageContext, assets, error_page, inbox_page, login_page,
-    results_page, verifier_page,
-};
+use std::sync::OnceLock;
 
-use crate::common::example;
+use credbridge_matching::JobIndex;
+use credbridge_pages::{
+    CONTENT_SECURITY_POLICY, CandidateFilters, InboxPaging, JobRow, PageContext, RankedCandidate,
+    assets, candidate_page, candidates_page, error_page, inbox_page, job_page, jobs_page,
+    login_page, results_page, verifier_page,
+};
+use credbridge_profile::{
+    Origin, SkillsProfile, Verification, VerificationStatus, build_profile, group_people, normalize,
+};
+use credbridge_skills::Frameworks;
+
+use crate::common::{example, root};
+
+fn frameworks() -> &'static Frameworks {
+    static FW: OnceLock<Frameworks> = OnceLock::new();
+    FW.get_or_init(|| Frameworks::load_bundled().unwrap())
+}
+
+/// The example credential's profile (its Python alignment resolves to ESCO).
+fn profile() -> SkillsProfile {
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("examples/ob3-eddsa-rdfc-2022.json")).unwrap(),
+    )
+    .unwrap();
+    let records = normalize(
+        &json,
+        &Origin {
+            item: "/inbox/credentials/1",
+            ..Origin::default()
+        },
+        &Verification::of(VerificationStatus::ValidWithWarnings),
+    )
+    .records;
+    let people = group_people(&records, &[]);
+    build_profile(&people[0], &records, frameworks())
+}
+
+fn employer_pages(ctx: &PageContext) -> Vec<(&'static str, String)> {
+    let fw = frameworks();
+    let profile = profile();
+    assert!(!profile.skills.is_empty());
+    let job =
+        credbridge_matching::job::from_text(fw, "Analyst", "computer programming\nSQL").unwrap();
+    let report = JobIndex::new(job.clone(), fw).report(&profile, fw);
+    let link = |_: &str| Some("/inbox/view/1".to_owned());
+    let ranked = [RankedCandidate {
+        person: &profile.person.id,
+        label: "Candidate".into(),
+        report: &report,
+    }];
+    vec![
+        (
+            "candidates",
+            candidates_page(ctx, &[&profile], 1, &CandidateFilters::default()),
+        ),
+        (
+            "candidate",
+            candidate_page(ctx, &profile, &link, &[("j1".into(), "Analyst".into())]),
+        ),
+        (
+            "jobs",
+            jobs_page(
+                ctx,
+                &[JobRow {
+                    id: "j1".into(),
+                    title: "Analyst".into(),
+                    requirements: 2,
+                    source: "text".into(),
+                }],
+            ),
+        ),
+        ("job", job_page(ctx, "j1", &job, &ranked, &link)),
+    ]
+}
 
 fn all_pages() -> Vec<(&'static str, String)> {
     let ctx = PageContext {
@@ -17,7 +87,8 @@ fn all_pages() -> Vec<(&'static str, String)> {
     };
     let (valid, _) = example("ob3-eddsa-rdfc-2022.json");
     let (tampered, _) = example("ob3-tampered.json");
-    vec![
+    let mut pages = employer_pages(&ctx);
+    pages.extend([
         ("verifier", verifier_page(&PageContext::new("Verify"))),
         ("results", results_page(&ctx, &[valid, tampered])),
         (
@@ -29,7 +100,8 @@ fn all_pages() -> Vec<(&'static str, String)> {
             "error",
             error_page(500, "Something went wrong", "Try again later."),
         ),
-    ]
+    ]);
+    pages
 }
 
 /// The values of `attr` on every tag named `tag`.

@@ -1,9 +1,12 @@
 //! One module per resource, each with `fn router() -> Router<AppState>` (STYLE §7).
 
+pub mod dashboard;
 pub mod inbox;
+pub mod jobs;
 pub mod oauth;
 pub mod ops;
 pub mod pages;
+pub mod profiles;
 pub mod verify;
 
 use std::future::Future;

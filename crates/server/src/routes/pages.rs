@@ -69,7 +69,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// An HTML page with the pages' security headers.
-fn html(status: StatusCode, body: String) -> Response {
+pub(crate) fn html(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -91,7 +91,7 @@ fn html(status: StatusCode, body: String) -> Response {
     response
 }
 
-fn redirect(location: &str) -> Response {
+pub(crate) fn redirect(location: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(header::LOCATION, value);
@@ -100,7 +100,7 @@ fn redirect(location: &str) -> Response {
 }
 
 /// An error shown as a page (a person's browser asked), logged like any [`ApiError`].
-fn error_page(error: ApiError) -> Response {
+pub(crate) fn error_page(error: ApiError) -> Response {
     let status = error.status();
     let detail = match &error {
         ApiError::Internal { cause } => {
@@ -130,7 +130,7 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    fn context(&self, title: &str) -> PageContext {
+    pub(crate) fn context(&self, title: &str) -> PageContext {
         PageContext {
             title: title.to_owned(),
             user: self.email.clone(),
@@ -141,7 +141,7 @@ impl Viewer {
     }
 
     /// Whether the CSRF field of a state-changing form is right (always, when not logged in).
-    fn csrf_ok(&self, sent: Option<&str>) -> bool {
+    pub(crate) fn csrf_ok(&self, sent: Option<&str>) -> bool {
         match &self.csrf {
             Some(expected) => sent == Some(expected.as_str()),
             None => true,
@@ -150,7 +150,7 @@ impl Viewer {
 }
 
 /// To the login page, coming back to `back_to` afterwards.
-fn login_redirect(back_to: &str) -> Response {
+pub(crate) fn login_redirect(back_to: &str) -> Response {
     redirect(&format!(
         "{}?{}={}",
         paths::LOGIN,
@@ -160,7 +160,7 @@ fn login_redirect(back_to: &str) -> Response {
 }
 
 /// The answer to a form whose CSRF field is missing or wrong.
-fn expired_form() -> Response {
+pub(crate) fn expired_form() -> Response {
     error_page(ApiError::InvalidRequest {
         detail: "the form has expired; reload the page and try again".to_owned(),
     })
@@ -385,7 +385,7 @@ pub struct InboxQuery {
     failed: Option<u32>,
 }
 
-fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     credbridge_model::Timestamp::from_unix_seconds(ms.div_euclid(1000)).to_rfc3339()
 }
 
