@@ -68,6 +68,8 @@ pub const ALL_SCOPES: &[&str] = &[
     SCOPE_PROFILES_READ,
     SCOPE_JOBS_READ,
     SCOPE_JOBS_WRITE,
+    crate::routes::issuers::SCOPE_ISSUE_READ,
+    crate::routes::issuers::SCOPE_ISSUE_WRITE,
 ];
 
 /// The authenticated caller.

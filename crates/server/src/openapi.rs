@@ -5,7 +5,7 @@ use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, Securit
 use utoipa::{Modify, OpenApi};
 
 use crate::auth::ALL_SCOPES;
-use crate::routes::{inbox, jobs, oauth, ops, profiles, verify};
+use crate::routes::{inbox, issuers, jobs, oauth, ops, profiles, verify};
 
 /// The API description served at `/openapi.json`.
 #[derive(OpenApi)]
@@ -31,6 +31,10 @@ use crate::routes::{inbox, jobs, oauth, ops, profiles, verify};
         jobs::read,
         jobs::erase,
         jobs::matches,
+        issuers::create,
+        issuers::submit,
+        issuers::issuer_batch,
+        issuers::batch,
         oauth::token,
         oauth::login,
         oauth::logout,
@@ -45,6 +49,7 @@ use crate::routes::{inbox, jobs, oauth, ops, profiles, verify};
         oauth::TokenRequest,
         oauth::LoginRequest,
         jobs::CreateJob,
+        issuers::CreateIssuerRequest,
     )),
     modifiers(&Security),
     tags(
@@ -52,6 +57,7 @@ use crate::routes::{inbox, jobs, oauth, ops, profiles, verify};
         (name = "inbox", description = "the credential inbox"),
         (name = "profiles", description = "skills profiles built from the inbox"),
         (name = "jobs", description = "jobs, their requirements and ranked, explained matches"),
+        (name = "issuing", description = "issuers and asynchronous issuing batches"),
         (name = "auth", description = "OAuth 2.0 client credentials and login"),
         (name = "operations", description = "health, readiness, metrics"),
     )

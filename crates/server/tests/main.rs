@@ -18,6 +18,8 @@ mod employer;
 mod fixtures;
 #[path = "main/inbox.rs"]
 mod inbox;
+#[path = "main/issuers.rs"]
+mod issuers;
 #[path = "main/loopback.rs"]
 mod loopback;
 #[path = "main/ops.rs"]

@@ -2,6 +2,7 @@
 
 pub mod dashboard;
 pub mod inbox;
+pub mod issuers;
 pub mod jobs;
 pub mod oauth;
 pub mod ops;

@@ -1,8 +1,7 @@
 //! HTTP tests of the issuing routes (`crates/server/src/routes/issuers.rs`): create an issuer,
 //! start a batch, follow it to done, tenancy, scopes, bad input, no master key.
 //!
-//! For `crates/server/tests/main/issuers.rs` (with `#[path = "main/issuers.rs"] mod issuers;`
-//! in `tests/main.rs`). The tests run the app under `--dev`, so issuer keys are sealed under the
+//! The tests run the app under `--dev`, so issuer keys are sealed under the
 //! generated development key (no CREDBRIDGE_MASTER_KEY needed); bearer tokens still pick the
 //! tenant.
 
