@@ -27,5 +27,7 @@ mod presentations;
 mod report_schema;
 #[path = "main/status.rs"]
 mod status;
+#[path = "main/unsupported.rs"]
+mod unsupported;
 #[path = "main/verdicts.rs"]
 mod verdicts;

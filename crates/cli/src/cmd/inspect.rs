@@ -80,6 +80,11 @@ enum View {
     HostedReference { url: String },
     /// A JWS whose payload is not a credential.
     OpaqueJws { claims: Value },
+    /// A credential in a format recognised but not supported yet (SD-JWT, COSE).
+    Unsupported {
+        format: credbridge_formats::UnsupportedFormat,
+        detail: String,
+    },
     /// The JSON could not be read as any credential model.
     Unreadable { error: String },
 }
@@ -104,6 +109,13 @@ fn inspect_item(item: &Item) -> Inspected<'_> {
             return Inspected {
                 item,
                 view: View::HostedReference { url: url.clone() },
+            };
+        }
+        Payload::Unsupported { format, detail } => {
+            let (format, detail) = (*format, detail.clone());
+            return Inspected {
+                item,
+                view: View::Unsupported { format, detail },
             };
         }
         _ => None,
@@ -134,6 +146,7 @@ impl Inspected<'_> {
                 Status::CheckFailed
             }
             View::Unreadable { .. } => Status::InputError,
+            View::Unsupported { .. } => Status::Indeterminate,
             _ => Status::Ok,
         }
     }
@@ -158,6 +171,14 @@ impl Inspected<'_> {
             }
             View::HostedReference { url } => line["hosted_assertion_url"] = json!(url),
             View::OpaqueJws { claims } => line["claims"] = claims.clone(),
+            View::Unsupported { format, detail } => {
+                line["unsupported"] = json!({
+                    "format": format.machine_name(),
+                    "name": format.display_name(),
+                    "media_type": format.media_type(),
+                    "detail": detail,
+                });
+            }
             View::Unreadable { error } => line["error"] = json!(error),
         }
         line
@@ -195,6 +216,11 @@ impl Inspected<'_> {
                 out,
                 "   a JWS that carries no credential; claims: {}",
                 clean(&claims.to_string())
+            )?,
+            View::Unsupported { format, detail } => writeln!(
+                out,
+                "   ? an {format} ({}): recognised, but not supported yet",
+                clean(detail)
             )?,
             View::Unreadable { error } => writeln!(out, "   ✗ {}", clean(&error.to_string()))?,
         }
