@@ -82,14 +82,16 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Files, folders, zip archives or JSON Lines files; `-` reads standard input.
+    /// Files, folders, zip archives or JSON Lines files; `-` reads standard input; an
+    /// `https://` URL is fetched (through the same guarded client as every other fetch).
     #[arg(required = true)]
     pub paths: Vec<std::path::PathBuf>,
     /// Never touch the network: did:web keys, status lists and hosted badges are reported as
     /// "could not check" unless given locally (--did-dir, --documents).
     #[arg(long)]
     pub offline: bool,
-    /// Verify as of this time (RFC 3339, e.g. 2025-06-01T00:00:00Z) instead of now.
+    /// Verify as of this time instead of now: an RFC 3339 date-time (2025-06-01T12:00:00Z) or
+    /// a date (2025-06-01, the start of that day in UTC).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// Allowed clock difference between issuer and verifier, in seconds [default: 300].

@@ -14,6 +14,8 @@ mod commands;
 mod common;
 #[path = "main/employer.rs"]
 mod employer;
+#[path = "main/inputs.rs"]
+mod inputs;
 #[path = "main/issuer.rs"]
 mod issuer;
 #[path = "main/online.rs"]

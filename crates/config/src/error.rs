@@ -50,8 +50,10 @@ pub enum ConfigError {
         /// What it must be.
         expected: &'static str,
     },
-    /// The verification time is not an RFC 3339 date-time.
-    #[error("{setting} {value:?} is not an RFC 3339 date-time, e.g. 2025-06-01T00:00:00Z")]
+    /// The verification time is neither an RFC 3339 date-time nor a date.
+    #[error(
+        "{setting} {value:?} is neither an RFC 3339 date-time (2025-06-01T00:00:00Z) nor a date (2025-06-01, the start of that day in UTC)"
+    )]
     Time {
         /// Where it was given (`--at`, `CREDBRIDGE_AT`, `at`).
         setting: &'static str,

@@ -53,7 +53,7 @@ mod did_dir;
 mod error;
 mod settings;
 
-pub use build::{Built, context_loader, unix_time};
+pub use build::{Built, context_loader, is_url, parse_instant, unix_time};
 pub use did_dir::{MAX_DID_DIR_DEPTH, MAX_DID_DIR_FILES, read_did_dir};
 pub use error::{ConfigError, Warning};
 pub use settings::{ENV_VARS, Settings};

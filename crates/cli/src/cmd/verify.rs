@@ -129,12 +129,11 @@ pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {
             }
             Ok(())
         };
-        verify_stream_described(blobs(path, &limits)?, &built.options, &pool, sink).map_err(
-            |e| match e {
+        verify_stream_described(blobs(path, &limits, &built)?, &built.options, &pool, sink)
+            .map_err(|e| match e {
                 BulkError::Sink(e) => e,
                 other => anyhow!(other.to_string()),
-            },
-        )?;
+            })?;
         out.flush()?;
     }
     progress.finish_and_clear();
