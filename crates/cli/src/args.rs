@@ -35,6 +35,9 @@ pub enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// The Digital Credentials Consortium issuer registries that confirm who an issuer is.
+    #[command(subcommand)]
+    Registries(RegistriesCommand),
     /// Run the server: the verifier page at `/`, the VC API verifier endpoints, the credential
     /// inbox, OAuth 2.0, `/openapi.json`, `/metrics` (embedded SQLite unless --database-url).
     Serve(Box<crate::cmd::serve::ServeArgs>),
@@ -215,6 +218,35 @@ pub struct SignArgs {
     /// Write the signed credential here instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistriesCommand {
+    /// Fetch the DCC member and community registries (and with --sandbox the sandbox one)
+    /// from where the DCC publishes them and keep dated snapshots, which `verify` then uses
+    /// in place of the bundled ones.
+    Update(RegistriesUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RegistriesUpdateArgs {
+    /// Also update the sandbox registry (test issuers; consulted only with
+    /// --sandbox-registries).
+    #[arg(long)]
+    pub sandbox: bool,
+    /// The folder to write to [default: CREDBRIDGE_REGISTRY_SNAPSHOTS, else the data folder's
+    /// `registries`].
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Fail at once instead of fetching (reports what would have been fetched).
+    #[arg(long)]
+    pub offline: bool,
+    /// Dangerous, for testing: fetch from this base URL instead of the DCC's.
+    #[arg(long, hide = true, value_name = "URL")]
+    pub dangerous_registry_base: Option<String>,
+    /// Dangerous, for testing: allow fetching from loopback addresses over http.
+    #[arg(long, hide = true)]
+    pub dangerous_allow_loopback: bool,
 }
 
 #[derive(Debug, Subcommand)]

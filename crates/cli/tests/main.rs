@@ -20,6 +20,8 @@ mod inputs;
 mod issuer;
 #[path = "main/online.rs"]
 mod online;
+#[path = "main/registries.rs"]
+mod registries;
 #[path = "main/server.rs"]
 mod server;
 #[path = "main/settings.rs"]

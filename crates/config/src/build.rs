@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use credbridge_fetch::{
     DidWebResolver, FetchError, FetchPolicy, FirstOf, GuardedClient, HttpsControllerResolver,
-    OfflineDocuments, ProxyConfig, SnapshotStore, SystemClock,
+    OfflineDocuments, SnapshotStore, SystemClock,
 };
 use credbridge_jsonld::{BundledLoader, ChainLoader, DirectoryLoader, DocumentLoader};
 use credbridge_keys::{
@@ -16,7 +16,7 @@ use credbridge_keys::{
     Resolver, VerificationMethod,
 };
 use credbridge_proofs::{JsonLdCanonicalizer, suites};
-use credbridge_verify::{Registry, TrustPolicy, VerifyOptions};
+use credbridge_verify::{Registry, TrustPolicy, UpdatedRegistry, VerifyOptions};
 use serde_json::Value;
 
 use crate::did_dir::read_did_dir;
@@ -87,9 +87,9 @@ impl Settings {
             } else {
                 FetchPolicy::default()
             };
-            // The environment is read here, at the composition root; the guard still checks
-            // every target (see credbridge-fetch).
-            policy.proxy = ProxyConfig::from_env(|name| std::env::var(name).ok());
+            // From the environment layer of the settings; the guard still checks every target
+            // (see credbridge-fetch).
+            policy.proxy.clone_from(&self.proxy);
             let mut client = GuardedClient::new(policy, Arc::new(SystemClock));
             if let Some(dir) = &self.snapshots {
                 let store = SnapshotStore::open(dir).map_err(|source| ConfigError::Snapshots {
@@ -140,7 +140,19 @@ impl Settings {
             })?);
         }
         if self.bundled_registries {
-            let bundled = TrustPolicy::bundled(self.sandbox_registries)
+            let updated = match &self.registry_snapshots {
+                Some(dir) => crate::registries::read_snapshots(dir)?,
+                None => Vec::new(),
+            };
+            let updated: Vec<UpdatedRegistry<'_>> = updated
+                .iter()
+                .map(|s| UpdatedRegistry {
+                    id: &s.id,
+                    date: &s.date,
+                    document: &s.document,
+                })
+                .collect();
+            let bundled = TrustPolicy::bundled_with(self.sandbox_registries, &updated)
                 .map_err(|source| ConfigError::BundledRegistries { source })?;
             registries.extend(bundled.registries);
         }

@@ -96,6 +96,27 @@ pub enum ConfigError {
         /// The registry reader's error.
         source: credbridge_verify::RegistryError,
     },
+    /// A DCC registry could not be updated (offline, unreachable, not a registry); the snapshot
+    /// in use before stays in use.
+    #[error(
+        "could not update the {title} from {url}: {reason}; the snapshot in use before stays in use"
+    )]
+    RegistryUpdate {
+        /// The registry's name.
+        title: &'static str,
+        /// Where it was fetched from.
+        url: String,
+        /// Why (the fetch error, which names the URL, or why the document is no registry).
+        reason: String,
+    },
+    /// An updated registry snapshot could not be read or written.
+    #[error("registry snapshot {}: {reason}", path.display())]
+    RegistrySnapshot {
+        /// The snapshot file or folder.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// The context directory could not be read.
     #[error("reading the context directory {}: {reason}", path.display())]
     Contexts {

@@ -73,7 +73,9 @@ pub use report::{
     Check, Disposition, Outcome, REPORT_VERSION, Severity, Verdict, VerificationReport,
 };
 pub use status::{MAX_CACHED_STATUS_LISTS, StatusListCache};
-pub use trust::{Registry, RegistryError, Standing, TrustPolicy};
+pub use trust::{
+    DCC_REGISTRIES, DccRegistry, Registry, RegistryError, Standing, TrustPolicy, UpdatedRegistry,
+};
 
 /// Entry points for fuzzers and property tests: each takes arbitrary bytes and must never panic.
 #[doc(hidden)]

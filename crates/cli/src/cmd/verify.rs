@@ -73,6 +73,9 @@ fn settings(args: &VerifyArgs) -> Result<Settings> {
     if args.jobs.is_some() {
         settings.jobs = args.jobs;
     }
+    if settings.registry_snapshots.is_none() {
+        settings.registry_snapshots = credbridge_config::default_registry_dir();
+    }
     Ok(settings)
 }
 
