@@ -54,6 +54,7 @@ mod data_model;
 mod endorsement;
 mod holder;
 mod identity;
+pub mod inspect;
 mod ob2;
 mod options;
 mod pipeline;
@@ -67,6 +68,7 @@ mod validity;
 pub use checks::{CHECKS, CheckKind, check_kind};
 pub use endorsement::MAX_ENDORSEMENTS;
 pub use identity::{ConfirmedBy, IdentityStatus, IssuerIdentity};
+pub use inspect::{INSPECT_VERSION, InspectOutcome, Inspection, inspect, inspect_error_json};
 pub use options::{DEFAULT_MAX_CLOCK_SKEW, VerifyOptions};
 pub use pipeline::{MAX_ENDORSEMENT_DEPTH, issuer_id, verify_item, verify_value};
 pub use report::{

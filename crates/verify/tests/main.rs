@@ -19,6 +19,8 @@ mod endorsements;
 mod examples;
 #[path = "main/identity.rs"]
 mod identity;
+#[path = "main/inspect_schema.rs"]
+mod inspect_schema;
 #[path = "main/ob2.rs"]
 mod ob2;
 #[path = "main/presentations.rs"]

@@ -215,3 +215,23 @@ fn offline_wording_names_the_option_that_supplies_the_document() {
         stdout(&supplied)
     );
 }
+
+#[test]
+fn every_inspect_json_line_follows_the_published_schema() {
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(repo().join("docs/inspect-report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("urn:inspect", schema).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let index = compiler.compile("urn:inspect", &mut schemas).unwrap();
+    let out = credbridge(&["inspect", "--json", "testdata", "examples"]);
+    let lines = json_lines(&out);
+    assert!(lines.len() > 2000, "{}", lines.len());
+    for line in &lines {
+        if let Err(err) = schemas.validate(line, index) {
+            panic!("{err:#}\n{line:#}");
+        }
+    }
+}
