@@ -5,11 +5,14 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Receive, verify and normalize digital credentials (Open Badges 2.0/3.0, CLR 2.0, W3C VCs).
-///
-/// Exit codes: 0 ok, 1 a check failed, 2 bad usage or unreadable input, 3 indeterminate
-/// (something could not be checked).
 #[derive(Debug, Parser)]
-#[command(name = "credbridge", version, about, long_about = None)]
+#[command(
+    name = "credbridge",
+    version,
+    about,
+    long_about = None,
+    after_help = EXIT_CODES
+)]
 pub struct Cli {
     /// Machine output: JSON (one document, or JSON Lines for many items) on stdout.
     #[arg(long, global = true)]
@@ -18,6 +21,10 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// Shown under every `--help`.
+const EXIT_CODES: &str = "Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid (a check failed), \
+2 bad usage or unreadable input, 3 indeterminate (something could not be checked).";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -235,3 +235,30 @@ fn every_inspect_json_line_follows_the_published_schema() {
         }
     }
 }
+
+#[test]
+fn help_lists_the_exit_codes_and_only_commands_that_exist() {
+    let help = credbridge(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let text = stdout(&help);
+    assert!(
+        text.contains("Exit codes: 0 valid") && text.contains("3 indeterminate"),
+        "{text}"
+    );
+    let commands: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(
+        commands.len() > 10 && commands.contains(&"registries"),
+        "{commands:?}"
+    );
+    for command in commands {
+        let out = credbridge(&[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{command} --help");
+    }
+}
