@@ -5,11 +5,14 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Receive, verify and normalize digital credentials (Open Badges 2.0/3.0, CLR 2.0, W3C VCs).
-///
-/// Exit codes: 0 ok, 1 a check failed, 2 bad usage or unreadable input, 3 indeterminate
-/// (something could not be checked).
 #[derive(Debug, Parser)]
-#[command(name = "credbridge", version, about, long_about = None)]
+#[command(
+    name = "credbridge",
+    version,
+    about,
+    long_about = None,
+    after_help = EXIT_CODES
+)]
 pub struct Cli {
     /// Machine output: JSON (one document, or JSON Lines for many items) on stdout.
     #[arg(long, global = true)]
@@ -18,6 +21,10 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// Shown under every `--help`.
+const EXIT_CODES: &str = "Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid (a check failed), \
+2 bad usage or unreadable input, 3 indeterminate (something could not be checked).";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -35,6 +42,9 @@ pub enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// The Digital Credentials Consortium issuer registries that confirm who an issuer is.
+    #[command(subcommand)]
+    Registries(RegistriesCommand),
     /// Run the server: the verifier page at `/`, the VC API verifier endpoints, the credential
     /// inbox, OAuth 2.0, `/openapi.json`, `/metrics` (embedded SQLite unless --database-url).
     Serve(Box<crate::cmd::serve::ServeArgs>),
@@ -82,14 +92,16 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Files, folders, zip archives or JSON Lines files; `-` reads standard input.
+    /// Files, folders, zip archives or JSON Lines files; `-` reads standard input; an
+    /// `https://` URL is fetched (through the same guarded client as every other fetch).
     #[arg(required = true)]
     pub paths: Vec<std::path::PathBuf>,
     /// Never touch the network: did:web keys, status lists and hosted badges are reported as
     /// "could not check" unless given locally (--did-dir, --documents).
     #[arg(long)]
     pub offline: bool,
-    /// Verify as of this time (RFC 3339, e.g. 2025-06-01T00:00:00Z) instead of now.
+    /// Verify as of this time instead of now: an RFC 3339 date-time (2025-06-01T12:00:00Z) or
+    /// a date (2025-06-01, the start of that day in UTC).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// Allowed clock difference between issuer and verifier, in seconds [default: 300].
@@ -213,6 +225,35 @@ pub struct SignArgs {
     /// Write the signed credential here instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistriesCommand {
+    /// Fetch the DCC member and community registries (and with --sandbox the sandbox one)
+    /// from where the DCC publishes them and keep dated snapshots, which `verify` then uses
+    /// in place of the bundled ones.
+    Update(RegistriesUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RegistriesUpdateArgs {
+    /// Also update the sandbox registry (test issuers; consulted only with
+    /// --sandbox-registries).
+    #[arg(long)]
+    pub sandbox: bool,
+    /// The folder to write to [default: CREDBRIDGE_REGISTRY_SNAPSHOTS, else the data folder's
+    /// `registries`].
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Fail at once instead of fetching (reports what would have been fetched).
+    #[arg(long)]
+    pub offline: bool,
+    /// Dangerous, for testing: fetch from this base URL instead of the DCC's.
+    #[arg(long, hide = true, value_name = "URL")]
+    pub dangerous_registry_base: Option<String>,
+    /// Dangerous, for testing: allow fetching from loopback addresses over http.
+    #[arg(long, hide = true)]
+    pub dangerous_allow_loopback: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,10 +14,14 @@ mod commands;
 mod common;
 #[path = "main/employer.rs"]
 mod employer;
+#[path = "main/inputs.rs"]
+mod inputs;
 #[path = "main/issuer.rs"]
 mod issuer;
 #[path = "main/online.rs"]
 mod online;
+#[path = "main/registries.rs"]
+mod registries;
 #[path = "main/server.rs"]
 mod server;
 #[path = "main/settings.rs"]

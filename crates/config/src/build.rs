@@ -7,16 +7,16 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use credbridge_fetch::{
-    DidWebResolver, FetchPolicy, FirstOf, GuardedClient, HttpsControllerResolver, OfflineDocuments,
-    SnapshotStore, SystemClock,
+    DidWebResolver, FetchError, FetchPolicy, FirstOf, GuardedClient, HttpsControllerResolver,
+    OfflineDocuments, SnapshotStore, SystemClock,
 };
 use credbridge_jsonld::{BundledLoader, ChainLoader, DirectoryLoader, DocumentLoader};
 use credbridge_keys::{
-    ChainResolver, ControllerDocument, DocumentSource, OfflineDirectory, ResolveError, Resolver,
-    VerificationMethod,
+    ChainResolver, ControllerDocument, DocumentSource, OfflineDirectory, Purpose, ResolveError,
+    Resolver, VerificationMethod,
 };
 use credbridge_proofs::{JsonLdCanonicalizer, suites};
-use credbridge_verify::{Registry, TrustPolicy, VerifyOptions};
+use credbridge_verify::{Registry, TrustPolicy, UpdatedRegistry, VerifyOptions};
 use serde_json::Value;
 
 use crate::did_dir::read_did_dir;
@@ -34,6 +34,31 @@ pub struct Built {
     pub client: Option<Arc<GuardedClient>>,
     /// Files skipped while building (a DID folder's stray files), for the caller to show.
     pub warnings: Vec<Warning>,
+}
+
+impl Built {
+    /// Fetches a credential given by URL (`credbridge verify https://…`) through the guarded
+    /// client: the address guard, the scheme policy and the body-size limit apply as to every
+    /// other fetch. Offline, nothing is sent and the error is the one offline wording.
+    ///
+    /// # Errors
+    /// [`credbridge_fetch::FetchError`], naming the URL.
+    pub fn fetch_input(&self, url: &str) -> Result<credbridge_fetch::Fetched, FetchError> {
+        match &self.client {
+            Some(client) => client.get(url, Purpose::Credential),
+            None => Err(FetchError::Offline {
+                url: url.to_owned(),
+                purpose: Purpose::Credential,
+            }),
+        }
+    }
+}
+
+/// Whether a command-line input is a URL to fetch (`https://…`, `http://…`) rather than a path.
+#[must_use]
+pub fn is_url(input: &str) -> bool {
+    let lower = input.get(..8).unwrap_or(input).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
 }
 
 impl Settings {
@@ -57,11 +82,14 @@ impl Settings {
         let client = if self.offline {
             None
         } else {
-            let policy = if self.dangerous_allow_loopback {
+            let mut policy = if self.dangerous_allow_loopback {
                 FetchPolicy::dangerous_loopback_for_tests()
             } else {
                 FetchPolicy::default()
             };
+            // From the environment layer of the settings; the guard still checks every target
+            // (see credbridge-fetch).
+            policy.proxy.clone_from(&self.proxy);
             let mut client = GuardedClient::new(policy, Arc::new(SystemClock));
             if let Some(dir) = &self.snapshots {
                 let store = SnapshotStore::open(dir).map_err(|source| ConfigError::Snapshots {
@@ -112,7 +140,19 @@ impl Settings {
             })?);
         }
         if self.bundled_registries {
-            let bundled = TrustPolicy::bundled(self.sandbox_registries)
+            let updated = match &self.registry_snapshots {
+                Some(dir) => crate::registries::read_snapshots(dir)?,
+                None => Vec::new(),
+            };
+            let updated: Vec<UpdatedRegistry<'_>> = updated
+                .iter()
+                .map(|s| UpdatedRegistry {
+                    id: &s.id,
+                    date: &s.date,
+                    document: &s.document,
+                })
+                .collect();
+            let bundled = TrustPolicy::bundled_with(self.sandbox_registries, &updated)
                 .map_err(|source| ConfigError::BundledRegistries { source })?;
             registries.extend(bundled.registries);
         }
@@ -149,19 +189,37 @@ impl Settings {
     /// (read here, at the composition root, and passed into the libraries as a value).
     ///
     /// # Errors
-    /// [`ConfigError::Time`] for an `at` that is not RFC 3339.
+    /// [`ConfigError::Time`] for an `at` that is neither a date-time nor a date.
     pub fn now(&self) -> Result<i64, ConfigError> {
         unix_time(self.at.as_deref(), "--at")
     }
 }
 
-/// `text` (the value of `setting`, RFC 3339) as Unix seconds, or the system clock when absent.
+/// An instant as people type it, read with the one date grammar of `credbridge-model`: an
+/// `xsd:dateTime` / RFC 3339 date-time (`2025-06-01T12:00:00Z`; a missing offset reads as
+/// UTC), or a date alone (`2025-06-01`), which is the start of that day in UTC.
+#[must_use]
+pub fn parse_instant(text: &str) -> Option<i64> {
+    let text = text.trim();
+    match credbridge_model::parse_xsd(text, credbridge_model::Zone::Optional) {
+        Ok(Some(instant)) => Some(instant.unix_seconds),
+        Ok(None) => None,
+        // `YYYY-MM-DD` and nothing else: the tolerant reading also takes other forms.
+        Err(_) if text.len() == 10 && text.is_ascii() => {
+            credbridge_model::Timestamp::parse(text).map(|day| day.unix_seconds)
+        }
+        Err(_) => None,
+    }
+}
+
+/// `text` (the value of `setting`, see [`parse_instant`]) as Unix seconds, or the system clock
+/// when absent.
 ///
 /// # Errors
 /// [`ConfigError::Time`] naming `setting`; [`ConfigError::Clock`] for a clock before 1970.
 pub fn unix_time(text: Option<&str>, setting: &'static str) -> Result<i64, ConfigError> {
     match text {
-        Some(text) => credbridge_proofs::parse_datetime(text).ok_or_else(|| ConfigError::Time {
+        Some(text) => parse_instant(text).ok_or_else(|| ConfigError::Time {
             setting,
             value: text.to_owned(),
         }),
@@ -207,7 +265,11 @@ impl OfflineNotice {
         if id.starts_with("did:web:") || id.starts_with("https://") || id.starts_with("http://") {
             ResolveError::Fetch {
                 id: id.to_owned(),
-                reason: "--offline: not fetched (supply the document with --did-dir)".to_owned(),
+                // The URL the document would have come from, in the one offline wording.
+                reason: credbridge_keys::not_fetched_offline(
+                    &credbridge_keys::did_web_to_url(id).unwrap_or_else(|_| id.to_owned()),
+                    Purpose::DidDocument,
+                ),
             }
         } else {
             ResolveError::NotHandled { id: id.to_owned() }

@@ -50,8 +50,10 @@ pub enum ConfigError {
         /// What it must be.
         expected: &'static str,
     },
-    /// The verification time is not an RFC 3339 date-time.
-    #[error("{setting} {value:?} is not an RFC 3339 date-time, e.g. 2025-06-01T00:00:00Z")]
+    /// The verification time is neither an RFC 3339 date-time nor a date.
+    #[error(
+        "{setting} {value:?} is neither an RFC 3339 date-time (2025-06-01T00:00:00Z) nor a date (2025-06-01, the start of that day in UTC)"
+    )]
     Time {
         /// Where it was given (`--at`, `CREDBRIDGE_AT`, `at`).
         setting: &'static str,
@@ -93,6 +95,27 @@ pub enum ConfigError {
     BundledRegistries {
         /// The registry reader's error.
         source: credbridge_verify::RegistryError,
+    },
+    /// A DCC registry could not be updated (offline, unreachable, not a registry); the snapshot
+    /// in use before stays in use.
+    #[error(
+        "could not update the {title} from {url}: {reason}; the snapshot in use before stays in use"
+    )]
+    RegistryUpdate {
+        /// The registry's name.
+        title: &'static str,
+        /// Where it was fetched from.
+        url: String,
+        /// Why (the fetch error, which names the URL, or why the document is no registry).
+        reason: String,
+    },
+    /// An updated registry snapshot could not be read or written.
+    #[error("registry snapshot {}: {reason}", path.display())]
+    RegistrySnapshot {
+        /// The snapshot file or folder.
+        path: PathBuf,
+        /// Why.
+        reason: String,
     },
     /// The context directory could not be read.
     #[error("reading the context directory {}: {reason}", path.display())]

@@ -15,7 +15,10 @@
 //!   file < environment ([`ENV_VARS`]); the front end assigns its flags last.
 //! - [`Settings::build`] → [`Built`]: `options` ([`credbridge_verify::VerifyOptions`]), the
 //!   `client` when online, and `warnings`.
-//! - [`context_loader`], [`unix_time`]: the two pieces other commands (canonize, sign) share.
+//! - [`context_loader`], [`unix_time`] / [`parse_instant`]: what other commands (canonize,
+//!   sign) share; [`is_url`] and [`Built::fetch_input`] for a credential given by URL.
+//! - [`update_registries`] (`credbridge registries update`) and [`read_snapshots`]: dated
+//!   snapshots of the DCC registries that [`Settings::build`] prefers to the bundled ones.
 //! - [`ConfigError`]: names the file, folder or variable at fault.
 //!
 //! # Example
@@ -51,11 +54,16 @@
 mod build;
 mod did_dir;
 mod error;
+mod registries;
 mod settings;
 
-pub use build::{Built, context_loader, unix_time};
+pub use build::{Built, context_loader, is_url, parse_instant, unix_time};
 pub use did_dir::{MAX_DID_DIR_DEPTH, MAX_DID_DIR_FILES, read_did_dir};
 pub use error::{ConfigError, Warning};
+pub use registries::{
+    RegistrySnapshot, Updated, default_data_dir, default_registry_dir, read_snapshots,
+    update_registries,
+};
 pub use settings::{ENV_VARS, Settings};
 
 use std::io::Read;

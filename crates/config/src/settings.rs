@@ -60,6 +60,15 @@ pub struct Settings {
     pub dangerous_allow_loopback: bool,
     /// Worker threads for bulk verification (`None`: one per core).
     pub jobs: Option<usize>,
+    /// The folder of updated DCC registry snapshots (`credbridge registries update` writes
+    /// there); a snapshot found there is used in place of the bundled one. From
+    /// `CREDBRIDGE_REGISTRY_SNAPSHOTS`, else `$CREDBRIDGE_DATA_DIR/registries`; the CLI
+    /// falls back to the platform's data folder ([`crate::default_registry_dir`]).
+    pub registry_snapshots: Option<PathBuf>,
+    /// Outbound proxies, from `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (and their lower-case
+    /// spellings) in the environment layer; never from the settings file.
+    #[serde(skip)]
+    pub proxy: Option<credbridge_fetch::ProxyConfig>,
 }
 
 impl Default for Settings {
@@ -82,6 +91,8 @@ impl Default for Settings {
             snapshots: None,
             dangerous_allow_loopback: false,
             jobs: None,
+            registry_snapshots: None,
+            proxy: None,
         }
     }
 }
@@ -92,7 +103,8 @@ impl Default for Settings {
 ///
 /// Also read, as switches: `CREDBRIDGE_BUNDLED_REGISTRIES` (`bundled_registries`) and
 /// `CREDBRIDGE_SANDBOX_REGISTRIES` (`sandbox_registries`); they are not rows here yet because
-/// the table's test sets every row to a path.
+/// the table's test sets every row to a path. And the proxies: `HTTPS_PROXY`, `HTTP_PROXY`,
+/// `NO_PROXY` and their lower-case spellings (`proxy`).
 pub const ENV_VARS: &[(&str, &str)] = &[
     ("CREDBRIDGE_OFFLINE", "offline"),
     ("CREDBRIDGE_AT", "at"),
@@ -105,6 +117,8 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("CREDBRIDGE_CONTEXTS", "contexts"),
     ("CREDBRIDGE_SNAPSHOTS", "snapshots"),
     ("CREDBRIDGE_JOBS", "jobs"),
+    ("CREDBRIDGE_REGISTRY_SNAPSHOTS", "registry_snapshots"),
+    ("CREDBRIDGE_DATA_DIR", "registry_snapshots"),
 ];
 
 impl Settings {
@@ -166,6 +180,7 @@ impl Settings {
         self.documents.iter_mut().for_each(join);
         self.contexts.iter_mut().for_each(join);
         self.snapshots.iter_mut().for_each(join);
+        self.registry_snapshots.iter_mut().for_each(join);
     }
 
     fn apply_env(
@@ -241,6 +256,16 @@ impl Settings {
                 expected: "must be a whole number of threads (0: one per core)",
             })?;
             self.jobs = Some(jobs);
+        }
+        if let Some(value) = env("CREDBRIDGE_REGISTRY_SNAPSHOTS") {
+            self.registry_snapshots = Some(value.into());
+        } else if let Some(data) = env("CREDBRIDGE_DATA_DIR") {
+            self.registry_snapshots = Some(PathBuf::from(data).join("registries"));
+        }
+        if let Some(proxy) = credbridge_fetch::ProxyConfig::from_env(|name| {
+            env(name).and_then(|v| v.into_string().ok())
+        }) {
+            self.proxy = Some(proxy);
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! [`GuardedClient`]: the one way credbridge reaches the network.
 
 use std::fmt;
-use std::io;
+use std::io::{self, Read as _, Write as _};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
@@ -11,7 +11,10 @@ use ureq::ResponseExt as _;
 use ureq::config::Config;
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{
+    ConnectionDetails, Connector, DefaultConnector, Either, NextTimeout, RustlsConnector,
+    TcpConnector, Transport, TransportAdapter,
+};
 
 use crate::cache::Cache;
 use crate::{
@@ -58,6 +61,8 @@ impl Fetched {
 pub struct GuardedClient {
     policy: FetchPolicy,
     agent: ureq::Agent,
+    /// The proxies of [`FetchPolicy::proxy`], built (or why they could not be).
+    proxies: Proxies,
     clock: Arc<dyn Clock>,
     cache: Mutex<Cache>,
     snapshots: Option<SnapshotStore>,
@@ -76,6 +81,7 @@ impl GuardedClient {
     /// A client under `policy`, taking fetch times from `clock`. Building it touches no network.
     #[must_use]
     pub fn new(policy: FetchPolicy, clock: Arc<dyn Clock>) -> GuardedClient {
+        let proxies = Proxies::new(policy.proxy.as_ref());
         let config = Config::builder()
             .http_status_as_error(false)
             .https_only(!policy.allow_http)
@@ -95,10 +101,25 @@ impl GuardedClient {
             allow_loopback: policy.dangerous_allow_loopback,
             allow_private: policy.dangerous_allow_private_addresses,
         };
-        let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), resolver);
+        let agent = if proxies.is_empty() {
+            ureq::Agent::with_parts(config, DefaultConnector::default(), resolver)
+        } else {
+            // ureq's own CONNECT support either lets the proxy resolve the target (where the
+            // guard cannot see) or, resolving locally, writes the address with its port twice;
+            // this tunnel connects to the proxy and asks for the checked address itself.
+            let connector = ()
+                .chain(ProxyTunnel {
+                    proxies: proxies.usable(),
+                    user_agent: policy.user_agent.clone(),
+                })
+                .chain(TcpConnector::default())
+                .chain(RustlsConnector::default());
+            ureq::Agent::with_parts(config, connector, resolver)
+        };
         GuardedClient {
             policy,
             agent,
+            proxies,
             clock,
             cache: Mutex::new(Cache::default()),
             snapshots: None,
@@ -129,6 +150,7 @@ impl GuardedClient {
         if self.policy.offline {
             return Err(FetchError::Offline {
                 url: url.to_owned(),
+                purpose,
             });
         }
         self.check_url(url)?;
@@ -215,6 +237,7 @@ impl GuardedClient {
 
     fn fetch(&self, url: &str, purpose: Purpose, now: SystemTime) -> Result<Fetched, FetchError> {
         let accepted = self.policy.content_types(purpose);
+        self.proxies.check(url)?;
         let response = self
             .agent
             .get(url)
@@ -315,6 +338,10 @@ impl GuardedClient {
                 url,
                 reason: e.to_string(),
             },
+            ureq::Error::ConnectProxyFailed(reason) => FetchError::Connect {
+                url,
+                reason: format!("through the proxy: {reason}"),
+            },
             ureq::Error::RedirectFailed => FetchError::Protocol {
                 url,
                 reason: "redirect without a usable Location header".into(),
@@ -398,6 +425,209 @@ impl fmt::Display for GuardFailure {
 }
 
 impl std::error::Error for GuardFailure {}
+
+/// One usable proxy: where it is, and the credentials its URL carried.
+#[derive(Debug, Clone)]
+struct Proxy {
+    uri: Uri,
+    /// `Proxy-Authorization` value (Basic) when the URL has `user:password@`.
+    authorization: Option<String>,
+}
+
+/// The proxies of a [`crate::ProxyConfig`], parsed once, per scheme of the target.
+#[derive(Debug, Clone, Default)]
+struct Proxies {
+    https: Option<Result<Proxy, String>>,
+    http: Option<Result<Proxy, String>>,
+    no_proxy: Vec<String>,
+}
+
+impl Proxies {
+    fn new(config: Option<&crate::ProxyConfig>) -> Proxies {
+        let Some(config) = config else {
+            return Proxies::default();
+        };
+        Proxies {
+            https: config.https.as_deref().map(parse_proxy),
+            http: config.http.as_deref().map(parse_proxy),
+            no_proxy: config
+                .no_proxy
+                .iter()
+                .map(|e| e.to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.https.is_none() && self.http.is_none()
+    }
+
+    /// The same, without the settings that could not be used (they fail in [`Proxies::check`]).
+    fn usable(&self) -> Proxies {
+        let keep = |p: &Option<Result<Proxy, String>>| p.clone().filter(Result::is_ok);
+        Proxies {
+            https: keep(&self.https),
+            http: keep(&self.http),
+            no_proxy: self.no_proxy.clone(),
+        }
+    }
+
+    /// Fails when `url`'s scheme has a proxy setting that cannot be used (a SOCKS or malformed
+    /// URL): silently connecting directly would ignore what the operator asked for.
+    fn check(&self, url: &str) -> Result<(), FetchError> {
+        let https = url
+            .get(..6)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https:"));
+        let chosen = if https { &self.https } else { &self.http };
+        match chosen {
+            Some(Err(reason)) => Err(FetchError::Connect {
+                url: url.to_owned(),
+                reason: format!("the proxy setting is unusable: {reason}"),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The proxy for a target, unless `NO_PROXY` names its host.
+    fn for_uri(&self, uri: &Uri) -> Option<&Proxy> {
+        let chosen = if uri.scheme_str() == Some("https") {
+            &self.https
+        } else {
+            &self.http
+        };
+        let proxy = chosen.as_ref()?.as_ref().ok()?;
+        let host = uri
+            .host()?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        let bypass = self.no_proxy.iter().any(|entry| {
+            let entry = entry.trim_start_matches('*');
+            entry == host || (entry.starts_with('.') && host.ends_with(entry)) || entry.is_empty()
+        });
+        (!bypass).then_some(proxy)
+    }
+}
+
+/// Reads a proxy URL: `http://[user:password@]host[:port]` (port 80 by default).
+fn parse_proxy(url: &str) -> Result<Proxy, String> {
+    let uri: Uri = url.parse().map_err(|e| format!("{url:?}: {e}"))?;
+    match uri.scheme_str() {
+        Some("http") => {}
+        Some(other) => {
+            return Err(format!(
+                "{other}:// proxies are not supported, only http:// (CONNECT)"
+            ));
+        }
+        None => return Err(format!("{url:?}: no scheme (http://host:port)")),
+    }
+    let authority = uri.authority().ok_or_else(|| format!("{url:?}: no host"))?;
+    let authorization = authority.as_str().rsplit_once('@').map(|(userinfo, _)| {
+        use base64::Engine as _;
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(userinfo)
+        )
+    });
+    let host_port = match authority.port_u16() {
+        Some(port) => format!("{}:{port}", authority.host()),
+        None => format!("{}:80", authority.host()),
+    };
+    let uri = format!("http://{host_port}/")
+        .parse()
+        .map_err(|e| format!("{url:?}: {e}"))?;
+    Ok(Proxy { uri, authorization })
+}
+
+/// Most bytes of a proxy's answer to `CONNECT` read before giving up on it.
+const MAX_CONNECT_RESPONSE_BYTES: usize = 8 * 1024;
+
+/// A connector that opens a `CONNECT` tunnel through the configured proxy to the target's
+/// first *checked* address (the guarded resolver has already resolved and checked the target
+/// by the time a connector runs), then hands the tunnel to TLS. The proxy's own address is
+/// resolved with the system resolver and not guarded: it is the operator's choice.
+#[derive(Debug)]
+struct ProxyTunnel {
+    proxies: Proxies,
+    user_agent: String,
+}
+
+impl<In: Transport> Connector<In> for ProxyTunnel {
+    type Out = Either<In, Box<dyn Transport>>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        if let Some(transport) = chained {
+            return Ok(Some(Either::A(transport)));
+        }
+        let Some(proxy) = self.proxies.for_uri(details.uri) else {
+            return Ok(None);
+        };
+        let Some(target) = details.addrs.iter().next().copied() else {
+            return Err(ureq::Error::HostNotFound);
+        };
+        let proxy_addrs =
+            DefaultResolver::default().resolve(&proxy.uri, details.config, details.timeout)?;
+        let proxy_details = ConnectionDetails {
+            uri: &proxy.uri,
+            addrs: proxy_addrs,
+            config: details.config,
+            request_level: details.request_level,
+            resolver: details.resolver,
+            now: details.now,
+            timeout: details.timeout,
+            current_time: details.current_time.clone(),
+            run_connector: details.run_connector.clone(),
+            register_shutdown: details.register_shutdown.clone(),
+        };
+        let transport = match TcpConnector::default().connect(&proxy_details, None::<()>)? {
+            Some(Either::B(tcp)) => tcp.boxed(),
+            _ => return Err(ureq::Error::ConnectionFailed),
+        };
+        let mut tunnel = TransportAdapter::new(transport, details.current_time.clone());
+        tunnel.set_timeout(details.timeout);
+        let mut request = format!(
+            "CONNECT {target} HTTP/1.1\r\nHost: {target}\r\nUser-Agent: {}\r\n",
+            self.user_agent
+        );
+        if let Some(authorization) = &proxy.authorization {
+            request.push_str(&format!("Proxy-Authorization: {authorization}\r\n"));
+        }
+        request.push_str("\r\n");
+        tunnel.write_all(request.as_bytes())?;
+        tunnel.flush()?;
+        // Read the answer byte by byte up to its blank line, so that nothing of the tunnel
+        // that follows is consumed here.
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            if head.len() >= MAX_CONNECT_RESPONSE_BYTES || tunnel.read(&mut byte)? == 0 {
+                return Err(ureq::Error::ConnectProxyFailed(
+                    "the proxy closed the connection or sent no complete answer".into(),
+                ));
+            }
+            head.extend_from_slice(&byte);
+        }
+        let status_line = head
+            .split(|&b| b == b'\r')
+            .next()
+            .map(|line| String::from_utf8_lossy(line).into_owned())
+            .unwrap_or_default();
+        let ok = status_line
+            .split(' ')
+            .nth(1)
+            .is_some_and(|code| code.len() == 3 && code.starts_with('2'));
+        if !(status_line.starts_with("HTTP/1.") && ok) {
+            return Err(ureq::Error::ConnectProxyFailed(format!(
+                "the proxy answered {status_line:?} to CONNECT {target}"
+            )));
+        }
+        Ok(Some(Either::B(tunnel.into_inner())))
+    }
+}
 
 /// Resolves with the system resolver, then refuses the whole answer if any address is not
 /// allowed. ureq connects only to the addresses a resolver returns, so what is checked is what

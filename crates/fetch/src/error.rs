@@ -16,12 +16,12 @@ use crate::RefusedRange;
 #[non_exhaustive]
 pub enum FetchError {
     /// The client is offline; nothing was sent.
-    #[error(
-        "{url}: not fetched because the client is offline (drop --offline to allow network access)"
-    )]
+    #[error("{}", credbridge_keys::not_fetched_offline(url, *purpose))]
     Offline {
         /// The URL asked for.
         url: String,
+        /// What it was asked for (which option supplies it offline).
+        purpose: crate::Purpose,
     },
     /// The URL could not be parsed or has no host.
     #[error("{url}: invalid URL: {reason}")]
@@ -162,7 +162,7 @@ impl FetchError {
     #[must_use]
     pub fn url(&self) -> Option<&str> {
         match self {
-            FetchError::Offline { url }
+            FetchError::Offline { url, .. }
             | FetchError::InvalidUrl { url, .. }
             | FetchError::SchemeRefused { url, .. }
             | FetchError::AddressRefused { url, .. }

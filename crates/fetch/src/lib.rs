@@ -62,10 +62,20 @@
 //!   a name resolving to both a public and a private address is an attack, not a
 //!   misconfiguration. IPv4-mapped, NAT64 and 6to4 IPv6 addresses are judged by the IPv4
 //!   address they carry.
-//! - **Strict by default.** https only, no loopback, no private ranges, no proxy (ureq would
-//!   otherwise read `HTTPS_PROXY` from the environment, and a proxy resolves names where the
-//!   guard cannot see), no `Authorization` forwarded on redirect. Weakening is spelled
-//!   `allow_http`, `dangerous_allow_loopback`, `dangerous_allow_private_addresses`.
+//! - **Strict by default.** https only, no loopback, no private ranges, no `Authorization`
+//!   forwarded on redirect. Weakening is spelled `allow_http`, `dangerous_allow_loopback`,
+//!   `dangerous_allow_private_addresses`.
+//! - **Proxies keep the guard.** ureq's own reading of `HTTPS_PROXY` is off (a library does
+//!   not read the environment); the caller passes a [`ProxyConfig`] (the CLI and server build
+//!   it from `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`). A proxy would normally resolve the
+//!   target's name where the guard cannot see it, so the target is resolved here, every
+//!   address checked, and the proxy is sent `CONNECT <checked address>:<port>`: the proxy
+//!   cannot be used to reach an address the guard refuses. The tunnel is our own small
+//!   connector (ureq's, resolving locally, writes the address with its port twice). The
+//!   proxy's own address is the operator's choice and is not checked (a proxy on a private
+//!   address is normal); a target that names the proxy's address is checked like any other.
+//!   Only `http://` proxies (`CONNECT`, optional Basic credentials) are supported; a SOCKS
+//!   setting fails every fetch it applies to rather than being ignored.
 //! - **Limits hold while streaming.** A `Content-Length` over the limit fails before reading;
 //!   a chunked or lying body fails as soon as it passes the limit. The media type is checked
 //!   before the body is read.
@@ -98,7 +108,7 @@ pub use https_controller::HttpsControllerResolver;
 pub use policy::{
     DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_TTL, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_CONNECT, DEFAULT_TIMEOUT_TOTAL, DEFAULT_USER_AGENT,
-    FetchPolicy, MAX_RESPONSE_HEADER_BYTES, Purpose, media_type_essence,
+    FetchPolicy, MAX_RESPONSE_HEADER_BYTES, ProxyConfig, Purpose, media_type_essence,
 };
 pub use snapshot::{
     MAX_SNAPSHOT_BODY_BYTES, MAX_SNAPSHOT_FILE_BYTES, MAX_SNAPSHOTS_PER_URL, Snapshot,

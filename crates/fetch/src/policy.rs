@@ -67,6 +67,59 @@ pub struct FetchPolicy {
     pub cache_max_bytes: usize,
     /// How long a cached response is served without fetching again.
     pub cache_ttl: Duration,
+    /// Outbound proxies (`HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`, see
+    /// [`ProxyConfig::from_env`]); `None` connects directly. The address guard still applies to
+    /// the target: its name is resolved and checked here, and the proxy is asked to connect to
+    /// the checked address, never to the name.
+    pub proxy: Option<ProxyConfig>,
+}
+
+/// Outbound HTTP proxies, as the conventional environment variables describe them. Only
+/// `http://` proxies speaking `CONNECT` are supported (SOCKS is refused when the client is
+/// built, with the reason on every fetch).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProxyConfig {
+    /// The proxy for `https://` URLs (`HTTPS_PROXY`, `https_proxy`).
+    pub https: Option<String>,
+    /// The proxy for `http://` URLs (`HTTP_PROXY`, `http_proxy`).
+    pub http: Option<String>,
+    /// Hosts reached without the proxy (`NO_PROXY`, `no_proxy`, comma-separated): an exact
+    /// name, `.example.org` or `*.example.org` for its subdomains, or `*` for every host.
+    pub no_proxy: Vec<String>,
+}
+
+impl ProxyConfig {
+    /// Reads `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (each also in lower case, the upper
+    /// case first) through `var`, so the caller decides where the environment comes from (the
+    /// library reads none itself). `None` when neither proxy is set.
+    #[must_use]
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Option<ProxyConfig> {
+        let get = |name: &str| {
+            var(name)
+                .or_else(|| var(&name.to_ascii_lowercase()))
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let https = get("HTTPS_PROXY");
+        let http = get("HTTP_PROXY");
+        if https.is_none() && http.is_none() {
+            return None;
+        }
+        let no_proxy = get("NO_PROXY")
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(ProxyConfig {
+            https,
+            http,
+            no_proxy,
+        })
+    }
 }
 
 impl Default for FetchPolicy {
@@ -85,6 +138,7 @@ impl Default for FetchPolicy {
             cache_max_entries: DEFAULT_CACHE_MAX_ENTRIES,
             cache_max_bytes: DEFAULT_CACHE_MAX_BYTES,
             cache_ttl: DEFAULT_CACHE_TTL,
+            proxy: None,
         }
     }
 }
@@ -190,5 +244,29 @@ mod tests {
         assert!(!policy.dangerous_allow_private_addresses);
         assert!(!policy.offline);
         assert!(FetchPolicy::offline().offline);
+        assert_eq!(policy.proxy, None);
+    }
+
+    #[test]
+    fn proxies_from_the_environment_upper_case_first() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(ProxyConfig::from_env(env(&[("NO_PROXY", "a")])), None);
+        let proxy = ProxyConfig::from_env(env(&[
+            ("HTTPS_PROXY", "http://proxy:3128"),
+            ("https_proxy", "http://other:1"),
+            ("http_proxy", "http://plain:8080"),
+            ("no_proxy", " localhost, .internal.example ,,"),
+        ]))
+        .unwrap();
+        assert_eq!(proxy.https.as_deref(), Some("http://proxy:3128"));
+        assert_eq!(proxy.http.as_deref(), Some("http://plain:8080"));
+        assert_eq!(proxy.no_proxy, ["localhost", ".internal.example"]);
     }
 }

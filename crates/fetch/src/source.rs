@@ -31,7 +31,7 @@ pub const MAX_OFFLINE_DOCUMENT_BYTES: u64 = 8 * 1024 * 1024;
 #[must_use]
 pub fn source_error(err: FetchError) -> SourceError {
     match err {
-        FetchError::Offline { url } => SourceError::Offline { url },
+        FetchError::Offline { url, purpose } => SourceError::Offline { url, purpose },
         FetchError::HttpStatus { url, status: 404 } => SourceError::NotFound { url },
         FetchError::HttpStatus { url, status: 410 } => SourceError::Gone { url },
         FetchError::InvalidJson { url, reason } => SourceError::InvalidJson { url, reason },
@@ -137,9 +137,10 @@ impl OfflineDocuments {
         self.files.contains_key(url)
     }
 
-    fn load(&self, url: &str) -> Result<(&Entry, Arc<Loaded>), SourceError> {
+    fn load(&self, url: &str, purpose: Purpose) -> Result<(&Entry, Arc<Loaded>), SourceError> {
         let entry = self.files.get(url).ok_or_else(|| SourceError::Offline {
             url: url.to_owned(),
+            purpose,
         })?;
         let loaded = entry.loaded.get_or_init(|| {
             let body = read_bounded(&entry.path).map_err(|e| {
@@ -159,8 +160,8 @@ impl OfflineDocuments {
 }
 
 impl DocumentSource for OfflineDocuments {
-    fn get_document(&self, url: &str, _purpose: Purpose) -> Result<SourcedDocument, SourceError> {
-        let (entry, loaded) = self.load(url)?;
+    fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, SourceError> {
+        let (entry, loaded) = self.load(url, purpose)?;
         Ok(SourcedDocument {
             value: loaded.value.clone(),
             body: Arc::clone(&loaded.body),
@@ -170,8 +171,8 @@ impl DocumentSource for OfflineDocuments {
         })
     }
 
-    fn get_body(&self, url: &str, _purpose: Purpose) -> Result<SourcedBody, SourceError> {
-        let (entry, loaded) = self.load(url)?;
+    fn get_body(&self, url: &str, purpose: Purpose) -> Result<SourcedBody, SourceError> {
+        let (entry, loaded) = self.load(url, purpose)?;
         Ok(SourcedBody {
             body: Arc::clone(&loaded.body),
             body_sha256: loaded.body_sha256,
@@ -205,15 +206,17 @@ impl FirstOf {
     fn first<T>(
         &self,
         url: &str,
+        purpose: Purpose,
         get: impl Fn(&dyn DocumentSource) -> Result<T, SourceError>,
     ) -> Result<T, SourceError> {
         let mut last = SourceError::Offline {
             url: url.to_owned(),
+            purpose,
         };
         for source in &self.0 {
             match get(source.as_ref()) {
                 Ok(found) => return Ok(found),
-                Err(SourceError::Offline { url }) => last = SourceError::Offline { url },
+                Err(offline @ SourceError::Offline { .. }) => last = offline,
                 Err(other) => return Err(other),
             }
         }
@@ -223,11 +226,11 @@ impl FirstOf {
 
 impl DocumentSource for FirstOf {
     fn get_document(&self, url: &str, purpose: Purpose) -> Result<SourcedDocument, SourceError> {
-        self.first(url, |source| source.get_document(url, purpose))
+        self.first(url, purpose, |source| source.get_document(url, purpose))
     }
 
     fn get_body(&self, url: &str, purpose: Purpose) -> Result<SourcedBody, SourceError> {
-        self.first(url, |source| source.get_body(url, purpose))
+        self.first(url, purpose, |source| source.get_body(url, purpose))
     }
 
     fn last_snapshot(&self, url: &str) -> Option<Snapshot> {

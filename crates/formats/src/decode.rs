@@ -154,6 +154,9 @@ pub(crate) fn decode_blob(bytes: &[u8], at: &At, cx: &mut Cx<'_>) {
         // carrier that cannot hold an archive.
         return cx.fail(at.not_a_container("a zip archive where a credential was expected"));
     }
+    if emit_cose(bytes, at, cx) {
+        return;
+    }
     let text = trim_text(bytes);
     match text.first() {
         None => cx.fail(at.not_a_container("empty input")),
@@ -167,6 +170,9 @@ pub(crate) fn decode_blob(bytes: &[u8], at: &At, cx: &mut Cx<'_>) {
 /// Decodes a value taken out of a carrier (a baked PNG chunk or SVG element, a `data:` URL):
 /// JSON, a compact JWS, or, when `allow_url`, a hosted-assertion URL.
 pub(crate) fn decode_text_value(bytes: &[u8], at: &At, cx: &mut Cx<'_>, allow_url: bool) {
+    if emit_cose(bytes, at, cx) {
+        return;
+    }
     let text = trim_text(bytes);
     match text.first() {
         None => cx.fail(at.not_a_container("an empty value")),
@@ -182,6 +188,19 @@ pub(crate) fn decode_text_value(bytes: &[u8], at: &At, cx: &mut Cx<'_>, allow_ur
             describe(text)
         ))),
     }
+}
+
+/// Emits a COSE_Sign1 message as [`crate::Payload::Unsupported`]; false when `bytes` is not one.
+fn emit_cose(bytes: &[u8], at: &At, cx: &mut Cx<'_>) -> bool {
+    let Some(detail) = crate::unsupported::cose(bytes) else {
+        return false;
+    };
+    let payload = crate::item::Payload::Unsupported {
+        format: crate::UnsupportedFormat::Cose,
+        detail,
+    };
+    cx.emit(at, payload);
+    true
 }
 
 fn looks_like_url(text: &[u8]) -> bool {

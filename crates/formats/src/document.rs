@@ -346,6 +346,12 @@ impl<'a> ArrayCache<'a> {
 /// Decodes a compact JWS held in a JSON string.
 fn decode_jws_str(text: &str, at: &At, cx: &mut Cx<'_>) {
     let at_jwt = at.with(ContainerKind::Jwt);
+    if text.contains('~')
+        && let Some(detail) = crate::unsupported::sd_jwt(text)
+    {
+        let format = crate::UnsupportedFormat::SdJwt;
+        return cx.emit(&at_jwt, Payload::Unsupported { format, detail });
+    }
     let parsed = match jws::parse(text, &at_jwt, cx.limits) {
         Ok(parsed) => parsed,
         Err(e) => return cx.fail(e),

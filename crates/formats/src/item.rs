@@ -27,7 +27,7 @@ impl Item {
         match &self.payload {
             Payload::Json { value, .. } => Some(value),
             Payload::Jws { credential, .. } => credential.as_ref(),
-            Payload::Url { .. } => None,
+            Payload::Url { .. } | Payload::Unsupported { .. } => None,
         }
     }
 
@@ -204,15 +204,24 @@ pub enum Payload {
         /// The URL as baked (trimmed).
         url: String,
     },
+    /// A credential in a format that is recognised but not read (SD-JWT, COSE): nothing in it
+    /// is decoded beyond what recognising it took.
+    Unsupported {
+        /// Which format.
+        format: crate::UnsupportedFormat,
+        /// What recognising it showed, for people (`typ vc+sd-jwt, 2 disclosures`).
+        detail: String,
+    },
 }
 
 impl Payload {
-    /// A short name for the payload variant: `json`, `jws` or `url`.
+    /// A short name for the payload variant: `json`, `jws`, `url` or `unsupported`.
     pub fn kind_name(&self) -> &'static str {
         match self {
             Payload::Json { .. } => "json",
             Payload::Jws { .. } => "jws",
             Payload::Url { .. } => "url",
+            Payload::Unsupported { .. } => "unsupported",
         }
     }
 }

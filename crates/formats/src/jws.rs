@@ -95,7 +95,7 @@ pub(crate) fn parse(text: &str, at: &At, limits: &Limits) -> Result<ParsedJws, E
         return Err(malformed(
             at,
             JwsPart::Structure,
-            "this is an SD-JWT (selective disclosure, '~'-separated), which is not supported",
+            "'~'-separated like an SD-JWT, but not a well-formed one (an issuer-signed JWT, then disclosures)",
         ));
     }
     let parts: Vec<&str> = compact.split('.').collect();

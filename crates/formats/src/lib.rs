@@ -24,6 +24,9 @@
 //! - [`Item`] = [`ItemPath`] + [`ContainerKind`]s + [`Payload`] (`Json` with its exact original
 //!   bytes, `Jws` with header, claims, [`JwsKind`] and the credential, or `Url`);
 //! - [`bake_png`], [`bake_svg`], [`unbake_png`], [`unbake_svg`] with [`BakePayload`];
+//! - [`Payload::Unsupported`] with [`UnsupportedFormat`]: SD-JWT and COSE credentials,
+//!   recognised by shape (so they are reported as credentials in a format not supported yet,
+//!   not as unreadable files) but not decoded further;
 //! - [`Limits`] and the `MAX_*` constants; [`Error`].
 //!
 //! # Example
@@ -87,8 +90,9 @@
 //!   crate would decode and re-encode the image, and reading needs no pixels); SVG baking
 //!   splices the element into the original text for the same reason. quick-xml expands no DTD
 //!   entities, so entity bombs do not apply.
-//! - **Detection order.** PNG signature → zip signature → first non-blank character (`{`, `[`,
-//!   `"` JSON; `<` SVG, unless the text is N-Quads) → compact-JWS shape (`eyJ…`) → otherwise
+//! - **Detection order.** PNG signature → zip signature → COSE_Sign1 (CBOR) → first non-blank
+//!   character (`{`, `[`, `"` JSON; `<` SVG, unless the text is N-Quads) → compact-JWS shape
+//!   (`eyJ…`; with `~`-separated disclosures an SD-JWT) → otherwise
 //!   [`Error::NotACredentialContainer`] saying what was found. Inside a JSON object: a one-key
 //!   object around a JWS is a wrapper; `Enveloped…` types open their `data:` URL; otherwise the
 //!   object is an item and its carried credentials follow it.
@@ -111,6 +115,7 @@ mod jws;
 mod limits;
 mod png;
 mod svg;
+mod unsupported;
 mod walk;
 mod zip;
 
@@ -130,6 +135,7 @@ pub use limits::{
     MAX_PNG_TEXT_BYTES, MAX_SVG_ATTRIBUTES, MAX_SVG_NAMESPACE_BINDINGS, MAX_ZIP_ENTRIES,
     MAX_ZIP_RATIO, MAX_ZIP_TOTAL_BYTES, ZIP_RATIO_CHECK_MIN_BYTES,
 };
+pub use unsupported::UnsupportedFormat;
 pub use walk::{Blob, Blobs, Items};
 
 /// Decodes one blob (an upload, a zip file in memory …) by its content. `name` becomes the

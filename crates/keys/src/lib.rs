@@ -86,7 +86,7 @@ pub use pem::{decode_pem, encode_pem};
 pub use resolver::{CachingResolver, ChainResolver, MAX_CACHED_METHODS, Resolver};
 pub use source::{
     DocumentSource, Purpose, Snapshot, SourceError, SourcedBody, SourcedDocument, body_to_value,
-    sha256,
+    not_fetched_offline, sha256,
 };
 pub use verification_method::{
     SUPPORTED_METHOD_TYPES, VerificationMethod, VerificationRelationship, parse_verification_method,

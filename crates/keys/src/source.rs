@@ -26,6 +26,18 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
 }
 
+/// The one wording for a document that was not fetched because verification is offline,
+/// naming the option that supplies it: `<url>: not fetched because verification is offline
+/// (--offline); supply a local copy with --documents`. Every "not fetched because offline"
+/// message of credbridge (keys, status lists, OB 2.0 documents, registries) is this sentence.
+#[must_use]
+pub fn not_fetched_offline(url: &str, purpose: Purpose) -> String {
+    format!(
+        "{url}: not fetched because verification is offline (--offline); supply a local copy with {}",
+        purpose.offline_flag()
+    )
+}
+
 /// What a document is fetched for. It picks the media types accepted, the `Accept` header, and
 /// whether a dated snapshot is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,17 +56,25 @@ pub enum Purpose {
     Ob2Document,
     /// An issuer registry document.
     IssuerRegistry,
+    /// A DIF Well-Known DID Configuration (`/.well-known/did-configuration.json`): the domain
+    /// linkage credentials of a DID's linked domain.
+    DidConfiguration,
+    /// A credential itself, given by URL (`credbridge verify https://…`): any container
+    /// credbridge reads (JSON, a JWT, a baked PNG or SVG, a zip archive).
+    Credential,
 }
 
 impl Purpose {
     /// Every purpose.
-    pub const ALL: [Purpose; 6] = [
+    pub const ALL: [Purpose; 8] = [
         Purpose::DidDocument,
         Purpose::ControllerDocument,
         Purpose::StatusList,
         Purpose::Ob2Assertion,
         Purpose::Ob2Document,
         Purpose::IssuerRegistry,
+        Purpose::DidConfiguration,
+        Purpose::Credential,
     ];
 
     /// A short name for messages.
@@ -67,6 +87,25 @@ impl Purpose {
             Purpose::Ob2Assertion => "OB 2.0 hosted assertion",
             Purpose::Ob2Document => "OB 2.0 BadgeClass/Issuer",
             Purpose::IssuerRegistry => "issuer registry",
+            Purpose::DidConfiguration => "DID configuration",
+            Purpose::Credential => "credential",
+        }
+    }
+
+    /// The command-line option that supplies a document of this purpose without the network:
+    /// `--did-dir` for keys, `--documents` for status lists, OB 2.0 documents and DID
+    /// configurations, `--registry` for issuer registries; a credential given by URL is
+    /// supplied as a file path instead.
+    #[must_use]
+    pub fn offline_flag(self) -> &'static str {
+        match self {
+            Purpose::DidDocument | Purpose::ControllerDocument => "--did-dir",
+            Purpose::StatusList
+            | Purpose::Ob2Assertion
+            | Purpose::Ob2Document
+            | Purpose::DidConfiguration => "--documents",
+            Purpose::IssuerRegistry => "--registry",
+            Purpose::Credential => "a file path in place of the URL",
         }
     }
 
@@ -107,6 +146,30 @@ impl Purpose {
             Purpose::Ob2Assertion | Purpose::Ob2Document => {
                 &["application/ld+json", "application/json"]
             }
+            // DIF Well-Known DID Configuration: a JSON resource at a well-known path.
+            Purpose::DidConfiguration => &["application/json", "application/ld+json"],
+            // Whatever a credential travels in; the content decides what it is, not the header.
+            Purpose::Credential => &[
+                "application/json",
+                "application/ld+json",
+                "application/vc",
+                "application/vp",
+                "application/vc+ld+json",
+                "application/vp+ld+json",
+                "application/vc+jwt",
+                "application/vp+jwt",
+                "application/jwt",
+                "application/vc+sd-jwt",
+                "application/dc+sd-jwt",
+                "application/vc+cose",
+                "application/cose",
+                "application/cbor",
+                "application/zip",
+                "application/octet-stream",
+                "image/png",
+                "image/svg+xml",
+                "text/plain",
+            ],
             Purpose::IssuerRegistry => {
                 &["application/json", "application/ld+json", "application/jwt"]
             }
@@ -134,12 +197,12 @@ impl Purpose {
 pub enum SourceError {
     /// The source does not go to the network, or has no document for this URL; a
     /// [`DocumentSource`] chain moves on to its next source.
-    #[error(
-        "{url}: not fetched because the client is offline (drop --offline to allow network access)"
-    )]
+    #[error("{}", not_fetched_offline(url, *purpose))]
     Offline {
         /// The URL asked for.
         url: String,
+        /// What it was asked for (which option supplies it offline).
+        purpose: Purpose,
     },
     /// The host is up and has no such document (`404 Not Found`).
     #[error("{url}: HTTP status 404")]
@@ -177,7 +240,7 @@ impl SourceError {
     #[must_use]
     pub fn url(&self) -> &str {
         match self {
-            SourceError::Offline { url }
+            SourceError::Offline { url, .. }
             | SourceError::NotFound { url }
             | SourceError::Gone { url }
             | SourceError::InvalidJson { url, .. }

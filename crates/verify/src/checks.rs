@@ -50,6 +50,11 @@ pub static CHECKS: &[CheckKind] = &[
         "Could the file be read and a credential found in it?",
     ),
     kind(
+        "format.supported",
+        Fatal,
+        "Is the credential in a format credbridge can verify (not SD-JWT or COSE, which are recognised but not supported yet)?",
+    ),
+    kind(
         "data-model",
         Fatal,
         "Is the credential well-formed for its data model?",

@@ -54,6 +54,7 @@ mod data_model;
 mod endorsement;
 mod holder;
 mod identity;
+pub mod inspect;
 mod ob2;
 mod options;
 mod pipeline;
@@ -67,13 +68,16 @@ mod validity;
 pub use checks::{CHECKS, CheckKind, check_kind};
 pub use endorsement::MAX_ENDORSEMENTS;
 pub use identity::{ConfirmedBy, IdentityStatus, IssuerIdentity};
+pub use inspect::{INSPECT_VERSION, InspectOutcome, Inspection, inspect, inspect_error_json};
 pub use options::{DEFAULT_MAX_CLOCK_SKEW, VerifyOptions};
 pub use pipeline::{MAX_ENDORSEMENT_DEPTH, issuer_id, verify_item, verify_value};
 pub use report::{
     Check, Disposition, Outcome, REPORT_VERSION, Severity, Verdict, VerificationReport,
 };
 pub use status::{MAX_CACHED_STATUS_LISTS, StatusListCache};
-pub use trust::{Registry, RegistryError, Standing, TrustPolicy};
+pub use trust::{
+    DCC_REGISTRIES, DccRegistry, Registry, RegistryError, Standing, TrustPolicy, UpdatedRegistry,
+};
 
 /// Entry points for fuzzers and property tests: each takes arbitrary bytes and must never panic.
 #[doc(hidden)]

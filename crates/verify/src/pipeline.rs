@@ -65,6 +65,7 @@ pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
             verify_value(path, credential, Some(jwt), decode, options, 0)
         }
         Payload::Url { url } => ob2::verify_hosted_reference(path, url, decode, options),
+        Payload::Unsupported { format, detail } => unsupported(path, *format, detail, options),
         _ => {
             let checks = vec![Check::new(
                 "decode",
@@ -75,6 +76,42 @@ pub fn verify_item(item: &Item, options: &VerifyOptions) -> VerificationReport {
             report(path, UNKNOWN, None, None, options, checks)
         }
     }
+}
+
+/// A credential in a format recognised but not supported yet (SD-JWT, COSE): read and named,
+/// nothing verified, so the verdict is indeterminate (never valid, never invalid).
+fn unsupported(
+    path: String,
+    format: credbridge_formats::UnsupportedFormat,
+    detail: &str,
+    options: &VerifyOptions,
+) -> VerificationReport {
+    let decode = Check::new(
+        "decode",
+        Severity::Fatal,
+        Outcome::Passed,
+        format!("the file was read: it is an {}", format.display_name()),
+    );
+    let name = format.display_name();
+    let supported = Check::new(
+        "format.supported",
+        Severity::Fatal,
+        Outcome::CouldNotCheck(format!(
+            "{name} ({detail}) is not yet supported by credbridge: its signature, issuer and status were not checked"
+        )),
+        format!("this is an {name}, a format credbridge recognises but cannot verify yet"),
+    )
+    .with_evidence("format", format.machine_name())
+    .with_evidence("media_type", format.media_type())
+    .with_evidence("detail", detail);
+    report(
+        path,
+        (Format::Unknown, name),
+        None,
+        None,
+        options,
+        vec![decode, supported],
+    )
 }
 
 /// The JOSE envelope a credential arrived in.

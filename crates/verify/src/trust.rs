@@ -20,6 +20,10 @@ pub struct Registry {
     pub name: String,
     /// (issuer id, display name) pairs.
     pub issuers: Vec<(String, Option<String>)>,
+    /// Whether this is a snapshot of one of the Digital Credentials Consortium registries
+    /// credbridge knows ([`DCC_REGISTRIES`]), bundled or updated, rather than a registry the
+    /// verifier configured: not being in one of those is no finding of its own.
+    pub dcc_snapshot: bool,
 }
 
 /// Why a registry document could not be read.
@@ -71,6 +75,7 @@ impl Registry {
         Ok(Registry {
             name: name.to_owned(),
             issuers,
+            dcc_snapshot: false,
         })
     }
 
@@ -82,25 +87,77 @@ impl Registry {
     }
 }
 
-/// The bundled registries: (name, JSON, whether it is trusted by default). Dated snapshots,
-/// see `registries/SOURCES.md`.
-const BUNDLED: [(&str, &str, bool); 3] = [
-    (
-        "DCC Member Registry (bundled snapshot 2026-06-02)",
-        include_str!("../registries/dcc-registry/registry.json"),
-        true,
-    ),
-    (
-        "DCC Community Registry (bundled snapshot 2026-06-24)",
-        include_str!("../registries/community-registry/registry.json"),
-        true,
-    ),
-    (
-        "DCC Sandbox Registry (test issuers; bundled snapshot 2026-04-23)",
-        include_str!("../registries/sandbox-registry/registry.json"),
-        false,
-    ),
+/// One of the Digital Credentials Consortium's public issuer registries: bundled as a dated
+/// snapshot (see `registries/SOURCES.md`), refreshable from where the DCC publishes it
+/// (`credbridge registries update`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DccRegistry {
+    /// A short id, also the repository's name: `dcc-registry`, `community-registry`,
+    /// `sandbox-registry`.
+    pub id: &'static str,
+    /// The registry's name for people, without a date.
+    pub title: &'static str,
+    /// Where the DCC publishes it (the URL the DCC verifier uses).
+    pub url: &'static str,
+    /// The date of the bundled snapshot (the source commit's date).
+    pub bundled_date: &'static str,
+    /// Whether it lists test issuers only (consulted only when asked for).
+    pub sandbox: bool,
+    json: &'static str,
+}
+
+impl DccRegistry {
+    /// The name reports show for a snapshot of this registry taken on `date`.
+    #[must_use]
+    pub fn snapshot_name(&self, date: &str, bundled: bool) -> String {
+        let kind = if bundled { "bundled" } else { "updated" };
+        if self.sandbox {
+            format!("{} (test issuers; {kind} snapshot {date})", self.title)
+        } else {
+            format!("{} ({kind} snapshot {date})", self.title)
+        }
+    }
+}
+
+/// The DCC registries credbridge bundles, member and community first.
+pub static DCC_REGISTRIES: [DccRegistry; 3] = [
+    DccRegistry {
+        id: "dcc-registry",
+        title: "DCC Member Registry",
+        url: "https://digitalcredentials.github.io/dcc-registry/registry.json",
+        bundled_date: "2026-06-02",
+        sandbox: false,
+        json: include_str!("../registries/dcc-registry/registry.json"),
+    },
+    DccRegistry {
+        id: "community-registry",
+        title: "DCC Community Registry",
+        url: "https://digitalcredentials.github.io/community-registry/registry.json",
+        bundled_date: "2026-06-24",
+        sandbox: false,
+        json: include_str!("../registries/community-registry/registry.json"),
+    },
+    DccRegistry {
+        id: "sandbox-registry",
+        title: "DCC Sandbox Registry",
+        url: "https://digitalcredentials.github.io/sandbox-registry/registry.json",
+        bundled_date: "2026-04-23",
+        sandbox: true,
+        json: include_str!("../registries/sandbox-registry/registry.json"),
+    },
 ];
+
+/// A newer snapshot of one of [`DCC_REGISTRIES`] (from `credbridge registries update`), used
+/// in place of the bundled one.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdatedRegistry<'a> {
+    /// Which registry ([`DccRegistry::id`]).
+    pub id: &'a str,
+    /// When it was fetched (a date, shown in reports).
+    pub date: &'a str,
+    /// The registry document.
+    pub document: &'a Value,
+}
 
 /// How the trust sources know an issuer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,16 +192,33 @@ impl TrustPolicy {
     /// The bundled DCC registries: the member and community registries, and the sandbox
     /// registry (test issuers) only when `sandbox` is true.
     pub fn bundled(sandbox: bool) -> Result<TrustPolicy, RegistryError> {
+        TrustPolicy::bundled_with(sandbox, &[])
+    }
+
+    /// [`TrustPolicy::bundled`], with each registry that has an [`UpdatedRegistry`] read from
+    /// that snapshot instead of the bundled one (its name says "updated snapshot" and its date).
+    pub fn bundled_with(
+        sandbox: bool,
+        updated: &[UpdatedRegistry<'_>],
+    ) -> Result<TrustPolicy, RegistryError> {
         let mut registries = Vec::new();
-        for (name, text, default) in BUNDLED {
-            if !default && !sandbox {
+        for dcc in &DCC_REGISTRIES {
+            if dcc.sandbox && !sandbox {
                 continue;
             }
-            let document: Value =
-                serde_json::from_str(text).map_err(|_| RegistryError::NotARegistry {
-                    name: name.to_owned(),
-                })?;
-            registries.push(Registry::from_dcc_json(name, &document)?);
+            let mut registry = match updated.iter().find(|u| u.id == dcc.id) {
+                Some(newer) => {
+                    Registry::from_dcc_json(&dcc.snapshot_name(newer.date, false), newer.document)?
+                }
+                None => {
+                    let name = dcc.snapshot_name(dcc.bundled_date, true);
+                    let document: Value = serde_json::from_str(dcc.json)
+                        .map_err(|_| RegistryError::NotARegistry { name: name.clone() })?;
+                    Registry::from_dcc_json(&name, &document)?
+                }
+            };
+            registry.dcc_snapshot = true;
+            registries.push(registry);
         }
         Ok(TrustPolicy {
             registries,
@@ -172,13 +246,10 @@ impl TrustPolicy {
     }
 
     /// Whether the verifier configured trust sources of its own: an allow or deny list, or a
-    /// registry other than the bundled snapshots.
+    /// registry other than the DCC snapshots (bundled or updated).
     pub fn has_own_sources(&self) -> bool {
         !(self.allow.is_empty() && self.deny.is_empty())
-            || self
-                .registries
-                .iter()
-                .any(|r| !BUNDLED.iter().any(|(name, _, _)| *name == r.name))
+            || self.registries.iter().any(|r| !r.dcc_snapshot)
     }
 
     /// Whether any list or registry is configured.
@@ -310,6 +381,37 @@ mod tests {
             own.check(Some("did:key:z6MkUnknown")).outcome,
             Outcome::Failed(_)
         ));
+    }
+
+    #[test]
+    fn an_updated_snapshot_replaces_the_bundled_one_and_names_its_date() {
+        let document = json!({"registry": {"did:key:z6MkNew": {"name": "New College"}}});
+        let updated = [UpdatedRegistry {
+            id: "dcc-registry",
+            date: "2026-12-07",
+            document: &document,
+        }];
+        let policy = TrustPolicy::bundled_with(false, &updated).unwrap();
+        assert_eq!(policy.registries.len(), 2);
+        assert_eq!(
+            policy.registries[0].name,
+            "DCC Member Registry (updated snapshot 2026-12-07)"
+        );
+        assert_eq!(
+            policy.registries[1].name,
+            "DCC Community Registry (bundled snapshot 2026-06-24)"
+        );
+        assert!(!policy.has_own_sources());
+        assert_eq!(
+            policy.standing("did:key:z6MkNew"),
+            Standing::Registered {
+                registry: "DCC Member Registry (updated snapshot 2026-12-07)",
+                name: Some("New College"),
+            }
+        );
+        // The bundled member registry's issuers are gone with it (this one is in no other).
+        let member = "did:key:z6MkiUrQooGc3QBsYoDvwGtEdHTaCsaD4zdAyZJsiKr8Lkss";
+        assert_eq!(policy.standing(member), Standing::Unknown);
     }
 
     #[test]

@@ -19,6 +19,8 @@ mod endorsements;
 mod examples;
 #[path = "main/identity.rs"]
 mod identity;
+#[path = "main/inspect_schema.rs"]
+mod inspect_schema;
 #[path = "main/ob2.rs"]
 mod ob2;
 #[path = "main/presentations.rs"]
@@ -27,5 +29,7 @@ mod presentations;
 mod report_schema;
 #[path = "main/status.rs"]
 mod status;
+#[path = "main/unsupported.rs"]
+mod unsupported;
 #[path = "main/verdicts.rs"]
 mod verdicts;

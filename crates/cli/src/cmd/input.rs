@@ -51,7 +51,13 @@ pub fn items(path: &Path, limits: &Limits) -> Result<Items> {
 
 /// [`items`], read but not decoded: for decoding on many threads. Standard input is streamed
 /// (JSON Lines line by line as it arrives), so a pipe of any length is verified as it flows.
-pub fn blobs(path: &Path, limits: &Limits) -> Result<Blobs> {
+/// A URL is fetched through `built`'s guarded client and decoded like a file named by the URL.
+pub fn blobs(path: &Path, limits: &Limits, built: &credbridge_config::Built) -> Result<Blobs> {
+    if let Some(url) = path.to_str().filter(|p| credbridge_config::is_url(p)) {
+        let fetched = built.fetch_input(url)?;
+        let body = std::io::Cursor::new(fetched.body);
+        return Ok(credbridge_formats::read_stream(Box::new(body), url, limits));
+    }
     if path == Path::new("-") {
         Ok(credbridge_formats::read_stream(
             Box::new(std::io::stdin()),

@@ -1,14 +1,14 @@
-//! `credbridge inspect`: decode every credential found under the given paths and summarize it.
+//! `credbridge inspect`: decode every credential found under the given paths and summarize it
+//! (the summary is `credbridge_verify::inspect`'s; this module only prints and counts).
 //!
 //! Items are printed as they are decoded (never collected), so a folder of any size runs in
-//! constant memory; with `--json` each item is one JSON line.
+//! constant memory; with `--json` each item is one JSON line (`docs/inspect-report.schema.json`).
 
 use std::io::{BufWriter, Write};
 
 use anyhow::Result;
-use credbridge_formats::{Item, Limits, Payload};
-use credbridge_model::{Document, SchemaReport};
-use serde_json::{Value, json};
+use credbridge_formats::Limits;
+use credbridge_verify::{InspectOutcome, inspect, inspect_error_json};
 
 use crate::args::InspectArgs;
 use crate::cmd::input::{items, progress_bar};
@@ -21,8 +21,7 @@ pub fn run(args: &InspectArgs, as_json: bool) -> Result<Status> {
         args.no_progress,
         "{spinner} {pos} items decoded ({per_sec})",
     );
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(std::io::stdout().lock());
     let mut status = Status::Ok;
     let mut counts = Counts::default();
 
@@ -31,21 +30,28 @@ pub fn run(args: &InspectArgs, as_json: bool) -> Result<Status> {
             progress.inc(1);
             let item_status = match result {
                 Ok(item) => {
-                    let inspected = inspect_item(&item);
+                    let inspected = inspect(&item);
                     if as_json {
                         writeln!(out, "{}", inspected.to_json())?;
                     } else {
-                        inspected.write_human(&mut out)?;
+                        // Line breaks are the summary's layout; inside a line is the
+                        // credential's text, escaped.
+                        for line in inspected.to_string().lines() {
+                            writeln!(out, "{}", clean(line))?;
+                        }
+                        writeln!(out)?;
                     }
-                    inspected.status()
+                    match inspected.outcome() {
+                        InspectOutcome::Read => Status::Ok,
+                        InspectOutcome::SchemaFailed => Status::CheckFailed,
+                        InspectOutcome::Unsupported => Status::Indeterminate,
+                        InspectOutcome::Unreadable => Status::InputError,
+                    }
                 }
                 Err(err) => {
                     if as_json {
-                        let line = json!({
-                            "item": err.path().map(|p| p.to_string()),
-                            "error": err.to_string(),
-                        });
-                        writeln!(out, "{line}")?;
+                        let item = err.path().map(ToString::to_string);
+                        writeln!(out, "{}", inspect_error_json(item, &err.to_string()))?;
                     } else {
                         writeln!(out, "✗ {}\n", clean(&err.to_string()))?;
                     }
@@ -59,147 +65,15 @@ pub fn run(args: &InspectArgs, as_json: bool) -> Result<Status> {
     out.flush()?;
     progress.finish_and_clear();
     if !as_json && counts.total() > 1 {
-        eprintln!("{counts}");
+        eprintln!(
+            "{} items: {} read cleanly, {} with schema findings, {} unreadable",
+            counts.total(),
+            counts.ok,
+            counts.schema_failed,
+            counts.unreadable
+        );
     }
     Ok(status)
-}
-
-/// What inspecting one decoded item found.
-struct Inspected<'a> {
-    item: &'a Item,
-    view: View,
-}
-
-enum View {
-    /// A credential-shaped document with its summary and schema findings.
-    Document {
-        summary: Box<credbridge_model::Summary>,
-        schema: SchemaReport,
-    },
-    /// A URL baked into an image: a hosted assertion, not fetched by `inspect`.
-    HostedReference { url: String },
-    /// A JWS whose payload is not a credential.
-    OpaqueJws { claims: Value },
-    /// The JSON could not be read as any credential model.
-    Unreadable { error: String },
-}
-
-fn inspect_item(item: &Item) -> Inspected<'_> {
-    let parsed = match &item.payload {
-        Payload::Json { value, .. } => Some(credbridge_model::parse(value)),
-        Payload::Jws {
-            credential: Some(credential),
-            claims,
-            ..
-        } => Some(credbridge_model::parse_jwt(credential, claims)),
-        Payload::Jws { claims, .. } => {
-            return Inspected {
-                item,
-                view: View::OpaqueJws {
-                    claims: claims.clone(),
-                },
-            };
-        }
-        Payload::Url { url } => {
-            return Inspected {
-                item,
-                view: View::HostedReference { url: url.clone() },
-            };
-        }
-        _ => None,
-    };
-    let view = match parsed {
-        Some(Ok(doc)) => document_view(&doc),
-        Some(Err(err)) => View::Unreadable {
-            error: err.to_string(),
-        },
-        None => View::Unreadable {
-            error: "payload kind not understood by this version of credbridge".to_owned(),
-        },
-    };
-    Inspected { item, view }
-}
-
-fn document_view(doc: &Document) -> View {
-    View::Document {
-        summary: Box::new(credbridge_model::summarize(doc)),
-        schema: credbridge_model::schema_findings(doc),
-    }
-}
-
-impl Inspected<'_> {
-    fn status(&self) -> Status {
-        match &self.view {
-            View::Document { schema, .. } if schema.verdict == credbridge_model::Verdict::Fail => {
-                Status::CheckFailed
-            }
-            View::Unreadable { .. } => Status::InputError,
-            _ => Status::Ok,
-        }
-    }
-
-    fn containers(&self) -> Vec<String> {
-        self.item.containers.iter().map(|c| c.to_string()).collect()
-    }
-
-    fn to_json(&self) -> Value {
-        let mut line = json!({
-            "item": self.item.path.to_string(),
-            "containers": self.containers(),
-            "payload": self.item.payload.kind_name(),
-        });
-        if let Payload::Jws { kind, header, .. } = &self.item.payload {
-            line["jws"] = json!({ "kind": kind.to_string(), "header": header });
-        }
-        match &self.view {
-            View::Document { summary, schema } => {
-                line["summary"] = serde_json::to_value(summary).unwrap_or(Value::Null);
-                line["schema"] = serde_json::to_value(schema).unwrap_or(Value::Null);
-            }
-            View::HostedReference { url } => line["hosted_assertion_url"] = json!(url),
-            View::OpaqueJws { claims } => line["claims"] = claims.clone(),
-            View::Unreadable { error } => line["error"] = json!(error),
-        }
-        line
-    }
-
-    fn write_human(&self, out: &mut impl Write) -> std::io::Result<()> {
-        writeln!(out, "── {}", clean(&self.item.path.to_string()))?;
-        let containers = self.containers().join(" → ");
-        writeln!(out, "   carried as: {}", clean(&containers))?;
-        if let Payload::Jws { kind, header, .. } = &self.item.payload {
-            let alg = header.get("alg").and_then(Value::as_str).unwrap_or("?");
-            writeln!(
-                out,
-                "   {kind}, alg {} (signature not checked by inspect)",
-                clean(alg)
-            )?;
-        }
-        match &self.view {
-            View::Document { summary, schema } => {
-                // Line breaks are the summary's own layout; what is inside a line is the
-                // credential's text.
-                for line in summary.to_string().lines() {
-                    writeln!(out, "   {}", clean(line))?;
-                }
-                for line in schema.to_string().lines() {
-                    writeln!(out, "   {}", clean(line))?;
-                }
-            }
-            View::HostedReference { url } => writeln!(
-                out,
-                "   a hosted assertion reference: {}\n   (inspect does not fetch it; `credbridge verify` does)",
-                clean(url)
-            )?,
-            View::OpaqueJws { claims } => writeln!(
-                out,
-                "   a JWS that carries no credential; claims: {}",
-                clean(&claims.to_string())
-            )?,
-            View::Unreadable { error } => writeln!(out, "   ✗ {}", clean(&error.to_string()))?,
-        }
-        writeln!(out)
-    }
 }
 
 #[derive(Default)]
@@ -220,18 +94,5 @@ impl Counts {
 
     fn total(&self) -> u64 {
         self.ok + self.schema_failed + self.unreadable
-    }
-}
-
-impl std::fmt::Display for Counts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} items: {} read cleanly, {} with schema findings, {} unreadable",
-            self.total(),
-            self.ok,
-            self.schema_failed,
-            self.unreadable
-        )
     }
 }

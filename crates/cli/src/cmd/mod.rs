@@ -7,13 +7,14 @@ mod inspect;
 pub mod issue;
 mod keys;
 pub mod people;
+mod registries;
 pub mod serve;
 mod sign;
 mod verify;
 
 use anyhow::Result;
 
-use crate::args::{Cli, Command, KeysCommand};
+use crate::args::{Cli, Command, KeysCommand, RegistriesCommand};
 use crate::exit::Status;
 
 /// Runs the chosen subcommand.
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Canonize(args) => canonize::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Keys(KeysCommand::Generate(args)) => keys::generate(&args, cli.json),
+        Command::Registries(RegistriesCommand::Update(args)) => registries::update(&args, cli.json),
         Command::Serve(args) => serve::serve(&args),
         Command::Inbox(command) => serve::inbox(&command, cli.json),
         Command::Clients(command) => serve::clients(&command, cli.json),

@@ -73,6 +73,9 @@ fn settings(args: &VerifyArgs) -> Result<Settings> {
     if args.jobs.is_some() {
         settings.jobs = args.jobs;
     }
+    if settings.registry_snapshots.is_none() {
+        settings.registry_snapshots = credbridge_config::default_registry_dir();
+    }
     Ok(settings)
 }
 
@@ -129,12 +132,11 @@ pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {
             }
             Ok(())
         };
-        verify_stream_described(blobs(path, &limits)?, &built.options, &pool, sink).map_err(
-            |e| match e {
+        verify_stream_described(blobs(path, &limits, &built)?, &built.options, &pool, sink)
+            .map_err(|e| match e {
                 BulkError::Sink(e) => e,
                 other => anyhow!(other.to_string()),
-            },
-        )?;
+            })?;
         out.flush()?;
     }
     progress.finish_and_clear();

@@ -96,6 +96,13 @@ fn every_json_report_follows_the_published_schema() {
     assert!(reports.len() > 1000, "{}", reports.len());
     let mut verdicts = std::collections::BTreeSet::new();
     let mut dispositions = std::collections::BTreeSet::new();
+    // Presentations are among them.
+    assert!(
+        reports
+            .iter()
+            .any(|r| r["format"] == "VerifiablePresentation"),
+        "no presentation report"
+    );
     for report in &reports {
         if let Err(err) = schemas.validate(report, index) {
             panic!("{err:#}\n{report:#}");

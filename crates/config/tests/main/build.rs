@@ -89,6 +89,32 @@ fn the_document_map_reads_each_file_once_and_shares_its_bytes() {
 }
 
 #[test]
+fn a_date_alone_is_the_start_of_that_day_in_utc() {
+    let mut settings = offline();
+    settings.at = Some("2024-05-01".into());
+    assert_eq!(settings.now().unwrap(), 1_714_521_600);
+    settings.at = Some("2024-05-01T00:00:00Z".into());
+    assert_eq!(settings.now().unwrap(), 1_714_521_600);
+    settings.at = Some("2024-05-01T02:00:00+02:00".into());
+    assert_eq!(settings.now().unwrap(), 1_714_521_600);
+    // A missing offset reads as UTC, as the model's xsd:dateTime grammar says.
+    settings.at = Some("2024-05-01T00:00:00".into());
+    assert_eq!(settings.now().unwrap(), 1_714_521_600);
+    for bad in [
+        "2024-02-30",
+        "2024-5-1",
+        "20240501",
+        "2024-05-01Z",
+        "2024-05-01T00:00Z",
+    ] {
+        settings.at = Some(bad.into());
+        let err = settings.now().unwrap_err();
+        assert!(matches!(err, ConfigError::Time { .. }), "{bad}: {err:?}");
+        assert!(err.to_string().contains("2025-06-01"), "{err}");
+    }
+}
+
+#[test]
 fn a_bad_at_and_a_bad_registry_name_their_setting() {
     let mut settings = offline();
     settings.at = Some("yesterday".into());

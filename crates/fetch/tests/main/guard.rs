@@ -90,7 +90,10 @@ fn offline_never_connects() {
     let url = server.url(STATUS_PATH);
     assert_eq!(
         offline.get(&url, Purpose::StatusList).unwrap_err(),
-        FetchError::Offline { url: url.clone() }
+        FetchError::Offline {
+            url: url.clone(),
+            purpose: Purpose::StatusList
+        }
     );
     assert!(matches!(
         offline.get_json(&url, Purpose::StatusList).unwrap_err(),
@@ -108,6 +111,11 @@ fn offline_never_connects() {
     let err = resolver
         .resolve_verification_method(&format!("{OIDF_DID}#{OIDF_KEY}"))
         .unwrap_err();
-    assert!(err.to_string().contains("offline"), "{err}");
+    // The one offline wording, naming the option that supplies a DID document.
+    assert!(
+        err.to_string()
+            .contains("not fetched because verification is offline (--offline); supply a local copy with --did-dir"),
+        "{err}"
+    );
     assert_eq!(server.connections(), 0);
 }

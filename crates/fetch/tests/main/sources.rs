@@ -59,7 +59,12 @@ fn the_client_answers_as_a_document_source_with_seam_errors() {
         matches!(offline, SourceError::Offline { .. }),
         "{offline:?}"
     );
-    assert!(offline.to_string().contains("--offline"), "{offline}");
+    assert_eq!(
+        offline.to_string(),
+        format!(
+            "{url}: not fetched because verification is offline (--offline); supply a local copy with --documents"
+        )
+    );
 }
 
 fn client_offline() -> GuardedClient {

@@ -27,10 +27,12 @@ pub(super) struct Retrieved {
 #[non_exhaustive]
 pub(super) enum FetchFailure {
     /// No document source: verification runs offline.
-    #[error("{url}: not fetched because verification is offline (no document source)")]
+    #[error("{}", credbridge_keys::not_fetched_offline(url, *purpose))]
     Offline {
         /// The URL.
         url: String,
+        /// What it was wanted for (which option supplies it offline).
+        purpose: Purpose,
     },
     /// The server answered `410 Gone` (OB 2.0 §Revoking Hosted Assertions).
     #[error("{url}: the server answered 410 Gone")]
@@ -71,6 +73,7 @@ pub(super) fn fetch(
     let Some(source) = &options.documents else {
         return Err(FetchFailure::Offline {
             url: url.to_owned(),
+            purpose,
         });
     };
     match source.get_document(url, purpose) {

@@ -83,7 +83,7 @@ fn from_snapshot(snapshot: &Snapshot) -> Option<ListDocument> {
 
 /// Fetches `url` through the options' document source. Never fetches when there is none.
 pub fn fetch(url: &str, options: &VerifyOptions) -> Fetch {
-    let offline = || format!("offline: status list {url} was not fetched");
+    let offline = || credbridge_keys::not_fetched_offline(url, Purpose::StatusList);
     let Some(source) = &options.documents else {
         return Fetch::NotFetched {
             reason: offline(),

@@ -238,7 +238,9 @@ fn offline_is_could_not_check_never_passed() {
     );
     assert_could_not_check(
         &check,
-        &format!("offline: status list {url} was not fetched"),
+        &format!(
+            "{url}: not fetched because verification is offline (--offline); supply a local copy with --documents"
+        ),
     );
     assert_eq!(entries(&check)[0]["list_url"], url);
     assert_eq!(entries(&check)[0]["index"], 7);
@@ -707,7 +709,9 @@ fn dcc_fixture_credentials_by_name() {
             // The verifier-core copy of the list is not in testdata.
             assert_could_not_check(
                 &check,
-                &format!("offline: status list {url} was not fetched"),
+                &format!(
+                    "{url}: not fetched because verification is offline (--offline); supply a local copy with --documents"
+                ),
             );
             missing_list += 1;
         } else if name.contains("revokedStat") || name.contains("revokedStaus") {
@@ -1156,7 +1160,7 @@ fn loopback_1edtech_revocation_list() {
     );
     assert_could_not_check(
         &status(&original, &offline_options(NOW)),
-        "offline: status list",
+        "not fetched because verification is offline (--offline); supply a local copy with --documents",
     );
 }
 
