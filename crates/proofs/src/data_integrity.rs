@@ -372,65 +372,88 @@ fn check_expanded_terms(
     method_id: &str,
     nquads: &str,
 ) -> Result<(), ProofOutcome> {
+    // Matched piece by piece with `strip_prefix` rather than against formatted strings: this
+    // runs for every proof, and the messages are only built when a check fails.
     let redefined =
         |term: &'static str, expected: String| fail(FailReason::TermsRedefined { term, expected });
-    let type_iri = format!("{SEC}{}", suite.proof_type);
-    let type_tail = format!(" {RDF_TYPE} <{type_iri}> .");
-    let Some(subject) = nquads
-        .lines()
-        .find_map(|line| line.strip_suffix(type_tail.as_str()))
-    else {
-        return Err(redefined("type", type_iri));
+    let Some(subject) = nquads.lines().find_map(|line| {
+        let rest = line.strip_suffix("> .")?;
+        let (subject, object) = rest.split_once(' ')?;
+        let object = object.strip_prefix(RDF_TYPE)?.strip_prefix(" <")?;
+        (object.strip_prefix(SEC)? == suite.proof_type).then_some(subject)
+    }) else {
+        return Err(redefined("type", format!("{SEC}{}", suite.proof_type)));
     };
-    // `term` in the security vocabulary, written out, or as the compact IRI `sec:term` that
+    // The predicate and object of each of the subject's statements.
+    let statements = || {
+        nquads.lines().filter_map(move |line| {
+            line.strip_prefix(subject)?
+                .strip_prefix(' ')?
+                .strip_suffix(" .")
+        })
+    };
+    // `<…#term>` in the security vocabulary, written out, or as the compact IRI `sec:term` that
     // the VCDM 1.1 context's RsaSignature2018 definition produces (it uses the `sec` prefix
-    // without defining it; jsonld.js expands it the same way).
-    let sec = |term: &str| [format!("<{SEC}{term}>"), format!("<sec:{term}>")];
-    let has = |predicates: &[String; 2], objects: &[String]| {
-        nquads.lines().any(|line| {
-            let Some(rest) = line
-                .strip_prefix(subject)
+    // without defining it; jsonld.js expands it the same way); `suffix` is appended to the term.
+    fn sec_term<'t>(text: &'t str, term: &str, suffix: &str) -> Option<&'t str> {
+        let inner = text.strip_prefix('<')?;
+        let inner = inner
+            .strip_prefix(SEC)
+            .or_else(|| inner.strip_prefix("sec:"))?;
+        inner
+            .strip_prefix(term)?
+            .strip_prefix(suffix)?
+            .strip_prefix('>')
+    }
+    // The object as a whole, or as a typed literal's lexical form.
+    let ends_object =
+        |rest: &str| rest.is_empty() || (rest.starts_with("^^<") && rest.ends_with('>'));
+    let has = |predicate: &str, object: &dyn Fn(&str) -> Option<()>| {
+        statements().any(|statement| {
+            sec_term(statement, predicate, "")
                 .and_then(|rest| rest.strip_prefix(' '))
-            else {
-                return false;
-            };
-            predicates.iter().any(|predicate| {
-                rest.strip_prefix(predicate.as_str())
-                    .and_then(|rest| rest.strip_prefix(' '))
-                    .is_some_and(|rest| {
-                        objects.iter().any(|object| {
-                            rest.strip_prefix(object.as_str()).is_some_and(|tail| {
-                                tail == " ." || (tail.starts_with("^^<") && tail.ends_with("> ."))
-                            })
-                        })
-                    })
-            })
+                .is_some_and(|rest| object(rest).is_some())
         })
     };
     // The security vocabulary names some purposes with a `Method` suffix
     // (`authentication` → `sec:authenticationMethod` in every context that defines it).
-    let purpose_iri = format!("{SEC}{purpose_term}");
-    let [full, compact] = sec(purpose_term);
-    let [full_method, compact_method] = sec(&format!("{purpose_term}Method"));
-    if !has(
-        &sec("proofPurpose"),
-        &[full, compact, full_method, compact_method],
-    ) {
-        return Err(redefined("proofPurpose", purpose_iri));
+    let purpose = |rest: &str| {
+        ["", "Method"].iter().find_map(|suffix| {
+            sec_term(rest, purpose_term, suffix)
+                .filter(|tail| ends_object(tail))
+                .map(|_| ())
+        })
+    };
+    if !has("proofPurpose", &purpose) {
+        return Err(redefined("proofPurpose", format!("{SEC}{purpose_term}")));
     }
-    if !has(&sec("verificationMethod"), &[format!("<{method_id}>")]) {
+    let method = |rest: &str| {
+        rest.strip_prefix('<')?
+            .strip_prefix(method_id)?
+            .strip_prefix('>')
+            .filter(|tail| ends_object(tail))
+            .map(|_| ())
+    };
+    if !has("verificationMethod", &method) {
         return Err(redefined(
             "verificationMethod",
             format!("{SEC}verificationMethod → {method_id}"),
         ));
     }
-    if let Some(cryptosuite) = suite.cryptosuite
-        && !has(&sec("cryptosuite"), &[format!("\"{cryptosuite}\"")])
-    {
-        return Err(redefined(
-            "cryptosuite",
-            format!("{SEC}cryptosuite → {cryptosuite}"),
-        ));
+    if let Some(cryptosuite) = suite.cryptosuite {
+        let named = |rest: &str| {
+            rest.strip_prefix('"')?
+                .strip_prefix(cryptosuite)?
+                .strip_prefix('"')
+                .filter(|tail| ends_object(tail))
+                .map(|_| ())
+        };
+        if !has("cryptosuite", &named) {
+            return Err(redefined(
+                "cryptosuite",
+                format!("{SEC}cryptosuite → {cryptosuite}"),
+            ));
+        }
     }
     Ok(())
 }
