@@ -26,8 +26,21 @@ const NETWORK: &[&str] = &["credbridge-fetch", "ureq", "rustls", "ring"];
 #[test]
 fn library_crates_stay_off_the_network_crate() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // The host's graph only: `--offline` without a platform filter needs every target's
+    // packages (Windows-only crates too) in the local registry, which a fresh machine lacks.
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let version = Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .expect("run rustc -vV");
+    let version = String::from_utf8_lossy(&version.stdout).into_owned();
+    let host = version
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .expect("rustc -vV names the host");
     let output = Command::new(cargo)
         .args(["metadata", "--format-version", "1", "--offline"])
+        .args(["--filter-platform", host])
         .current_dir(repo())
         .output()
         .expect("run cargo metadata");
