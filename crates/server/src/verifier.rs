@@ -29,6 +29,9 @@ pub fn build_verify_options(offline: bool) -> Result<VerifyOptions, ConfigError>
 fn build(offline: bool) -> Result<(VerifyOptions, Option<Arc<GuardedClient>>), ConfigError> {
     let mut settings = Settings::default();
     settings.offline = offline;
+    // Registry snapshots refreshed by `credbridge registries update` win over the bundled
+    // ones, as they do for `credbridge verify`.
+    settings.registry_snapshots = credbridge_config::default_registry_dir();
     let built = settings.build()?;
     Ok((built.options, built.client))
 }
@@ -95,7 +98,7 @@ impl Verifier {
             .as_ref()
             .ok_or_else(|| "this server verifies offline and fetches no URLs".to_owned())?;
         client
-            .get(url, credbridge_fetch::Purpose::Ob2Assertion)
+            .get(url, credbridge_fetch::Purpose::Credential)
             .map(|fetched| fetched.body.to_vec())
             .map_err(|e| e.to_string())
     }
