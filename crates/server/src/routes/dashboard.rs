@@ -142,6 +142,29 @@ pub async fn candidate(
     }
 }
 
+/// The verifier page (`/`) as the recruiter reached this server, for the report's link and QR
+/// code: the request's `Host` (only host-name characters accepted) and `X-Forwarded-Proto` when a
+/// proxy terminates TLS in front of credbridge.
+fn verifier_page_url(headers: &axum::http::HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let valid = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if !valid {
+        return None;
+    }
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some("https") => "https",
+        _ => "http",
+    };
+    Some(format!("{scheme}://{host}/"))
+}
+
 /// The export query.
 #[derive(Debug, Default, Deserialize)]
 pub struct ExportQuery {
@@ -154,11 +177,13 @@ pub async fn export(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Some(tenant) = viewer.tenant_id.clone() else {
         return login_redirect(&paths::candidate(&id));
     };
+    let verifier_url = verifier_page_url(&headers);
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let format = query.format.unwrap_or_else(|| "pdf".to_owned());
     let result = async {
@@ -176,6 +201,7 @@ pub async fn export(
         let generated_at = rfc3339(now_ms());
         let person = id.clone();
         let format = format.clone();
+        let verifier_url = verifier_url.clone();
         within_budget(&state, move || -> Result<(Vec<u8>, &'static str, &'static str), ApiError> {
             let Some(profile) = built.find(&person) else {
                 return Err(ApiError::internal("the profile disappeared"));
@@ -186,7 +212,7 @@ pub async fn export(
                 profile,
                 originals: &originals,
                 match_report: report.as_ref(),
-                verifier_url: None,
+                verifier_url: verifier_url.as_deref(),
                 generated_at: &generated_at,
             };
             let json = |v: serde_json::Value| serde_json::to_vec_pretty(&v).map_err(ApiError::internal);

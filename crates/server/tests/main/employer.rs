@@ -319,6 +319,21 @@ async fn candidate_and_job_pages(backend: Backend) {
     let bundle = t.get(&format!("{base}?format=ats-bundle"), None).await;
     assert!(bundle.body.starts_with(b"PK\x03\x04"));
     assert_eq!(t.get(&format!("{base}?format=doc"), None).await.status, 400);
+    // The report links back to the verifier page as the recruiter reached this server.
+    let html_report = t
+        .send(
+            Request::get(format!("{base}?format=html"))
+                .header(header::HOST, "hr.example.org:8080")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(html_report.status, 200, "{}", text(&html_report));
+    assert!(
+        text(&html_report).contains("http://hr.example.org:8080/"),
+        "{}",
+        text(&html_report)
+    );
 
     // A job made with the form (no JavaScript), then its page with the ranked explanation.
     let form = "from=text&title=Data+engineer&value=computer+programming%0ASQL";
