@@ -61,8 +61,8 @@ pub use build::{Built, context_loader, is_url, parse_instant, unix_time};
 pub use did_dir::{MAX_DID_DIR_DEPTH, MAX_DID_DIR_FILES, read_did_dir};
 pub use error::{ConfigError, Warning};
 pub use registries::{
-    RegistrySnapshot, Updated, default_data_dir, default_registry_dir, read_snapshots,
-    update_registries,
+    DCC_REGISTRY_BASE, RegistrySnapshot, Updated, default_data_dir, default_registry_dir,
+    read_snapshots, update_registries,
 };
 pub use settings::{ENV_VARS, Settings};
 
