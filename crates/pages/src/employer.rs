@@ -37,6 +37,10 @@ pub struct CandidateFilters {
 /// Maps a profile's credential (its id or item path) to the page of the stored credential.
 pub type CredentialLink<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// A concept's name (its preferred label) from its IRI, when the frameworks know it: the mapping
+/// path reads "Python → computer programming", not two IRIs.
+pub type ConceptName<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 fn verification_class(status: VerificationStatus) -> &'static str {
     match status {
         VerificationStatus::Valid => "verdict-valid",
@@ -420,6 +424,7 @@ pub fn job_page(
     job: &Job,
     ranked: &[RankedCandidate<'_>],
     link: CredentialLink<'_>,
+    name: ConceptName<'_>,
 ) -> String {
     page(
         ctx,
@@ -498,7 +503,18 @@ pub fn job_page(
                                                                 None => bdi { (clean(e.achievement.as_deref().unwrap_or(&e.credential))) },
                                                             }
                                                             " " span class={ "tag " (verification_class(e.verification)) } { (e.verification.word()) }
-                                                            @if e.path.len() > 1 { br; span.small { "via " (clean(&e.path.join(" → "))) } }
+                                                            @if e.path.len() > 1 {
+                                                                br; span.small {
+                                                                    "via "
+                                                                    @for (i, iri) in e.path.iter().enumerate() {
+                                                                        @if i > 0 { " → " }
+                                                                        @match name(iri) {
+                                                                            Some(label) => abbr title=(clean(iri)) { bdi { (clean(&label)) } },
+                                                                            None => (clean(iri)),
+                                                                        }
+                                                                    }
+                                                                }
+                                                            }
                                                         }
                                                     }
                                                 }

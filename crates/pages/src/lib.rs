@@ -69,8 +69,8 @@ mod view;
 
 pub use assets::{Asset, CONTENT_SECURITY_POLICY, assets};
 pub use employer::{
-    CandidateFilters, CredentialLink, EXPORT_FORMATS, JobRow, RankedCandidate, candidate_page,
-    candidates_page, job_page, jobs_page, match_status_name, person_label,
+    CandidateFilters, ConceptName, CredentialLink, EXPORT_FORMATS, JobRow, RankedCandidate,
+    candidate_page, candidates_page, job_page, jobs_page, match_status_name, person_label,
 };
 pub use inbox::{
     InboxFilters, InboxPaging, InboxRow, StoredCredential, credential_page, inbox_page, login_page,

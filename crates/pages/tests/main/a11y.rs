@@ -75,7 +75,7 @@ fn employer_pages(ctx: &PageContext) -> Vec<(&'static str, String)> {
                 }],
             ),
         ),
-        ("job", job_page(ctx, "j1", &job, &ranked, &link)),
+        ("job", job_page(ctx, "j1", &job, &ranked, &link, &|_| None)),
     ]
 }
 

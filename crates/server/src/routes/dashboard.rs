@@ -358,12 +358,15 @@ pub async fn job(
                 report,
             })
             .collect();
+        let frameworks = built.frameworks.clone();
+        let name = move |iri: &str| frameworks.concept(iri).map(|c| c.pref_label.clone());
         Ok::<String, ApiError>(credbridge_pages::job_page(
             &viewer.context("Job"),
             &record.id,
             &job,
             &rows,
             &link,
+            &name,
         ))
     }
     .await;

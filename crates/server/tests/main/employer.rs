@@ -357,6 +357,13 @@ async fn candidate_and_job_pages(backend: Backend) {
     assert!(html.contains("Data engineer"), "{html}");
     assert!(html.contains("data-status=\"met-verified\""), "{html}");
     assert!(html.contains("data-status=\"not-shown\""), "{html}");
+    // The mapping path reads in skill names, each with its IRI a hover away.
+    assert!(
+        html.contains(
+            "<abbr title=\"http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d\"><bdi>Python"
+        ),
+        "{html}"
+    );
     let first = html.find("match-0").unwrap();
     let ada_link = html.find(&encode(&ada_id)).unwrap();
     assert!(ada_link > first, "Ada ranks first");
