@@ -199,12 +199,9 @@ fn parse_number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, Sett
     })
 }
 
-/// The platform's user data folder for credbridge (e.g. `~/.local/share/credbridge` on Linux);
-/// `None` when the platform has no home folder.
-pub fn default_data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("org", "credbridge", "credbridge")
-        .map(|dirs| dirs.data_dir().to_owned())
-}
+/// The platform's user data folder for credbridge, one definition for the server, the CLI and
+/// the registry snapshots (it lives in `config`).
+pub use credbridge_config::default_data_dir;
 
 /// A setting that could not be read.
 #[derive(Debug, thiserror::Error)]
