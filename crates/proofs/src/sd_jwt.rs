@@ -397,6 +397,27 @@ pub fn reconstruct(
     }
 }
 
+/// Takes the disclosure with `digest` out of `parsed` (marking it used): `None` when there is
+/// none, an error when it is of the other kind (`member`: a `[salt, name, value]` one).
+fn take(
+    parsed: &mut [Parsed],
+    digest: &str,
+    member: bool,
+) -> Result<Option<(Option<String>, Value)>, DisclosureError> {
+    let Some((index, p)) = parsed
+        .iter_mut()
+        .enumerate()
+        .find(|(_, p)| p.digest == digest)
+    else {
+        return Ok(None);
+    };
+    if p.name.is_some() != member {
+        return Err(DisclosureError::WrongKind { index });
+    }
+    p.used = true;
+    Ok(Some((p.name.clone(), std::mem::take(&mut p.value))))
+}
+
 /// Records that `digest` stands in the payload; a second time is an error (RFC 9901 §7.1).
 fn note(
     referenced: &mut std::collections::HashSet<String>,
@@ -441,17 +462,13 @@ fn restore(
             }
             for digest in digests {
                 note(referenced, &digest)?;
-                let Some(index) = parsed.iter().position(|p| p.digest == digest) else {
+                let Some((name, value)) = take(parsed, &digest, true)? else {
                     continue; // a decoy, or a member the holder did not disclose
                 };
-                let Some(name) = parsed[index].name.clone() else {
-                    return Err(DisclosureError::WrongKind { index });
-                };
-                parsed[index].used = true;
+                let name = name.unwrap_or_default();
                 if out.contains_key(&name) {
                     return Err(DisclosureError::NameClash { name });
                 }
-                let value = std::mem::take(&mut parsed[index].value);
                 out.insert(name, restore(value, parsed, referenced, depth + 1)?);
             }
             Ok(Value::Object(out))
@@ -477,14 +494,9 @@ fn restore(
                     continue;
                 };
                 note(referenced, &digest)?;
-                let Some(index) = parsed.iter().position(|p| p.digest == digest) else {
+                let Some((_, value)) = take(parsed, &digest, false)? else {
                     continue; // an undisclosed element is left out
                 };
-                if parsed[index].name.is_some() {
-                    return Err(DisclosureError::WrongKind { index });
-                }
-                parsed[index].used = true;
-                let value = std::mem::take(&mut parsed[index].value);
                 out.push(restore(value, parsed, referenced, depth + 1)?);
             }
             Ok(Value::Array(out))
