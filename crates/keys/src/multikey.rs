@@ -86,7 +86,7 @@ pub fn split_multicodec(bytes: &[u8]) -> Result<(u64, &[u8]), KeyError> {
     Err(KeyError::MulticodecVarint)
 }
 
-fn varint(mut code: u64) -> Vec<u8> {
+pub(crate) fn varint(mut code: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(3);
     loop {
         let byte = (code & 0x7f) as u8;
