@@ -273,7 +273,7 @@ pub fn resolve_did_key(input: &str, options: &ResolutionOptions) -> Resolution {
         Ok(vm) => vm,
         Err((code, reason)) => return failed(dereferencing, code, reason),
     };
-    let signing_id = signing["id"].clone();
+    let signing_id = format!("{}#{}", key.did, key.multibase);
     let mut document = json!({
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": key.did,
@@ -297,21 +297,24 @@ pub fn resolve_did_key(input: &str, options: &ResolutionOptions) -> Resolution {
         } else {
             format
         };
-        if let Ok(vm) = method(&key.did, &mb, Key::X25519(&x25519), agreement_format) {
-            let id = vm["id"].clone();
-            if let Some(Value::Array(vms)) = document.get_mut("verificationMethod") {
+        if let (Ok(vm), Some(doc)) = (
+            method(&key.did, &mb, Key::X25519(&x25519), agreement_format),
+            document.as_object_mut(),
+        ) {
+            if let Some(Value::Array(vms)) = doc.get_mut("verificationMethod") {
                 vms.push(vm);
             }
-            document["keyAgreement"] = json!([id]);
+            doc.insert("keyAgreement".into(), json!([format!("{}#{mb}", key.did)]));
         }
     }
     let Some(fragment) = fragment else {
         return result(false, document, None);
     };
     let wanted = format!("{}#{fragment}", key.did);
-    match document["verificationMethod"]
-        .as_array()
-        .and_then(|vms| vms.iter().find(|vm| vm["id"] == wanted.as_str()))
+    match document
+        .get("verificationMethod")
+        .and_then(Value::as_array)
+        .and_then(|vms| vms.iter().find(|vm| id_of(vm) == Some(wanted.as_str())))
     {
         Some(vm) => result(true, vm.clone(), None),
         None => failed(
@@ -320,6 +323,10 @@ pub fn resolve_did_key(input: &str, options: &ResolutionOptions) -> Resolution {
             format!("{wanted} names no verification method of the document"),
         ),
     }
+}
+
+fn id_of(vm: &Value) -> Option<&str> {
+    vm.get("id").and_then(Value::as_str)
 }
 
 /// Resolves any DID a resolver handles (did:jwk offline, did:web through the guarded client),
@@ -349,10 +356,10 @@ pub fn resolve_with(
                         .and_then(Value::as_array)
                         .and_then(|vms| {
                             vms.iter().find(|vm| {
-                                vm["id"] == input
-                                    || vm["id"].as_str().is_some_and(|id| {
-                                        id.starts_with('#') && format!("{did}{id}") == input
-                                    })
+                                id_of(vm).is_some_and(|id| {
+                                    id == input
+                                        || (id.starts_with('#') && format!("{did}{id}") == input)
+                                })
                             })
                         })
                         .cloned();
@@ -437,7 +444,7 @@ mod tests {
                 r.body
             );
             assert!(r.body.get("didDocument").is_some());
-            assert_eq!(r.http_status() >= 400, true);
+            assert!(r.http_status() >= 400);
         }
         let url = format!("{DID}/^bar^/?query=`#z6Mk");
         let r = resolve_did_key(&url, &o);
