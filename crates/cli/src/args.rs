@@ -82,6 +82,10 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Secure or verify one VCDM 2.0 credential or presentation with JOSE, SD-JWT or COSE and
+    /// a given key (W3C VC-JOSE-COSE; the contract of its test suite).
+    #[command(name = "vc-jose-cose")]
+    VcJoseCose(crate::cmd::jose_cose::JoseCoseArgs),
     /// Revoke issued credentials (status list entries set, lists re-signed).
     Revoke(crate::cmd::issue::StatusArgs),
     /// Suspend issued credentials.

@@ -18,6 +18,8 @@ mod employer;
 mod inputs;
 #[path = "main/issuer.rs"]
 mod issuer;
+#[path = "main/jose_cose.rs"]
+mod jose_cose;
 #[path = "main/online.rs"]
 mod online;
 #[path = "main/registries.rs"]

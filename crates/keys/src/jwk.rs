@@ -41,11 +41,12 @@ fn ec_key_type(crv: &str) -> Result<(KeyType, usize), KeyError> {
     match crv {
         "P-256" => Ok((KeyType::P256, 32)),
         "P-384" => Ok((KeyType::P384, 48)),
+        "P-521" => Ok((KeyType::P521, 66)),
         "secp256k1" => Ok((KeyType::Secp256k1, 32)),
         other => Err(KeyError::JwkUnsupported {
             member: "crv",
             found: other.to_owned(),
-            supported: "P-256, P-384, secp256k1",
+            supported: "P-256, P-384, P-521, secp256k1",
         }),
     }
 }
@@ -55,7 +56,7 @@ fn rsa_uint(jwk: &Map<String, Value>, name: &'static str) -> Result<rsa::BigUint
 }
 
 impl PublicKey {
-    /// Reads a public JWK (`kty` OKP/Ed25519, EC P-256/P-384/secp256k1, or RSA). Private members
+    /// Reads a public JWK (`kty` OKP/Ed25519, EC P-256/P-384/P-521/secp256k1, or RSA). Private members
     /// are ignored.
     pub fn from_jwk(jwk: &Value) -> Result<PublicKey, KeyError> {
         let jwk = as_object(jwk)?;
@@ -121,6 +122,7 @@ impl PublicKey {
             }
             PublicKey::P256(k) => ec("P-256", k.to_encoded_point(false).as_bytes(), 32),
             PublicKey::P384(k) => ec("P-384", k.to_encoded_point(false).as_bytes(), 48),
+            PublicKey::P521(k) => ec("P-521", k.to_encoded_point(false).as_bytes(), 66),
             PublicKey::Secp256k1(k) => ec("secp256k1", k.to_encoded_point(false).as_bytes(), 32),
             PublicKey::Rsa(k) => {
                 use rsa::traits::PublicKeyParts as _;

@@ -21,6 +21,8 @@ pub enum KeyType {
     P256,
     /// ECDSA over NIST P-384.
     P384,
+    /// ECDSA over NIST P-521.
+    P521,
     /// ECDSA over secp256k1.
     Secp256k1,
     /// RSA (PKCS#1 v1.5 and PSS signatures).
@@ -31,13 +33,15 @@ pub enum KeyType {
 }
 
 impl KeyType {
-    /// The name used in messages and in JWK `crv` (`Ed25519`, `P-256`, `P-384`, `secp256k1`, `RSA`).
+    /// The name used in messages and in JWK `crv` (`Ed25519`, `P-256`, `P-384`, `P-521`,
+    /// `secp256k1`, `RSA`).
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
             KeyType::Ed25519 => "Ed25519",
             KeyType::P256 => "P-256",
             KeyType::P384 => "P-384",
+            KeyType::P521 => "P-521",
             KeyType::Secp256k1 => "secp256k1",
             KeyType::Rsa => "RSA",
             KeyType::Bls12381G2 => "Bls12381G2",
@@ -65,6 +69,8 @@ pub enum Algorithm {
     Es256,
     /// ECDSA P-384 with SHA-384 (`ES384`).
     Es384,
+    /// ECDSA P-521 with SHA-512 (`ES512`).
+    Es512,
     /// ECDSA secp256k1 with SHA-256 (`ES256K`).
     Es256K,
     /// RSASSA-PKCS1-v1_5 with SHA-256 (`RS256`).
@@ -79,10 +85,11 @@ pub enum Algorithm {
 
 impl Algorithm {
     /// Every JOSE algorithm ([`Algorithm::Bbs`] is not one), for iteration in tests and docs.
-    pub const ALL: [Algorithm; 6] = [
+    pub const ALL: [Algorithm; 7] = [
         Algorithm::EdDsa,
         Algorithm::Es256,
         Algorithm::Es384,
+        Algorithm::Es512,
         Algorithm::Es256K,
         Algorithm::Rs256,
         Algorithm::Ps256,
@@ -95,6 +102,7 @@ impl Algorithm {
             Algorithm::EdDsa => "EdDSA",
             Algorithm::Es256 => "ES256",
             Algorithm::Es384 => "ES384",
+            Algorithm::Es512 => "ES512",
             Algorithm::Es256K => "ES256K",
             Algorithm::Rs256 => "RS256",
             Algorithm::Ps256 => "PS256",
@@ -115,6 +123,7 @@ impl Algorithm {
             Algorithm::EdDsa => KeyType::Ed25519,
             Algorithm::Es256 => KeyType::P256,
             Algorithm::Es384 => KeyType::P384,
+            Algorithm::Es512 => KeyType::P521,
             Algorithm::Es256K => KeyType::Secp256k1,
             Algorithm::Rs256 | Algorithm::Ps256 => KeyType::Rsa,
             Algorithm::Bbs => KeyType::Bls12381G2,
@@ -157,6 +166,8 @@ pub enum PublicKey {
     P256(p256::PublicKey),
     /// P-384.
     P384(p384::PublicKey),
+    /// P-521.
+    P521(p521::PublicKey),
     /// secp256k1.
     Secp256k1(k256::PublicKey),
     /// RSA (boxed: the modulus is large).
@@ -175,6 +186,7 @@ impl PublicKey {
             PublicKey::Ed25519(_) => KeyType::Ed25519,
             PublicKey::P256(_) => KeyType::P256,
             PublicKey::P384(_) => KeyType::P384,
+            PublicKey::P521(_) => KeyType::P521,
             PublicKey::Secp256k1(_) => KeyType::Secp256k1,
             PublicKey::Rsa(_) => KeyType::Rsa,
             PublicKey::Bls12381G2(_) => KeyType::Bls12381G2,
@@ -205,6 +217,7 @@ impl PublicKey {
         let (compressed, uncompressed, expected) = match key_type {
             KeyType::P256 | KeyType::Secp256k1 => (33, 65, "33 (compressed) or 65"),
             KeyType::P384 => (49, 97, "49 (compressed) or 97"),
+            KeyType::P521 => (67, 133, "67 (compressed) or 133"),
             KeyType::Ed25519 | KeyType::Rsa | KeyType::Bls12381G2 => {
                 return Err(KeyError::InvalidKeyBytes {
                     key_type: key_type.name(),
@@ -225,6 +238,9 @@ impl PublicKey {
                 .map_err(|e| invalid(e.to_string())),
             KeyType::P384 => p384::PublicKey::from_sec1_bytes(bytes)
                 .map(PublicKey::P384)
+                .map_err(|e| invalid(e.to_string())),
+            KeyType::P521 => p521::PublicKey::from_sec1_bytes(bytes)
+                .map(PublicKey::P521)
                 .map_err(|e| invalid(e.to_string())),
             _ => k256::PublicKey::from_sec1_bytes(bytes)
                 .map(PublicKey::Secp256k1)
@@ -254,6 +270,7 @@ impl PublicKey {
             PublicKey::Ed25519(k) => k.to_bytes().to_vec(),
             PublicKey::P256(k) => p256::EncodedPoint::from(k).compress().as_bytes().to_vec(),
             PublicKey::P384(k) => p384::EncodedPoint::from(k).compress().as_bytes().to_vec(),
+            PublicKey::P521(k) => p521::EncodedPoint::from(k).compress().as_bytes().to_vec(),
             PublicKey::Secp256k1(k) => {
                 use k256::elliptic_curve::sec1::ToEncodedPoint as _;
                 k.to_encoded_point(true).as_bytes().to_vec()
@@ -303,6 +320,14 @@ impl PublicKey {
                 p384::ecdsa::signature::Verifier::verify(&vk, message, &sig)
                     .map_err(|_| mismatch)?;
             }
+            (Algorithm::Es512, PublicKey::P521(k)) => {
+                let sig = p521::ecdsa::Signature::from_slice(signature)
+                    .map_err(|e| malformed(format!("expected 132-byte r||s: {e}")))?;
+                let vk = p521::ecdsa::VerifyingKey::from_affine(*k.as_affine())
+                    .map_err(|e| malformed(format!("P-521 key: {e}")))?;
+                p521::ecdsa::signature::Verifier::verify(&vk, message, &sig)
+                    .map_err(|_| mismatch)?;
+            }
             (Algorithm::Es256K, PublicKey::Secp256k1(k)) => {
                 let sig = k256::ecdsa::Signature::from_slice(signature)
                     .map_err(|e| malformed(format!("expected 64-byte r||s: {e}")))?;
@@ -346,6 +371,8 @@ pub enum SecretKey {
     P256(p256::ecdsa::SigningKey),
     /// P-384.
     P384(p384::ecdsa::SigningKey),
+    /// P-521.
+    P521(p521::ecdsa::SigningKey),
     /// secp256k1.
     Secp256k1(k256::ecdsa::SigningKey),
     /// RSA (boxed: large).
@@ -366,6 +393,7 @@ impl SecretKey {
             KeyType::Ed25519 => SecretKey::Ed25519(ed25519_dalek::SigningKey::generate(&mut rng)),
             KeyType::P256 => SecretKey::P256(p256::ecdsa::SigningKey::random(&mut rng)),
             KeyType::P384 => SecretKey::P384(p384::ecdsa::SigningKey::random(&mut rng)),
+            KeyType::P521 => SecretKey::P521(p521::ecdsa::SigningKey::random(&mut rng)),
             KeyType::Secp256k1 => SecretKey::Secp256k1(k256::ecdsa::SigningKey::random(&mut rng)),
             KeyType::Rsa => SecretKey::Rsa(Box::new(
                 rsa::RsaPrivateKey::new(&mut rng, MIN_RSA_BITS).map_err(|e| {
@@ -436,6 +464,12 @@ impl SecretKey {
                     .map(SecretKey::P384)
                     .map_err(|e| invalid(e.to_string()))
             }
+            KeyType::P521 => {
+                expect_len(66, "66")?;
+                p521::ecdsa::SigningKey::from_slice(bytes)
+                    .map(SecretKey::P521)
+                    .map_err(|e| invalid(e.to_string()))
+            }
             KeyType::Secp256k1 => {
                 expect_len(32, "32")?;
                 k256::ecdsa::SigningKey::from_slice(bytes)
@@ -456,6 +490,7 @@ impl SecretKey {
             SecretKey::Ed25519(k) => Some(k.to_bytes().to_vec()),
             SecretKey::P256(k) => Some(k.to_bytes().to_vec()),
             SecretKey::P384(k) => Some(k.to_bytes().to_vec()),
+            SecretKey::P521(k) => Some(k.to_bytes().to_vec()),
             SecretKey::Secp256k1(k) => Some(k.to_bytes().to_vec()),
             SecretKey::Rsa(_) => None,
         }
@@ -468,6 +503,7 @@ impl SecretKey {
             SecretKey::Ed25519(_) => KeyType::Ed25519,
             SecretKey::P256(_) => KeyType::P256,
             SecretKey::P384(_) => KeyType::P384,
+            SecretKey::P521(_) => KeyType::P521,
             SecretKey::Secp256k1(_) => KeyType::Secp256k1,
             SecretKey::Rsa(_) => KeyType::Rsa,
         }
@@ -480,6 +516,9 @@ impl SecretKey {
             SecretKey::Ed25519(k) => PublicKey::Ed25519(k.verifying_key()),
             SecretKey::P256(k) => PublicKey::P256(k.verifying_key().into()),
             SecretKey::P384(k) => PublicKey::P384(k.verifying_key().into()),
+            SecretKey::P521(k) => {
+                PublicKey::P521(p521::PublicKey::from_secret_scalar(k.as_nonzero_scalar()))
+            }
             SecretKey::Secp256k1(k) => PublicKey::Secp256k1(k.verifying_key().into()),
             SecretKey::Rsa(k) => PublicKey::Rsa(Box::new(k.to_public_key())),
         }
@@ -492,13 +531,14 @@ impl SecretKey {
             SecretKey::Ed25519(_) => Algorithm::EdDsa,
             SecretKey::P256(_) => Algorithm::Es256,
             SecretKey::P384(_) => Algorithm::Es384,
+            SecretKey::P521(_) => Algorithm::Es512,
             SecretKey::Secp256k1(_) => Algorithm::Es256K,
             SecretKey::Rsa(_) => Algorithm::Rs256,
         }
     }
 
-    /// Signs `message` with `alg`. Ed25519 and ECDSA (RFC 6979) are deterministic; PSS is
-    /// randomised from the OS RNG.
+    /// Signs `message` with `alg`. Ed25519 and ECDSA (RFC 6979) are deterministic, except
+    /// P-521, whose crate draws the nonce from the OS RNG; PSS is randomised too.
     pub fn sign(&self, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         let failed = |e: rsa::signature::Error| KeyError::SigningFailed {
             alg: alg.jose_name(),
@@ -514,6 +554,11 @@ impl SecretKey {
             (Algorithm::Es384, SecretKey::P384(k)) => {
                 let sig: p384::ecdsa::Signature =
                     p384::ecdsa::signature::Signer::try_sign(k, message).map_err(failed)?;
+                Ok(sig.to_bytes().to_vec())
+            }
+            (Algorithm::Es512, SecretKey::P521(k)) => {
+                let sig: p521::ecdsa::Signature =
+                    p521::ecdsa::signature::Signer::try_sign(k, message).map_err(failed)?;
                 Ok(sig.to_bytes().to_vec())
             }
             (Algorithm::Es256K, SecretKey::Secp256k1(k)) => {

@@ -59,6 +59,7 @@ mod bbs;
 mod controller_document;
 mod did_jwk;
 mod did_key;
+pub mod did_resolution;
 mod did_web;
 mod directory;
 mod error;

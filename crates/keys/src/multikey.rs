@@ -12,6 +12,8 @@ pub const ED25519_PUB: u64 = 0xed;
 pub const P256_PUB: u64 = 0x1200;
 /// multicodec `p384-pub` (compressed point).
 pub const P384_PUB: u64 = 0x1201;
+/// multicodec `p521-pub` (compressed point).
+pub const P521_PUB: u64 = 0x1202;
 /// multicodec `secp256k1-pub` (compressed point).
 pub const SECP256K1_PUB: u64 = 0xe7;
 /// multicodec `rsa-pub` (PKCS#1 DER).
@@ -26,6 +28,8 @@ pub const SECP256K1_PRIV: u64 = 0x1301;
 pub const P256_PRIV: u64 = 0x1306;
 /// multicodec `p384-priv`.
 pub const P384_PRIV: u64 = 0x1307;
+/// multicodec `p521-priv`.
+pub const P521_PRIV: u64 = 0x1308;
 
 /// Decodes a `z…` base58btc multibase string to bytes.
 pub fn decode_multibase_base58btc(value: &str) -> Result<Vec<u8>, KeyError> {
@@ -82,7 +86,7 @@ pub fn split_multicodec(bytes: &[u8]) -> Result<(u64, &[u8]), KeyError> {
     Err(KeyError::MulticodecVarint)
 }
 
-fn varint(mut code: u64) -> Vec<u8> {
+pub(crate) fn varint(mut code: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(3);
     loop {
         let byte = (code & 0x7f) as u8;
@@ -102,6 +106,7 @@ pub fn public_codec(key_type: KeyType) -> u64 {
         KeyType::Ed25519 => ED25519_PUB,
         KeyType::P256 => P256_PUB,
         KeyType::P384 => P384_PUB,
+        KeyType::P521 => P521_PUB,
         KeyType::Secp256k1 => SECP256K1_PUB,
         KeyType::Rsa => RSA_PUB,
         KeyType::Bls12381G2 => BLS12_381_G2_PUB,
@@ -127,6 +132,7 @@ pub fn public_key_from_multicodec(code: u64, raw: &[u8]) -> Result<PublicKey, Ke
         ED25519_PUB => PublicKey::ed25519_from_bytes(raw),
         P256_PUB => compressed(KeyType::P256, 33, "33 (compressed point)"),
         P384_PUB => compressed(KeyType::P384, 49, "49 (compressed point)"),
+        P521_PUB => compressed(KeyType::P521, 67, "67 (compressed point)"),
         SECP256K1_PUB => compressed(KeyType::Secp256k1, 33, "33 (compressed point)"),
         RSA_PUB => {
             use rsa::pkcs1::DecodeRsaPublicKey as _;
@@ -172,7 +178,7 @@ impl PublicKey {
 }
 
 impl SecretKey {
-    /// Reads a Multikey `secretKeyMultibase` value (ed25519-priv, p256-priv, p384-priv,
+    /// Reads a Multikey `secretKeyMultibase` value (ed25519-priv, p256-priv, p384-priv, p521-priv,
     /// secp256k1-priv).
     pub fn from_multikey(value: &str) -> Result<SecretKey, KeyError> {
         let bytes = decode_multibase_base58btc(value)?;
@@ -181,6 +187,7 @@ impl SecretKey {
             ED25519_PRIV => KeyType::Ed25519,
             P256_PRIV => KeyType::P256,
             P384_PRIV => KeyType::P384,
+            P521_PRIV => KeyType::P521,
             SECP256K1_PRIV => KeyType::Secp256k1,
             other => return Err(KeyError::UnsupportedMulticodec { code: other }),
         };
@@ -194,6 +201,7 @@ impl SecretKey {
             KeyType::Ed25519 => ED25519_PRIV,
             KeyType::P256 => P256_PRIV,
             KeyType::P384 => P384_PRIV,
+            KeyType::P521 => P521_PRIV,
             KeyType::Secp256k1 => SECP256K1_PRIV,
             KeyType::Rsa | KeyType::Bls12381G2 => return None,
         };

@@ -89,6 +89,9 @@ impl PublicKey {
                     "1.3.132.0.34" => p384::PublicKey::from_public_key_der(der)
                         .map(PublicKey::P384)
                         .map_err(spki_err),
+                    "1.3.132.0.35" => p521::PublicKey::from_public_key_der(der)
+                        .map(PublicKey::P521)
+                        .map_err(spki_err),
                     "1.3.132.0.10" => k256::PublicKey::from_public_key_der(der)
                         .map(PublicKey::Secp256k1)
                         .map_err(spki_err),
@@ -129,6 +132,7 @@ impl PublicKey {
             PublicKey::Ed25519(k) => k.to_public_key_der(),
             PublicKey::P256(k) => k.to_public_key_der(),
             PublicKey::P384(k) => k.to_public_key_der(),
+            PublicKey::P521(k) => k.to_public_key_der(),
             PublicKey::Secp256k1(k) => k.to_public_key_der(),
             PublicKey::Rsa(k) => k.to_public_key_der(),
             PublicKey::Bls12381G2(_) => {

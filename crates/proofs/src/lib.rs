@@ -98,6 +98,7 @@
 
 mod bbs;
 mod canonicalizer;
+pub mod cose;
 pub mod data_integrity;
 mod datetime;
 mod ecdsa_sd;
@@ -108,8 +109,10 @@ pub mod lookup;
 mod outcome;
 mod purpose;
 mod rdfc;
+pub mod sd_jwt;
 mod suite;
 pub mod suites;
+pub mod vc_jose_cose;
 mod vc_jwt;
 
 pub use canonicalizer::{CanonicalizeCause, CanonicalizeError, Canonicalizer};

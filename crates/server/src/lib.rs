@@ -88,6 +88,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::profiles::router())
         .merge(routes::jobs::router())
         .merge(routes::issuers::router())
+        .merge(routes::identifiers::router())
         .merge(routes::dashboard::router())
         .merge(routes::oauth::router())
         .merge(routes::ops::router())

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, Securit
 use utoipa::{Modify, OpenApi};
 
 use crate::auth::ALL_SCOPES;
-use crate::routes::{inbox, issuers, jobs, oauth, ops, profiles, verify};
+use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, verify};
 
 /// The API description served at `/openapi.json`.
 #[derive(OpenApi)]
@@ -35,6 +35,7 @@ use crate::routes::{inbox, issuers, jobs, oauth, ops, profiles, verify};
         issuers::submit,
         issuers::issuer_batch,
         issuers::batch,
+        identifiers::resolve,
         oauth::token,
         oauth::login,
         oauth::logout,
@@ -58,6 +59,7 @@ use crate::routes::{inbox, issuers, jobs, oauth, ops, profiles, verify};
         (name = "profiles", description = "skills profiles built from the inbox"),
         (name = "jobs", description = "jobs, their requirements and ranked, explained matches"),
         (name = "issuing", description = "issuers and asynchronous issuing batches"),
+        (name = "identifiers", description = "DID resolution (did:key, did:jwk; did:web with a token)"),
         (name = "auth", description = "OAuth 2.0 client credentials and login"),
         (name = "operations", description = "health, readiness, metrics"),
     )

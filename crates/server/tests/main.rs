@@ -16,6 +16,8 @@ mod bad_input;
 mod employer;
 #[path = "main/fixtures.rs"]
 mod fixtures;
+#[path = "main/identifiers.rs"]
+mod identifiers;
 #[path = "main/inbox.rs"]
 mod inbox;
 #[path = "main/issuers.rs"]

@@ -5,6 +5,7 @@ mod canonize;
 mod input;
 mod inspect;
 pub mod issue;
+pub mod jose_cose;
 mod keys;
 pub mod people;
 mod registries;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Issuer(command) => issue::issuer(&command),
         Command::Issue(args) => issue::issue(&args, cli.json),
         Command::Lint { files } => issue::lint(&files, cli.json),
+        Command::VcJoseCose(args) => jose_cose::run(&args),
         Command::Revoke(args) => {
             issue::set_status(&args, credbridge_issue::StatusPurpose::Revocation, true)
         }

@@ -1,6 +1,7 @@
 //! One module per resource, each with `fn router() -> Router<AppState>` (STYLE §7).
 
 pub mod dashboard;
+pub mod identifiers;
 pub mod inbox;
 pub mod issuers;
 pub mod jobs;
