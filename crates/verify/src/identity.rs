@@ -286,22 +286,28 @@ pub(crate) fn check(signals: &Signals<'_>, options: &VerifyOptions) -> (Check, I
     } else {
         issuer.to_owned()
     };
-    let linkage_words = match &linkage {
+    // The words for a person say what the website showed; the reason adds the technical
+    // detail (which URL, which option supplies it offline) once.
+    let (linkage_words, linkage_reason) = match &linkage {
         Some(Linkage::NotLinked { site, reason, .. }) => {
-            format!("; its website {} {reason}", site.origin)
+            let words = format!("; its website {} {reason}", site.origin);
+            (words.clone(), words)
         }
-        Some(Linkage::CouldNotCheck { site, reason, .. }) => format!(
-            "; whether its website {} links this DID could not be checked: {reason}",
-            site.origin
+        Some(Linkage::CouldNotCheck { site, reason, .. }) => (
+            format!(
+                "; whether its website {} links this DID could not be checked",
+                site.origin
+            ),
+            format!("; its DID configuration could not be checked: {reason}"),
         ),
-        _ => String::new(),
+        _ => (String::new(), String::new()),
     };
     let message = format!(
         "signed by {who} that calls itself {claimed}; no registry or domain confirms it, so the name is the issuer's own claim{linkage_words}"
     );
     let outcome = if trust.is_configured() {
         Outcome::CouldNotCheck(format!(
-            "{issuer} is in none of the configured registries or lists, and no domain confirms it{linkage_words}"
+            "{issuer} is in none of the configured registries or lists, and no domain confirms it{linkage_reason}"
         ))
     } else {
         Outcome::NotApplicable

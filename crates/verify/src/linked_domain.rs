@@ -275,7 +275,7 @@ pub(crate) fn check(did: &str, site: Site, options: &VerifyOptions) -> Linkage {
                         entries: Vec::new(),
                     };
                 }
-                _ => format!("its DID configuration could not be fetched: {err}"),
+                _ => format!("it could not be fetched: {err}"),
             };
             return Linkage::CouldNotCheck {
                 reason,
@@ -322,7 +322,7 @@ pub(crate) fn check(did: &str, site: Site, options: &VerifyOptions) -> Linkage {
     if let Some(reason) = unchecked {
         return Linkage::CouldNotCheck {
             reason: format!(
-                "its DID configuration names this DID, but the linkage could not be checked: {reason}{past_limit}"
+                "it names this DID, but the entry could not be checked: {reason}{past_limit}"
             ),
             site,
             entries,
