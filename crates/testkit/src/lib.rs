@@ -14,6 +14,8 @@
 //! - [`Signer`]: an Ed25519 did:key issuer from a fixed seed that signs Data Integrity
 //!   (eddsa-rdfc-2022, eddsa-jcs-2022, …) and VC-JOSE credentials.
 //! - [`ob3_credential`], [`encoded_status_list`]: fixtures.
+//! - [`did_configuration`]: a `did:jwk` signer and DIF Well-Known DID Configuration fixtures
+//!   (Domain Linkage Credentials as JSON-LD and as JWTs, the resource listing them).
 //!
 //! # Example
 //! ```
@@ -40,6 +42,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod did_configuration;
 pub mod http;
 mod signer;
 

@@ -10,9 +10,12 @@
 //!   domain (DID Web §3.1; a `www.` prefix is the same site).
 //! - **hosted domain** (OB 2.0): the issuer profile is hosted on its own domain and the
 //!   assertion was fetched from it.
-//!
-//! Not yet: DIF Well-Known DID Configuration (linked domains) for other DID methods; it needs
-//! the document source to fetch `/.well-known/did-configuration.json`.
+//! - **linked domain**: the issuer is a DID not on its `url`'s domain (`did:key`, `did:jwk`, a
+//!   `did:web` hosted elsewhere), and that site's `/.well-known/did-configuration.json` holds a
+//!   valid Domain Linkage Credential signed by the DID for the site's origin (DIF Well-Known
+//!   DID Configuration; [`crate::linked_domain`]). It is fetched through the verifier's
+//!   document source only when no earlier signal confirmed the issuer; offline, or without a
+//!   local copy, the words say it could not be checked and why.
 //!
 //! With no signal the check is an advisory could-not-check when the verifier configured trust
 //! sources (so the verdict is valid-with-warnings and `--strict` fails), and not-applicable
@@ -22,8 +25,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::VerifyOptions;
+use crate::linked_domain::{self, Linkage};
 use crate::report::{Check, Outcome, Severity};
-use crate::trust::{Standing, TrustPolicy};
+use crate::trust::Standing;
 
 const ID: &str = "issuer.identity";
 
@@ -51,6 +56,9 @@ pub enum ConfirmedBy {
     Domain,
     /// An OB 2.0 issuer profile hosted on the domain the assertion was fetched from.
     HostedDomain,
+    /// The issuer's website (its `url`'s origin) publishes a valid DIF Well-Known DID
+    /// Configuration linking the issuer's DID.
+    LinkedDomain,
 }
 
 /// The `issuer_identity` summary of a report: the name as claimed, and how it was confirmed or
@@ -139,7 +147,8 @@ pub(crate) struct Signals<'a> {
 }
 
 /// The `issuer.identity` check and the report's [`IssuerIdentity`] summary.
-pub(crate) fn check(signals: &Signals<'_>, trust: &TrustPolicy) -> (Check, IssuerIdentity) {
+pub(crate) fn check(signals: &Signals<'_>, options: &VerifyOptions) -> (Check, IssuerIdentity) {
+    let trust = &options.trust;
     let claimed = signals.name.unwrap_or("(no name given)");
     let summary = |status, confirmed_by, source: Option<String>| IssuerIdentity {
         name: signals.name.map(str::to_owned),
@@ -241,25 +250,73 @@ pub(crate) fn check(signals: &Signals<'_>, trust: &TrustPolicy) -> (Check, Issue
             summary(IdentityStatus::Confirmed, Some(ConfirmedBy::HostedDomain), site),
         );
     }
+    // The linked domain last: it is the only signal that may need a fetch.
+    let linkage = if signals.bound && issuer.starts_with("did:") {
+        signals
+            .url
+            .and_then(linked_domain::site_of)
+            .map(|site| linked_domain::check(issuer, site, options))
+    } else {
+        None
+    };
+    if let Some(Linkage::Linked { site, .. }) = &linkage {
+        let evidence = linkage.as_ref().map(Linkage::evidence);
+        return (
+            Check::new(
+                ID,
+                Severity::Advisory,
+                Outcome::Passed,
+                format!(
+                    "the issuer is confirmed by its linked domain: its website {} publishes a DID configuration, signed with the issuer's key, that links this DID to it",
+                    site.origin
+                ),
+            )
+            .with_evidence("confirmed_by", "linked-domain")
+            .with_evidence("domain", site.domain.as_str())
+            .with_evidence("linked_domain", evidence),
+            summary(
+                IdentityStatus::Confirmed,
+                Some(ConfirmedBy::LinkedDomain),
+                Some(site.domain.clone()),
+            ),
+        );
+    }
     let who = if !signals.bound || is_self_certifying(issuer) {
         "an unknown key".to_owned()
     } else {
         issuer.to_owned()
     };
+    // The words for a person say what the website showed; the reason adds the technical
+    // detail (which URL, which option supplies it offline) once.
+    let (linkage_words, linkage_reason) = match &linkage {
+        Some(Linkage::NotLinked { site, reason, .. }) => {
+            let words = format!("; its website {} {reason}", site.origin);
+            (words.clone(), words)
+        }
+        Some(Linkage::CouldNotCheck { site, reason, .. }) => (
+            format!(
+                "; whether its website {} links this DID could not be checked",
+                site.origin
+            ),
+            format!("; its DID configuration could not be checked: {reason}"),
+        ),
+        _ => (String::new(), String::new()),
+    };
     let message = format!(
-        "signed by {who} that calls itself {claimed}; no registry or domain confirms it, so the name is the issuer's own claim"
+        "signed by {who} that calls itself {claimed}; no registry or domain confirms it, so the name is the issuer's own claim{linkage_words}"
     );
     let outcome = if trust.is_configured() {
         Outcome::CouldNotCheck(format!(
-            "{issuer} is in none of the configured registries or lists, and no domain confirms it"
+            "{issuer} is in none of the configured registries or lists, and no domain confirms it{linkage_reason}"
         ))
     } else {
         Outcome::NotApplicable
     };
-    (
-        Check::new(ID, Severity::Advisory, outcome, message),
-        summary(IdentityStatus::Unconfirmed, None, None),
-    )
+    let mut check = Check::new(ID, Severity::Advisory, outcome, message);
+    if let Some(linkage) = &linkage {
+        check = check.with_evidence("linked_domain", linkage.evidence());
+    }
+    (check, summary(IdentityStatus::Unconfirmed, None, None))
 }
 
 #[cfg(test)]

@@ -38,8 +38,9 @@
 //!   lists it. Binding is tri-state: an issuer id that can't be resolved is an advisory
 //!   could-not-check (valid-with-warnings), evidence of a mismatch fails.
 //! - **A genuine signature is not a known issuer.** `issuer.identity` says whether a registry,
-//!   an allow list or a domain (did:web = issuer `url`; an OB 2.0 profile on its own site)
-//!   confirms the issuer's name; with trust sources configured and no signal, the verdict is
+//!   an allow list or a domain (did:web = issuer `url`; an OB 2.0 profile on its own site; a
+//!   DIF Well-Known DID Configuration on the issuer `url`'s origin linking its DID) confirms
+//!   the issuer's name; with trust sources configured and no signal, the verdict is
 //!   valid-with-warnings and the words say the name is the issuer's own claim.
 //! - **The most decisive failure first.** A report that is not valid lists the checks that
 //!   decide it first (a bad signature before an expiry before a schema note), so the first line
@@ -55,6 +56,7 @@ mod endorsement;
 mod holder;
 mod identity;
 pub mod inspect;
+mod linked_domain;
 mod ob2;
 mod options;
 mod pipeline;
@@ -69,6 +71,7 @@ pub use checks::{CHECKS, CheckKind, check_kind};
 pub use endorsement::MAX_ENDORSEMENTS;
 pub use identity::{ConfirmedBy, IdentityStatus, IssuerIdentity};
 pub use inspect::{INSPECT_VERSION, InspectOutcome, Inspection, inspect, inspect_error_json};
+pub use linked_domain::{DID_CONFIGURATION_PATH, MAX_LINKED_DIDS};
 pub use options::{DEFAULT_MAX_CLOCK_SKEW, VerifyOptions};
 pub use pipeline::{MAX_ENDORSEMENT_DEPTH, issuer_id, verify_item, verify_value};
 pub use report::{

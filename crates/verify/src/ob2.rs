@@ -477,7 +477,7 @@ fn common_tail(
             bound: evidence.bound,
             hosted_on_own_domain: evidence.hosted_on_own_domain,
         },
-        &options.trust,
+        options,
     );
     checks.push(identity_check);
     if let Some(known) = &options.known_recipient {

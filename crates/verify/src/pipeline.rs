@@ -297,7 +297,7 @@ fn credential_checks(
                 bound,
                 hosted_on_own_domain: false,
             },
-            &options.trust,
+            options,
         );
         checks.push(check);
         issuer_identity = Some(summary);

@@ -21,6 +21,8 @@ mod examples;
 mod identity;
 #[path = "main/inspect_schema.rs"]
 mod inspect_schema;
+#[path = "main/linked_domain.rs"]
+mod linked_domain;
 #[path = "main/ob2.rs"]
 mod ob2;
 #[path = "main/presentations.rs"]

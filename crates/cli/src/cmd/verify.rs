@@ -240,6 +240,10 @@ fn identity_words(identity: &IssuerIdentity) -> String {
                 None => "confirmed by its domain".to_owned(),
             }
         }
+        (IdentityStatus::Confirmed, Some(ConfirmedBy::LinkedDomain)) => match source {
+            Some(domain) => format!("confirmed by its linked domain {domain}"),
+            None => "confirmed by its linked domain".to_owned(),
+        },
         (IdentityStatus::Confirmed, _) => "confirmed".to_owned(),
         (IdentityStatus::Denied, _) => "on your list of issuers not to accept".to_owned(),
         (IdentityStatus::Unconfirmed, _) => {

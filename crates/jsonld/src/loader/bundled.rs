@@ -7,6 +7,12 @@ use super::BundledContext;
 /// Every bundled URL, sorted by URL (binary-searchable).
 pub(super) static BUNDLED: &[BundledContext] = &[
     BundledContext {
+        url: "https://identity.foundation/.well-known/did-configuration/v1",
+        file: "dif/did-configuration-v1.json",
+        sha256: "e9ff91f8b46e7c26a8cd1af2470132f64f224f0d30ae6338f6d7ddf426bbb702",
+        bytes: F_DIF_DID_CONFIGURATION_V1_JSON,
+    },
+    BundledContext {
         url: "https://imsglobal.github.io/openbadges-specification/context.json",
         file: "1edtech/ob-v3p0-context.json",
         sha256: "b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10",
@@ -469,6 +475,8 @@ const F_1EDTECH_OB_V3P0_EXTENSIONS_ISSUERACCREDITATIONEXTENSION_V2P0_CONTEXT_JSO
 const F_1EDTECH_OB_V3P0_EXTENSIONS_LICENSEEXTENSION_CONTEXT_3_0_0_JSON: &[u8] =
     include_bytes!("../../contexts/1edtech/ob-v3p0-extensions/licenseExtension-context-3.0.0.json");
 const F_DID_DID_V1_JSONLD: &[u8] = include_bytes!("../../contexts/did/did-v1.jsonld");
+const F_DIF_DID_CONFIGURATION_V1_JSON: &[u8] =
+    include_bytes!("../../contexts/dif/did-configuration-v1.json");
 const F_SECURITY_ED25519_2018_V1_JSONLD: &[u8] =
     include_bytes!("../../contexts/security/ed25519-2018-v1.jsonld");
 const F_SECURITY_ED25519_2020_V1_JSONLD: &[u8] =
