@@ -155,10 +155,11 @@ pub const MAX_URL_CHARS: usize = 2048;
 pub fn parse_event_types(names: &[String]) -> Result<Vec<EventType>, SubscriptionError> {
     let mut types = Vec::with_capacity(names.len());
     for name in names {
-        let found = EventType::parse(name.trim()).ok_or_else(|| SubscriptionError::UnknownEvent {
-            found: name.chars().take(100).collect(),
-            expected: EventType::ALL.map(EventType::as_str).join(", "),
-        })?;
+        let found =
+            EventType::parse(name.trim()).ok_or_else(|| SubscriptionError::UnknownEvent {
+                found: name.chars().take(100).collect(),
+                expected: EventType::ALL.map(EventType::as_str).join(", "),
+            })?;
         types.push(found);
     }
     types.sort();
@@ -255,7 +256,10 @@ pub fn signature_hex(secret: &str, timestamp: i64, body: &[u8]) -> String {
 /// The `Credbridge-Signature` header value: `t=<timestamp>,v1=<hex>`.
 #[must_use]
 pub fn signature_header(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    format!("t={timestamp},v1={}", signature_hex(secret, timestamp, body))
+    format!(
+        "t={timestamp},v1={}",
+        signature_hex(secret, timestamp, body)
+    )
 }
 
 /// Why a received request's signature is refused.
@@ -320,11 +324,8 @@ pub fn verify_signature(
         });
     }
     let matches = signatures.iter().any(|hex_mac| {
-        hex::decode(hex_mac).is_ok_and(|expected| {
-            mac(secret, timestamp, body)
-                .verify_slice(&expected)
-                .is_ok()
-        })
+        hex::decode(hex_mac)
+            .is_ok_and(|expected| mac(secret, timestamp, body).verify_slice(&expected).is_ok())
     });
     if matches {
         Ok(())
@@ -480,10 +481,7 @@ pub const MAX_EVENT_CANDIDATES: usize = 10;
 /// coverage}]}` (the best [`MAX_EVENT_CANDIDATES`]; the full explanation is at
 /// `GET /jobs/{id}/matches`).
 #[must_use]
-pub fn matches_recomputed(
-    job_id: &str,
-    ranked: &[credbridge_matching::MatchReport],
-) -> Recomputed {
+pub fn matches_recomputed(job_id: &str, ranked: &[credbridge_matching::MatchReport]) -> Recomputed {
     let top: Vec<Value> = ranked
         .iter()
         .take(MAX_EVENT_CANDIDATES)
@@ -610,7 +608,10 @@ mod tests {
             ..schedule
         };
         assert_eq!(long.next_delay(1000, 7.0), Some(Duration::from_secs(100)));
-        assert_eq!(long.next_delay(1, f64::NAN), Some(Duration::from_millis(7500)));
+        assert_eq!(
+            long.next_delay(1, f64::NAN),
+            Some(Duration::from_millis(7500))
+        );
     }
 
     #[test]
@@ -632,9 +633,7 @@ mod tests {
 
     #[test]
     fn revocation_is_a_failed_status_check() {
-        let report = |id: &str, outcome: &str| {
-            json!({"checks": [{"id": "proof", "outcome": "passed"}, {"id": id, "outcome": outcome, "reason": "bit 7 set"}]})
-        };
+        let report = |id: &str, outcome: &str| json!({"checks": [{"id": "proof", "outcome": "passed"}, {"id": id, "outcome": outcome, "reason": "bit 7 set"}]});
         assert!(revocation_found(&report("status", "failed")));
         assert!(revocation_found(&report("status.revocation", "failed")));
         assert!(!revocation_found(&report("status", "could-not-check")));

@@ -75,7 +75,10 @@ fn body_headers_and_status_arrive_as_sent() {
         .post(
             &format!("http://127.0.0.1:{port}/hook?x=1"),
             "application/json",
-            &[("Credbridge-Event-Id", "e1"), ("Credbridge-Signature", "t=1,v1=ab")],
+            &[
+                ("Credbridge-Event-Id", "e1"),
+                ("Credbridge-Signature", "t=1,v1=ab"),
+            ],
             body,
         )
         .unwrap();
@@ -83,7 +86,10 @@ fn body_headers_and_status_arrive_as_sent() {
     assert_eq!(posted.body, b"accepted");
     let got = got.lock().unwrap().clone();
     assert_eq!(got.len(), 1);
-    assert!(got[0].request_line.starts_with("POST /hook?x=1 HTTP/1.1"), "{got:?}");
+    assert!(
+        got[0].request_line.starts_with("POST /hook?x=1 HTTP/1.1"),
+        "{got:?}"
+    );
     let header = |name: &str| {
         got[0]
             .headers
@@ -104,7 +110,12 @@ fn errors_and_redirects_are_answers_not_followed() {
             .to_vec(),
     );
     let posted = loopback_client()
-        .post(&format!("http://127.0.0.1:{port}/hook"), "application/json", &[], b"{}")
+        .post(
+            &format!("http://127.0.0.1:{port}/hook"),
+            "application/json",
+            &[],
+            b"{}",
+        )
         .unwrap();
     assert_eq!(posted.status, 307);
     assert_eq!(got.lock().unwrap().len(), 1, "the redirect is not followed");
@@ -114,7 +125,12 @@ fn errors_and_redirects_are_answers_not_followed() {
             .to_vec(),
     );
     let posted = loopback_client()
-        .post(&format!("http://127.0.0.1:{port}/hook"), "application/json", &[], b"{}")
+        .post(
+            &format!("http://127.0.0.1:{port}/hook"),
+            "application/json",
+            &[],
+            b"{}",
+        )
         .unwrap();
     assert_eq!((posted.status, posted.body.as_slice()), (500, &b"down"[..]));
 }
@@ -123,11 +139,17 @@ fn errors_and_redirects_are_answers_not_followed() {
 fn a_long_answer_is_cut() {
     let size = usize::try_from(MAX_POST_RESPONSE_BYTES).unwrap() * 2;
     let mut reply =
-        format!("HTTP/1.1 200 OK\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n").into_bytes();
+        format!("HTTP/1.1 200 OK\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n")
+            .into_bytes();
     reply.extend(std::iter::repeat_n(b'a', size));
     let (port, _) = receiver(reply);
     let posted = loopback_client()
-        .post(&format!("http://127.0.0.1:{port}/hook"), "application/json", &[], b"{}")
+        .post(
+            &format!("http://127.0.0.1:{port}/hook"),
+            "application/json",
+            &[],
+            b"{}",
+        )
         .unwrap();
     assert_eq!(posted.status, 200);
     assert_eq!(posted.body.len(), size / 2);
@@ -149,7 +171,11 @@ fn the_guard_holds_for_posts() {
         },
         Arc::new(SystemClock),
     );
-    for url in [url.clone(), "http://10.1.2.3/hook".to_owned(), "http://169.254.169.254/".to_owned()] {
+    for url in [
+        url.clone(),
+        "http://10.1.2.3/hook".to_owned(),
+        "http://169.254.169.254/".to_owned(),
+    ] {
         match http_only.post(&url, "application/json", &[], b"{}") {
             Err(FetchError::AddressRefused { .. }) => {}
             other => panic!("{url}: expected AddressRefused, got {other:?}"),
@@ -165,5 +191,8 @@ fn the_guard_holds_for_posts() {
         offline.post(&url, "application/json", &[], b"{}"),
         Err(FetchError::OfflinePost { .. })
     ));
-    assert!(got.lock().unwrap().is_empty(), "nothing reached the receiver");
+    assert!(
+        got.lock().unwrap().is_empty(),
+        "nothing reached the receiver"
+    );
 }

@@ -117,10 +117,19 @@ async fn outbox(store: &dyn Store) {
         .await
         .unwrap();
     assert!(added[0].created);
-    assert!(!added[1].created, "a credential already stored is no new event");
+    assert!(
+        !added[1].created,
+        "a credential already stored is no new event"
+    );
 
     // Not due yet at 39; due at 40: received → 2 subscriptions, verified → 1.
-    assert!(store.claim_deliveries(39, 1_000, 100).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_deliveries(39, 1_000, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let due = store.claim_deliveries(40, 1_000, 100).await.unwrap();
     assert_eq!(due.len(), 3, "{due:?}");
     assert!(due.iter().all(|d| d.tenant_id == a && d.attempts == 0));
@@ -150,7 +159,13 @@ async fn outbox(store: &dyn Store) {
     );
 
     // Leased: a second claim before the lease ends gets nothing.
-    assert!(store.claim_deliveries(500, 1_000, 100).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_deliveries(500, 1_000, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // A failed attempt reschedules; the next claim hands it out with its attempt count.
     store
@@ -179,7 +194,11 @@ async fn outbox(store: &dyn Store) {
     // delivered one.
     let after_lease = store.claim_deliveries(1_000, 3_000, 100).await.unwrap();
     assert_eq!(after_lease.len(), 2);
-    assert!(after_lease.iter().all(|d| d.subscription_id == both_kinds.id));
+    assert!(
+        after_lease
+            .iter()
+            .all(|d| d.subscription_id == both_kinds.id)
+    );
     for d in &after_lease {
         store
             .record_attempt(
@@ -191,7 +210,13 @@ async fn outbox(store: &dyn Store) {
             .await
             .unwrap();
     }
-    assert!(store.claim_deliveries(i64::MAX / 2, i64::MAX / 2, 100).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_deliveries(i64::MAX / 2, i64::MAX / 2, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // The delivery log.
     let log = store.deliveries(&a, &received.id, 50).await.unwrap();
@@ -205,11 +230,23 @@ async fn outbox(store: &dyn Store) {
     let failed = store.deliveries(&a, &both_kinds.id, 50).await.unwrap();
     assert_eq!(failed.len(), 2);
     assert!(failed.iter().all(|d| d.state == DeliveryState::Failed));
-    assert!(store.deliveries(&b, &received.id, 50).await.unwrap().is_empty());
+    assert!(
+        store
+            .deliveries(&b, &received.id, 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Deleting a subscription deletes its deliveries and their log.
     assert!(store.delete_subscription(&a, &received.id).await.unwrap());
-    assert!(store.deliveries(&a, &received.id, 50).await.unwrap().is_empty());
+    assert!(
+        store
+            .deliveries(&a, &received.id, 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 both!(outbox_claims_and_log, outbox);
 
@@ -225,7 +262,11 @@ async fn reports_and_digests(store: &dyn Store) {
             &a,
             &subscription(
                 "https://ats.example/h",
-                &["credential.verified", "credential.revoked", "profile.updated"],
+                &[
+                    "credential.verified",
+                    "credential.revoked",
+                    "profile.updated",
+                ],
             ),
             11,
         )
@@ -312,7 +353,10 @@ async fn reports_and_digests(store: &dyn Store) {
     assert_eq!(events, 1);
     let due = store.claim_deliveries(40, 200, 100).await.unwrap();
     assert_eq!(due.len(), 3);
-    assert!(due.iter().all(|d| d.event_type == "profile.updated" && d.subscription_id == sub.id));
+    assert!(
+        due.iter()
+            .all(|d| d.event_type == "profile.updated" && d.subscription_id == sub.id)
+    );
     // Oldest first.
     let times: Vec<i64> = due.iter().map(|d| d.created_at).collect();
     assert_eq!(times, [30, 32, 34]);
