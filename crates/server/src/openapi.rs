@@ -5,7 +5,7 @@ use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, Securit
 use utoipa::{Modify, OpenApi};
 
 use crate::auth::ALL_SCOPES;
-use crate::routes::{inbox, issuers, jobs, oauth, ops, profiles, verify};
+use crate::routes::{inbox, issuers, jobs, oauth, ops, profiles, verify, webhooks};
 
 /// The API description served at `/openapi.json`.
 #[derive(OpenApi)]
@@ -35,6 +35,11 @@ use crate::routes::{inbox, issuers, jobs, oauth, ops, profiles, verify};
         issuers::submit,
         issuers::issuer_batch,
         issuers::batch,
+        webhooks::create,
+        webhooks::list,
+        webhooks::read,
+        webhooks::erase,
+        webhooks::deliveries,
         oauth::token,
         oauth::login,
         oauth::logout,
@@ -50,6 +55,7 @@ use crate::routes::{inbox, issuers, jobs, oauth, ops, profiles, verify};
         oauth::LoginRequest,
         jobs::CreateJob,
         issuers::CreateIssuerRequest,
+        webhooks::CreateSubscription,
     )),
     modifiers(&Security),
     tags(
@@ -58,6 +64,7 @@ use crate::routes::{inbox, issuers, jobs, oauth, ops, profiles, verify};
         (name = "profiles", description = "skills profiles built from the inbox"),
         (name = "jobs", description = "jobs, their requirements and ranked, explained matches"),
         (name = "issuing", description = "issuers and asynchronous issuing batches"),
+        (name = "webhooks", description = "signed event deliveries to hiring systems, with a delivery log"),
         (name = "auth", description = "OAuth 2.0 client credentials and login"),
         (name = "operations", description = "health, readiness, metrics"),
     )

@@ -30,3 +30,5 @@ mod pages;
 mod tenancy;
 #[path = "main/verdicts.rs"]
 mod verdicts;
+#[path = "main/webhooks.rs"]
+mod webhooks;
