@@ -30,3 +30,5 @@ mod settings;
 mod terminal;
 #[path = "main/verify.rs"]
 mod verify;
+#[path = "main/webhooks.rs"]
+mod webhooks;
