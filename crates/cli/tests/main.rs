@@ -32,3 +32,5 @@ mod settings;
 mod terminal;
 #[path = "main/verify.rs"]
 mod verify;
+#[path = "main/webhooks.rs"]
+mod webhooks;

@@ -9,7 +9,10 @@
 //!   in a minute: each skill, its evidence, verification status, issuer and dates, and a link and QR
 //!   code back to the verifier page;
 //! - an **ATS bundle** ([`ats_bundle`]): one zip with the PDF, the LER-RS file, the original
-//!   credentials byte for byte, and a manifest whose tags are the top skills.
+//!   credentials byte for byte, and a manifest whose tags are the top skills;
+//! - **webhooks** ([`webhook`]): event types, the signed payload, the signature recipe and the
+//!   retry schedule for pushing inbox, profile and match events to a hiring system (the rules
+//!   only; the server's outbox and worker deliver them).
 //!
 //! **Not here:** building profiles (`profile`), matching (`matching`), storage and HTTP. Nothing
 //! here reads the network or the clock: the caller passes the generation time.
@@ -31,6 +34,7 @@ mod html;
 mod json_resume;
 mod ler_rs;
 mod pdf;
+pub mod webhook;
 mod words;
 
 use credbridge_matching::MatchReport;

@@ -23,6 +23,12 @@ pub enum FetchError {
         /// What it was asked for (which option supplies it offline).
         purpose: crate::Purpose,
     },
+    /// The client is offline; nothing was posted ([`crate::GuardedClient::post`]).
+    #[error("{url}: not posted: the client is offline")]
+    OfflinePost {
+        /// The URL.
+        url: String,
+    },
     /// The URL could not be parsed or has no host.
     #[error("{url}: invalid URL: {reason}")]
     InvalidUrl {
@@ -163,6 +169,7 @@ impl FetchError {
     pub fn url(&self) -> Option<&str> {
         match self {
             FetchError::Offline { url, .. }
+            | FetchError::OfflinePost { url }
             | FetchError::InvalidUrl { url, .. }
             | FetchError::SchemeRefused { url, .. }
             | FetchError::AddressRefused { url, .. }

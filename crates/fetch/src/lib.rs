@@ -1,5 +1,5 @@
 //! The one guarded HTTP client of credbridge, with its cache and dated snapshots. Every
-//! outbound request — did:web DID documents, https controller documents and key documents,
+//! outbound request — webhook deliveries, did:web DID documents, https controller documents and key documents,
 //! status-list credentials, OB 2.0 hosted assertions and BadgeClass/Issuer documents, issuer
 //! registries — goes through [`GuardedClient`], which refuses non-public addresses, enforces
 //! the scheme policy, timeouts, redirect and size limits and per-purpose media types. The
@@ -13,7 +13,8 @@
 //!
 //! # Main types
 //! - [`GuardedClient`]: `get(url, purpose)` → [`Fetched`], `get_json(url, purpose)` →
-//!   `(serde_json::Value, Fetched)`, `last_snapshot(url)` → [`Snapshot`].
+//!   `(serde_json::Value, Fetched)`, `last_snapshot(url)` → [`Snapshot`]; `post(url, …)` →
+//!   [`Posted`] for webhook deliveries (same guard, no redirects, the answer's size bounded).
 //! - [`FetchPolicy`]: timeouts, body and redirect limits, media types per [`Purpose`],
 //!   `allow_http`, `dangerous_allow_loopback`, `dangerous_allow_private_addresses`, `offline`,
 //!   cache bounds. [`FetchError`] names the URL and the defect.
@@ -97,6 +98,7 @@ mod snapshot;
 mod source;
 
 pub use address::{AddressClass, RefusedRange, classify_address};
+pub use client::post::{MAX_POST_RESPONSE_BYTES, Posted};
 pub use client::{Fetched, GuardedClient};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credbridge_keys::{

@@ -19,6 +19,8 @@ mod common;
 mod fuzzing;
 #[path = "main/guard.rs"]
 mod guard;
+#[path = "main/post.rs"]
+mod post;
 #[path = "main/proxy.rs"]
 mod proxy;
 #[path = "main/resolvers.rs"]

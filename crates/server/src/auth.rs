@@ -70,6 +70,8 @@ pub const ALL_SCOPES: &[&str] = &[
     SCOPE_JOBS_WRITE,
     crate::routes::issuers::SCOPE_ISSUE_READ,
     crate::routes::issuers::SCOPE_ISSUE_WRITE,
+    crate::routes::webhooks::SCOPE_WEBHOOKS_READ,
+    crate::routes::webhooks::SCOPE_WEBHOOKS_WRITE,
 ];
 
 /// The authenticated caller.

@@ -3,7 +3,8 @@
 //! (skills profiles built from the inbox: `/profiles`…; jobs and ranked, explained matches:
 //! `/jobs`…; the candidate and job pages with exports, see [`routes::dashboard`]), OAuth 2.0
 //! client credentials and login sessions, RFC 9457 problem details for every error,
-//! `/healthz`, `/readyz`, `/metrics`, `/openapi.json` + `/docs`; and [`serve`], the entry point
+//! `/healthz`, `/readyz`, `/metrics`, `/openapi.json` + `/docs`; webhook subscriptions
+//! (`/webhooks`…) and their delivery worker ([`webhooks`]); and [`serve`], the entry point
 //! `credbridge serve` calls.
 //!
 //! **Not here:** SQL (`credbridge-store`), verification rules (`credbridge-verify`), decoding
@@ -75,6 +76,7 @@ pub mod routes;
 pub mod settings;
 pub mod state;
 pub mod verifier;
+pub mod webhooks;
 
 pub use error::ApiError;
 pub use settings::{LogFormat, ServeSettings, SettingsError, SettingsLayer, default_data_dir};
@@ -89,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::jobs::router())
         .merge(routes::issuers::router())
         .merge(routes::identifiers::router())
+        .merge(routes::webhooks::router())
         .merge(routes::dashboard::router())
         .merge(routes::oauth::router())
         .merge(routes::ops::router())
@@ -241,11 +244,19 @@ pub async fn serve_with(
     })?;
     tracing::info!(%addr, store = %location.describe(), dev = state.dev_tenant.is_some(), "credbridge serve started");
     let purge = tokio::spawn(purge_tokens(store.clone()));
+    let (stop_webhooks, stopped) = tokio::sync::watch::channel(false);
+    let deliverer = webhooks::Deliverer::new(store.clone(), state.settings.webhooks.clone());
+    let worker = tokio::spawn(deliverer.run(stopped));
     on_listening(addr);
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await;
     purge.abort();
+    // The worker finishes and records an attempt in flight (bounded by the delivery timeout).
+    let _ = stop_webhooks.send(true);
+    if let Err(e) = worker.await {
+        tracing::error!(error = %e, "the webhook worker stopped");
+    }
     store.close().await;
     tracing::info!("credbridge serve stopped");
     served.map_err(ServeError::Io)

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, Securit
 use utoipa::{Modify, OpenApi};
 
 use crate::auth::ALL_SCOPES;
-use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, verify};
+use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, verify, webhooks};
 
 /// The API description served at `/openapi.json`.
 #[derive(OpenApi)]
@@ -36,6 +36,11 @@ use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, ver
         issuers::issuer_batch,
         issuers::batch,
         identifiers::resolve,
+        webhooks::create,
+        webhooks::list,
+        webhooks::read,
+        webhooks::erase,
+        webhooks::deliveries,
         oauth::token,
         oauth::login,
         oauth::logout,
@@ -51,6 +56,7 @@ use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, ver
         oauth::LoginRequest,
         jobs::CreateJob,
         issuers::CreateIssuerRequest,
+        webhooks::CreateSubscription,
     )),
     modifiers(&Security),
     tags(
@@ -60,6 +66,7 @@ use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, ver
         (name = "jobs", description = "jobs, their requirements and ranked, explained matches"),
         (name = "issuing", description = "issuers and asynchronous issuing batches"),
         (name = "identifiers", description = "DID resolution (did:key, did:jwk; did:web with a token)"),
+        (name = "webhooks", description = "signed event deliveries to hiring systems, with a delivery log"),
         (name = "auth", description = "OAuth 2.0 client credentials and login"),
         (name = "operations", description = "health, readiness, metrics"),
     )

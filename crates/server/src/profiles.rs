@@ -158,19 +158,39 @@ impl TenantProfiles {
 
 /// Builds every profile of the tenant (store reads, then the CPU work on the blocking pool
 /// within the request's time budget).
+///
+/// A rebuild that changes a person's profile writes a `profile.updated` event when a webhook
+/// subscription wants it.
 pub async fn tenant_profiles(state: &AppState, tenant: &str) -> Result<TenantProfiles, ApiError> {
     let inputs = stored_inputs(state.store.as_ref(), tenant).await?;
     let shared = state.frameworks.clone();
     let limits = state.verifier.limits;
-    within_budget(state, move || {
+    let event = credbridge_export::webhook::EventType::ProfileUpdated;
+    let wanted = crate::webhooks::wanted(state.store.as_ref(), tenant, event).await;
+    let (built, recomputed) = within_budget(state, move || {
         let frameworks = shared.get()?;
         let collected = collect(&inputs, &limits);
         let profiles = collected.profiles(&[], frameworks.as_ref());
-        Ok(TenantProfiles {
-            collected,
-            profiles,
-            frameworks,
-        })
+        let recomputed: Vec<_> = if wanted {
+            profiles
+                .iter()
+                .map(credbridge_export::webhook::profile_recomputed)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok::<_, ApiError>((
+            TenantProfiles {
+                collected,
+                profiles,
+                frameworks,
+            },
+            recomputed,
+        ))
     })
-    .await?
+    .await??;
+    if wanted {
+        crate::webhooks::note_recomputed(state.store.as_ref(), tenant, event, recomputed).await;
+    }
+    Ok(built)
 }

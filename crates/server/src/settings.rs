@@ -20,6 +20,40 @@ pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(10);
 /// The largest configuration file read.
 pub const MAX_CONFIG_FILE_BYTES: usize = 1024 * 1024;
 
+/// How long one webhook delivery may take (connect, send, answer) by default.
+pub const DEFAULT_WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often the webhook worker looks for due deliveries by default.
+pub const DEFAULT_WEBHOOK_POLL: Duration = Duration::from_secs(1);
+
+/// Webhook delivery settings (`webhook-*` keys, `CREDBRIDGE_WEBHOOK_*` variables).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookSettings {
+    /// Allows `http://` subscription URLs (default: https only).
+    pub allow_http: bool,
+    /// Allows delivering to loopback addresses (tests, a receiver on the same host); every
+    /// other non-public range stays refused.
+    pub dangerous_allow_loopback: bool,
+    /// One delivery's time limit; a claimed delivery is leased for twice this.
+    pub timeout: Duration,
+    /// How often due deliveries are looked for.
+    pub poll_interval: Duration,
+    /// Backoff and give-up rule.
+    pub retry: credbridge_export::webhook::RetrySchedule,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> WebhookSettings {
+        WebhookSettings {
+            allow_http: false,
+            dangerous_allow_loopback: false,
+            timeout: DEFAULT_WEBHOOK_TIMEOUT,
+            poll_interval: DEFAULT_WEBHOOK_POLL,
+            retry: credbridge_export::webhook::RetrySchedule::default(),
+        }
+    }
+}
+
 /// Log line format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LogFormat {
@@ -49,6 +83,8 @@ pub struct ServeSettings {
     pub time_budget: Duration,
     /// Verify without the network (status lists, did:web, hosted badges: could not check).
     pub offline: bool,
+    /// Webhook delivery.
+    pub webhooks: WebhookSettings,
 }
 
 impl ServeSettings {
@@ -63,6 +99,7 @@ impl ServeSettings {
             max_body_bytes: MAX_BODY_BYTES,
             time_budget: DEFAULT_TIME_BUDGET,
             offline: false,
+            webhooks: WebhookSettings::default(),
         }
     }
 
@@ -108,6 +145,7 @@ impl ServeSettings {
             if let Some(offline) = layer.offline {
                 settings.offline = offline;
             }
+            layer.apply_webhooks(&mut settings.webhooks);
         }
         Ok(settings)
     }
@@ -133,11 +171,54 @@ pub struct SettingsLayer {
     pub time_budget_seconds: Option<u64>,
     /// No network during verification.
     pub offline: Option<bool>,
+    /// Allow `http://` webhook URLs.
+    pub webhook_allow_http: Option<bool>,
+    /// Allow webhook deliveries to loopback addresses.
+    pub webhook_dangerous_allow_loopback: Option<bool>,
+    /// One webhook delivery's time limit, milliseconds.
+    pub webhook_timeout_ms: Option<u64>,
+    /// How often due webhook deliveries are looked for, milliseconds.
+    pub webhook_poll_ms: Option<u64>,
+    /// The first retry delay, milliseconds (doubling from there).
+    pub webhook_retry_base_ms: Option<u64>,
+    /// The longest retry delay, milliseconds.
+    pub webhook_retry_max_ms: Option<u64>,
+    /// Attempts before a delivery is given up.
+    pub webhook_max_attempts: Option<u32>,
+}
+
+impl SettingsLayer {
+    fn apply_webhooks(&self, webhooks: &mut WebhookSettings) {
+        let ms = Duration::from_millis;
+        if let Some(v) = self.webhook_allow_http {
+            webhooks.allow_http = v;
+        }
+        if let Some(v) = self.webhook_dangerous_allow_loopback {
+            webhooks.dangerous_allow_loopback = v;
+        }
+        if let Some(v) = self.webhook_timeout_ms {
+            webhooks.timeout = ms(v.max(1));
+        }
+        if let Some(v) = self.webhook_poll_ms {
+            webhooks.poll_interval = ms(v.max(1));
+        }
+        if let Some(v) = self.webhook_retry_base_ms {
+            webhooks.retry.base = ms(v);
+        }
+        if let Some(v) = self.webhook_retry_max_ms {
+            webhooks.retry.max_delay = ms(v);
+        }
+        if let Some(v) = self.webhook_max_attempts {
+            webhooks.retry.max_attempts = v.max(1);
+        }
+    }
 }
 
 impl SettingsLayer {
     /// A TOML file's text (keys as the flags: `listen`, `data-dir`, `database-url`, `dev`,
-    /// `log-format`, `max-body-bytes`, `time-budget-seconds`, `offline`).
+    /// `log-format`, `max-body-bytes`, `time-budget-seconds`, `offline`; and `webhook-allow-http`,
+    /// `webhook-dangerous-allow-loopback`, `webhook-timeout-ms`, `webhook-poll-ms`,
+    /// `webhook-retry-base-ms`, `webhook-retry-max-ms`, `webhook-max-attempts`).
     pub fn from_toml(text: &str) -> Result<SettingsLayer, SettingsError> {
         if text.len() > MAX_CONFIG_FILE_BYTES {
             return Err(SettingsError::FileTooLarge {
@@ -152,7 +233,10 @@ impl SettingsLayer {
     /// The `CREDBRIDGE_*` variables among `vars` (pass `std::env::vars()`): `CREDBRIDGE_LISTEN`,
     /// `CREDBRIDGE_DATA_DIR`, `CREDBRIDGE_DATABASE_URL`, `CREDBRIDGE_DEV`,
     /// `CREDBRIDGE_LOG_FORMAT`, `CREDBRIDGE_MAX_BODY_BYTES`, `CREDBRIDGE_TIME_BUDGET_SECONDS`,
-    /// `CREDBRIDGE_OFFLINE`. Other `CREDBRIDGE_*` variables are left for other commands.
+    /// `CREDBRIDGE_OFFLINE`, and the webhook settings `CREDBRIDGE_WEBHOOK_ALLOW_HTTP`,
+    /// `…_DANGEROUS_ALLOW_LOOPBACK`, `…_TIMEOUT_MS`, `…_POLL_MS`, `…_RETRY_BASE_MS`,
+    /// `…_RETRY_MAX_MS`, `…_MAX_ATTEMPTS`. Other `CREDBRIDGE_*` variables are left for other
+    /// commands.
     pub fn from_env(
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<SettingsLayer, SettingsError> {
@@ -172,6 +256,23 @@ impl SettingsLayer {
                     layer.time_budget_seconds = Some(parse_number(&name, &value)?);
                 }
                 "OFFLINE" => layer.offline = Some(parse_bool(&name, &value)?),
+                "WEBHOOK_ALLOW_HTTP" => layer.webhook_allow_http = Some(parse_bool(&name, &value)?),
+                "WEBHOOK_DANGEROUS_ALLOW_LOOPBACK" => {
+                    layer.webhook_dangerous_allow_loopback = Some(parse_bool(&name, &value)?);
+                }
+                "WEBHOOK_TIMEOUT_MS" => {
+                    layer.webhook_timeout_ms = Some(parse_number(&name, &value)?)
+                }
+                "WEBHOOK_POLL_MS" => layer.webhook_poll_ms = Some(parse_number(&name, &value)?),
+                "WEBHOOK_RETRY_BASE_MS" => {
+                    layer.webhook_retry_base_ms = Some(parse_number(&name, &value)?);
+                }
+                "WEBHOOK_RETRY_MAX_MS" => {
+                    layer.webhook_retry_max_ms = Some(parse_number(&name, &value)?);
+                }
+                "WEBHOOK_MAX_ATTEMPTS" => {
+                    layer.webhook_max_attempts = Some(parse_number(&name, &value)?);
+                }
                 _ => {}
             }
         }

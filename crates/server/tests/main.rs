@@ -32,3 +32,5 @@ mod pages;
 mod tenancy;
 #[path = "main/verdicts.rs"]
 mod verdicts;
+#[path = "main/webhooks.rs"]
+mod webhooks;

@@ -9,10 +9,12 @@ use async_trait::async_trait;
 use sqlx::{Database, Pool, Postgres, Row, Sqlite};
 
 use crate::{
-    Added, ChallengeStore, Client, ClientStore, CredentialFilter, CredentialPage, CredentialRecord,
-    InboxStore, JobRecord, JobStore, MAX_PAGE_SIZE, NewCredential, ReportRecord, Session,
-    SessionStore, Source, Store, StoreError, Tenant, TenantStore, Token, TokenStore, User,
-    UserStore, join_scopes, new_id, new_ordered_id, split_scopes,
+    Added, Attempt, AttemptOutcome, ChallengeStore, Client, ClientStore, CredentialFilter,
+    CredentialPage, CredentialRecord, DeliveryRecord, DeliveryState, Digested, DueDelivery,
+    EVENT_CREDENTIAL_RECEIVED, EVENT_CREDENTIAL_VERIFIED, InboxStore, JobRecord, JobStore,
+    MAX_CLAIM, MAX_PAGE_SIZE, NewCredential, NewSubscription, OutboxEvent, ReportRecord, Session,
+    SessionStore, Source, Store, StoreError, Subscription, Tenant, TenantStore, Token, TokenStore,
+    User, UserStore, WebhookStore, join_scopes, new_id, new_ordered_id, split_scopes,
 };
 
 /// One backend's pools.
@@ -471,6 +473,7 @@ macro_rules! impl_store {
                 let err = |e| StoreError::from_sqlx(OP, e);
                 let mut added = Vec::with_capacity(credentials.len());
                 let mut tx = self.write.begin().await.map_err(err)?;
+                let wanted = Self::wanted_events(&mut tx, tenant_id).await.map_err(err)?;
                 for credential in credentials {
                     let existing = sqlx::query(
                         "SELECT id FROM credentials WHERE tenant_id = $1 AND sha256 = $2 AND item_key = $3",
@@ -546,6 +549,11 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(err)?;
+                    if !wanted.is_empty() {
+                        Self::credential_events(&mut tx, tenant_id, &wanted, &id, credential)
+                            .await
+                            .map_err(err)?;
+                    }
                     added.push(Added { id, created: true });
                 }
                 tx.commit().await.map_err(err)?;
@@ -677,17 +685,27 @@ macro_rules! impl_store {
                     .map_err(|e| StoreError::from_sqlx("reading reports", e))
             }
 
-            async fn add_report(
+            async fn add_report_with_events(
                 &self,
                 tenant_id: &str,
                 id: &str,
                 verdict: &str,
                 report: &str,
                 at: i64,
+                events: &[OutboxEvent],
             ) -> Result<Option<ReportRecord>, StoreError> {
                 const OP: &str = "adding a report";
                 let err = |e| StoreError::from_sqlx(OP, e);
                 let mut tx = self.write.begin().await.map_err(err)?;
+                let previous = sqlx::query("SELECT verdict FROM credentials WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant_id)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(err)?
+                    .map(|row| row.try_get::<String, _>("verdict"))
+                    .transpose()
+                    .map_err(err)?;
                 let updated = sqlx::query("UPDATE credentials SET verdict = $1 WHERE tenant_id = $2 AND id = $3")
                     .bind(verdict)
                     .bind(tenant_id)
@@ -718,6 +736,23 @@ macro_rules! impl_store {
                 .execute(&mut *tx)
                 .await
                 .map_err(err)?;
+                let wanted = Self::wanted_events(&mut tx, tenant_id).await.map_err(err)?;
+                if !wanted.is_empty() {
+                    let data = serde_json::json!({
+                        "credential": id,
+                        "report": record.id,
+                        "verdict": verdict,
+                        "previousVerdict": previous,
+                    });
+                    Self::enqueue(&mut tx, tenant_id, &wanted, EVENT_CREDENTIAL_VERIFIED, &data, at)
+                        .await
+                        .map_err(err)?;
+                    for event in events {
+                        Self::enqueue(&mut tx, tenant_id, &wanted, &event.event_type, &event.data, at)
+                            .await
+                            .map_err(err)?;
+                    }
+                }
                 tx.commit().await.map_err(err)?;
                 Ok(Some(record))
             }
@@ -839,6 +874,477 @@ macro_rules! impl_store {
                     document: row.try_get("document")?,
                     created_at: row.try_get("created_at")?,
                 })
+            }
+        }
+
+        impl Db<$db> {
+            /// The event types the tenant's subscriptions want (usually none: one indexed read).
+            async fn wanted_events(
+                conn: &mut <$db as Database>::Connection,
+                tenant_id: &str,
+            ) -> Result<Vec<String>, sqlx::Error> {
+                let rows = sqlx::query(
+                    "SELECT DISTINCT event_type FROM webhook_subscription_events WHERE tenant_id = $1",
+                )
+                .bind(tenant_id)
+                .fetch_all(&mut *conn)
+                .await?;
+                rows.iter().map(|row| row.try_get("event_type")).collect()
+            }
+
+            /// Writes one event and a delivery per subscription that wants it, inside the
+            /// caller's transaction; `false` when nobody wants `event_type`.
+            async fn enqueue(
+                conn: &mut <$db as Database>::Connection,
+                tenant_id: &str,
+                wanted: &[String],
+                event_type: &str,
+                data: &serde_json::Value,
+                at: i64,
+            ) -> Result<bool, sqlx::Error> {
+                if !wanted.iter().any(|w| w == event_type) {
+                    return Ok(false);
+                }
+                let id = new_ordered_id();
+                sqlx::query(
+                    "INSERT INTO webhook_events (id, tenant_id, event_type, data, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&id)
+                .bind(tenant_id)
+                .bind(event_type)
+                .bind(data.to_string())
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO webhook_deliveries (event_id, subscription_id, tenant_id, attempts, state, next_attempt_at, updated_at) \
+                     SELECT $1, subscription_id, tenant_id, 0, 'pending', $2, $2 FROM webhook_subscription_events \
+                     WHERE tenant_id = $3 AND event_type = $4",
+                )
+                .bind(&id)
+                .bind(at)
+                .bind(tenant_id)
+                .bind(event_type)
+                .execute(&mut *conn)
+                .await?;
+                Ok(true)
+            }
+
+            /// The events of one newly stored credential and its first report.
+            async fn credential_events(
+                conn: &mut <$db as Database>::Connection,
+                tenant_id: &str,
+                wanted: &[String],
+                id: &str,
+                credential: &NewCredential,
+            ) -> Result<(), sqlx::Error> {
+                let received = serde_json::json!({
+                    "credential": id,
+                    "format": credential.format,
+                    "issuer": credential.issuer,
+                    "source": credential.source.as_str(),
+                    "verdict": credential.verdict,
+                });
+                Self::enqueue(&mut *conn, tenant_id, wanted, EVENT_CREDENTIAL_RECEIVED, &received, credential.received_at).await?;
+                let verified = serde_json::json!({
+                    "credential": id,
+                    "verdict": credential.verdict,
+                    "previousVerdict": null,
+                });
+                Self::enqueue(&mut *conn, tenant_id, wanted, EVENT_CREDENTIAL_VERIFIED, &verified, credential.received_at).await?;
+                Ok(())
+            }
+
+            fn subscription_from(row: &<$db as Database>::Row) -> Result<Subscription, sqlx::Error> {
+                Ok(Subscription {
+                    id: row.try_get("id")?,
+                    tenant_id: row.try_get("tenant_id")?,
+                    url: row.try_get("url")?,
+                    secret: row.try_get("secret")?,
+                    events: split_scopes(&row.try_get::<String, _>("events")?),
+                    description: row.try_get("description")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            }
+        }
+
+        #[async_trait]
+        impl WebhookStore for Db<$db> {
+            async fn add_subscription(
+                &self,
+                tenant_id: &str,
+                subscription: &NewSubscription,
+                at: i64,
+            ) -> Result<Subscription, StoreError> {
+                const OP: &str = "adding a webhook subscription";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                let mut events = subscription.events.clone();
+                events.sort();
+                events.dedup();
+                let stored = Subscription {
+                    id: new_ordered_id(),
+                    tenant_id: tenant_id.to_owned(),
+                    url: subscription.url.clone(),
+                    secret: subscription.secret.clone(),
+                    events,
+                    description: subscription.description.clone(),
+                    created_at: at,
+                };
+                let mut tx = self.write.begin().await.map_err(err)?;
+                sqlx::query(
+                    "INSERT INTO webhook_subscriptions (id, tenant_id, url, secret, events, description, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&stored.id)
+                .bind(tenant_id)
+                .bind(&stored.url)
+                .bind(&stored.secret)
+                .bind(join_scopes(&stored.events))
+                .bind(&stored.description)
+                .bind(at)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+                for event_type in &stored.events {
+                    sqlx::query(
+                        "INSERT INTO webhook_subscription_events (subscription_id, tenant_id, event_type) VALUES ($1, $2, $3)",
+                    )
+                    .bind(&stored.id)
+                    .bind(tenant_id)
+                    .bind(event_type)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                }
+                tx.commit().await.map_err(err)?;
+                Ok(stored)
+            }
+
+            async fn list_subscriptions(&self, tenant_id: &str) -> Result<Vec<Subscription>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT * FROM webhook_subscriptions WHERE tenant_id = $1 ORDER BY created_at, id LIMIT $2",
+                )
+                .bind(tenant_id)
+                .bind(i64::from(MAX_PAGE_SIZE))
+                .fetch_all(&self.read)
+                .await
+                .map_err(|e| StoreError::from_sqlx("listing webhook subscriptions", e))?;
+                rows.iter()
+                    .map(Self::subscription_from)
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| StoreError::from_sqlx("listing webhook subscriptions", e))
+            }
+
+            async fn subscription(&self, tenant_id: &str, id: &str) -> Result<Option<Subscription>, StoreError> {
+                let row = sqlx::query("SELECT * FROM webhook_subscriptions WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant_id)
+                    .bind(id)
+                    .fetch_optional(&self.read)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("reading a webhook subscription", e))?;
+                row.as_ref()
+                    .map(Self::subscription_from)
+                    .transpose()
+                    .map_err(|e| StoreError::from_sqlx("reading a webhook subscription", e))
+            }
+
+            async fn delete_subscription(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError> {
+                let done = sqlx::query("DELETE FROM webhook_subscriptions WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant_id)
+                    .bind(id)
+                    .execute(&self.write)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("deleting a webhook subscription", e))?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn wants_event(&self, tenant_id: &str, event_type: &str) -> Result<bool, StoreError> {
+                let row = sqlx::query(
+                    "SELECT 1 AS one FROM webhook_subscription_events WHERE tenant_id = $1 AND event_type = $2 LIMIT 1",
+                )
+                .bind(tenant_id)
+                .bind(event_type)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(|e| StoreError::from_sqlx("reading webhook subscriptions", e))?;
+                Ok(row.is_some())
+            }
+
+            async fn add_events(
+                &self,
+                tenant_id: &str,
+                events: &[OutboxEvent],
+                at: i64,
+            ) -> Result<u64, StoreError> {
+                const OP: &str = "writing webhook events";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                let mut tx = self.write.begin().await.map_err(err)?;
+                let wanted = Self::wanted_events(&mut tx, tenant_id).await.map_err(err)?;
+                let mut written = 0;
+                for event in events {
+                    if Self::enqueue(&mut tx, tenant_id, &wanted, &event.event_type, &event.data, at)
+                        .await
+                        .map_err(err)?
+                    {
+                        written += 1;
+                    }
+                }
+                tx.commit().await.map_err(err)?;
+                Ok(written)
+            }
+
+            async fn note_digests(
+                &self,
+                tenant_id: &str,
+                event_type: &str,
+                items: &[Digested],
+                at: i64,
+            ) -> Result<u64, StoreError> {
+                const OP: &str = "recording digests";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                // Read first, outside the writer: a recomputation that changed nothing (the
+                // common case) writes nothing.
+                if items.is_empty() || !self.wants_event(tenant_id, event_type).await? {
+                    return Ok(0);
+                }
+                let rows = sqlx::query(
+                    "SELECT subject, digest FROM webhook_digests WHERE tenant_id = $1 AND event_type = $2",
+                )
+                .bind(tenant_id)
+                .bind(event_type)
+                .fetch_all(&self.read)
+                .await
+                .map_err(err)?;
+                let mut known = std::collections::HashMap::with_capacity(rows.len());
+                for row in &rows {
+                    let subject: String = row.try_get("subject").map_err(err)?;
+                    let digest: String = row.try_get("digest").map_err(err)?;
+                    known.insert(subject, digest);
+                }
+                let changed: Vec<&Digested> = items
+                    .iter()
+                    .filter(|item| known.get(&item.subject) != Some(&item.digest))
+                    .collect();
+                if changed.is_empty() {
+                    return Ok(0);
+                }
+                let mut tx = self.write.begin().await.map_err(err)?;
+                let wanted = Self::wanted_events(&mut tx, tenant_id).await.map_err(err)?;
+                let mut written = 0;
+                for item in changed {
+                    // Compare again inside the transaction: two recomputations racing write
+                    // one event, not two.
+                    let updated = sqlx::query(
+                        "INSERT INTO webhook_digests (tenant_id, event_type, subject, digest, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (tenant_id, event_type, subject) DO UPDATE \
+                         SET digest = excluded.digest, updated_at = excluded.updated_at \
+                         WHERE webhook_digests.digest <> excluded.digest",
+                    )
+                    .bind(tenant_id)
+                    .bind(event_type)
+                    .bind(&item.subject)
+                    .bind(&item.digest)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    if updated.rows_affected() > 0
+                        && Self::enqueue(&mut tx, tenant_id, &wanted, event_type, &item.data, at)
+                            .await
+                            .map_err(err)?
+                    {
+                        written += 1;
+                    }
+                }
+                tx.commit().await.map_err(err)?;
+                Ok(written)
+            }
+
+            async fn claim_deliveries(
+                &self,
+                now: i64,
+                lease_until: i64,
+                limit: u32,
+            ) -> Result<Vec<DueDelivery>, StoreError> {
+                const OP: &str = "claiming webhook deliveries";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                // Look on a reader first: the worker polls every second, and an idle poll
+                // should not take SQLite's one writer.
+                let any = sqlx::query(
+                    "SELECT 1 AS one FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 LIMIT 1",
+                )
+                .bind(now)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(err)?;
+                if any.is_none() {
+                    return Ok(Vec::new());
+                }
+                let mut tx = self.write.begin().await.map_err(err)?;
+                // The outer condition is checked again on each row as it is updated, so two
+                // workers (PostgreSQL) racing for the same rows cannot both lease one.
+                let claimed = sqlx::query(
+                    "UPDATE webhook_deliveries SET next_attempt_at = $1 \
+                     WHERE state = 'pending' AND next_attempt_at <= $2 AND (event_id, subscription_id) IN \
+                     (SELECT event_id, subscription_id FROM webhook_deliveries \
+                      WHERE state = 'pending' AND next_attempt_at <= $2 ORDER BY next_attempt_at, event_id LIMIT $3) \
+                     RETURNING event_id, subscription_id",
+                )
+                .bind(lease_until)
+                .bind(now)
+                .bind(i64::from(limit.clamp(1, MAX_CLAIM)))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(err)?;
+                let mut due = Vec::with_capacity(claimed.len());
+                for row in &claimed {
+                    let event_id: String = row.try_get("event_id").map_err(err)?;
+                    let subscription_id: String = row.try_get("subscription_id").map_err(err)?;
+                    let row = sqlx::query(
+                        "SELECT d.tenant_id, d.attempts, e.event_type, e.data, e.created_at, s.url, s.secret \
+                         FROM webhook_deliveries d \
+                         JOIN webhook_events e ON e.id = d.event_id \
+                         JOIN webhook_subscriptions s ON s.id = d.subscription_id \
+                         WHERE d.event_id = $1 AND d.subscription_id = $2",
+                    )
+                    .bind(&event_id)
+                    .bind(&subscription_id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    due.push(DueDelivery {
+                        event_id,
+                        subscription_id,
+                        tenant_id: row.try_get("tenant_id").map_err(err)?,
+                        event_type: row.try_get("event_type").map_err(err)?,
+                        data: row.try_get("data").map_err(err)?,
+                        created_at: row.try_get("created_at").map_err(err)?,
+                        url: row.try_get("url").map_err(err)?,
+                        secret: row.try_get("secret").map_err(err)?,
+                        attempts: u32::try_from(row.try_get::<i64, _>("attempts").map_err(err)?).unwrap_or(u32::MAX),
+                    });
+                }
+                tx.commit().await.map_err(err)?;
+                due.sort_by(|a, b| (a.created_at, &a.event_id).cmp(&(b.created_at, &b.event_id)));
+                Ok(due)
+            }
+
+            async fn record_attempt(
+                &self,
+                event_id: &str,
+                subscription_id: &str,
+                attempt: &Attempt,
+                outcome: AttemptOutcome,
+            ) -> Result<(), StoreError> {
+                const OP: &str = "recording a webhook attempt";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                let (state, next) = match outcome {
+                    AttemptOutcome::Delivered => (DeliveryState::Delivered, attempt.at),
+                    AttemptOutcome::RetryAt(at) => (DeliveryState::Pending, at),
+                    AttemptOutcome::GiveUp => (DeliveryState::Failed, attempt.at),
+                };
+                let mut tx = self.write.begin().await.map_err(err)?;
+                let updated = sqlx::query(
+                    "UPDATE webhook_deliveries SET attempts = $1, state = $2, next_attempt_at = $3, updated_at = $4 \
+                     WHERE event_id = $5 AND subscription_id = $6",
+                )
+                .bind(i64::from(attempt.attempt))
+                .bind(state.as_str())
+                .bind(next)
+                .bind(attempt.at)
+                .bind(event_id)
+                .bind(subscription_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+                // The subscription was deleted while the attempt ran: nothing left to log.
+                if updated.rows_affected() > 0 {
+                    sqlx::query(
+                        "INSERT INTO webhook_attempts (event_id, subscription_id, attempt, tenant_id, at, status, error, duration_ms) \
+                         SELECT event_id, subscription_id, $1, tenant_id, $2, $3, $4, $5 FROM webhook_deliveries \
+                         WHERE event_id = $6 AND subscription_id = $7",
+                    )
+                    .bind(i64::from(attempt.attempt))
+                    .bind(attempt.at)
+                    .bind(attempt.status.map(i64::from))
+                    .bind(attempt.error.as_deref())
+                    .bind(attempt.duration_ms)
+                    .bind(event_id)
+                    .bind(subscription_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                }
+                tx.commit().await.map_err(err)?;
+                Ok(())
+            }
+
+            async fn deliveries(
+                &self,
+                tenant_id: &str,
+                subscription_id: &str,
+                limit: u32,
+            ) -> Result<Vec<DeliveryRecord>, StoreError> {
+                const OP: &str = "reading the delivery log";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                let rows = sqlx::query(
+                    "SELECT d.event_id, e.event_type, d.state, d.attempts, d.next_attempt_at, e.created_at \
+                     FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id \
+                     WHERE d.tenant_id = $1 AND d.subscription_id = $2 \
+                     ORDER BY e.created_at DESC, d.event_id DESC LIMIT $3",
+                )
+                .bind(tenant_id)
+                .bind(subscription_id)
+                .bind(i64::from(limit.clamp(1, MAX_PAGE_SIZE)))
+                .fetch_all(&self.read)
+                .await
+                .map_err(err)?;
+                let mut records = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    records.push(DeliveryRecord {
+                        event_id: row.try_get("event_id").map_err(err)?,
+                        event_type: row.try_get("event_type").map_err(err)?,
+                        state: DeliveryState::parse(&row.try_get::<String, _>("state").map_err(err)?),
+                        attempts: u32::try_from(row.try_get::<i64, _>("attempts").map_err(err)?).unwrap_or(u32::MAX),
+                        next_attempt_at: row.try_get("next_attempt_at").map_err(err)?,
+                        created_at: row.try_get("created_at").map_err(err)?,
+                        log: Vec::new(),
+                    });
+                }
+                if records.is_empty() {
+                    return Ok(records);
+                }
+                let mut builder = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT event_id, attempt, at, status, error, duration_ms FROM webhook_attempts WHERE tenant_id = ",
+                );
+                builder.push_bind(tenant_id);
+                builder.push(" AND subscription_id = ");
+                builder.push_bind(subscription_id);
+                builder.push(" AND event_id IN (");
+                let mut separated = builder.separated(", ");
+                for record in &records {
+                    separated.push_bind(record.event_id.clone());
+                }
+                builder.push(") ORDER BY attempt");
+                let attempts = builder.build().fetch_all(&self.read).await.map_err(err)?;
+                for row in &attempts {
+                    let event_id: String = row.try_get("event_id").map_err(err)?;
+                    let attempt = Attempt {
+                        attempt: u32::try_from(row.try_get::<i64, _>("attempt").map_err(err)?).unwrap_or(u32::MAX),
+                        at: row.try_get("at").map_err(err)?,
+                        status: row
+                            .try_get::<Option<i64>, _>("status")
+                            .map_err(err)?
+                            .and_then(|s| u16::try_from(s).ok()),
+                        error: row.try_get("error").map_err(err)?,
+                        duration_ms: row.try_get("duration_ms").map_err(err)?,
+                    };
+                    if let Some(record) = records.iter_mut().find(|r| r.event_id == event_id) {
+                        record.log.push(attempt);
+                    }
+                }
+                Ok(records)
             }
         }
 

@@ -11,7 +11,8 @@
 //! - [`Location`]: where the data lives (a SQLite file in a data folder, or a PostgreSQL URL);
 //!   [`open`] connects, applies the embedded migrations and returns an [`Arc<dyn Store>`].
 //! - One trait per aggregate: [`TenantStore`], [`ClientStore`], [`UserStore`],
-//!   [`SessionStore`], [`TokenStore`], [`ChallengeStore`], [`InboxStore`], [`JobStore`];
+//!   [`SessionStore`], [`TokenStore`], [`ChallengeStore`], [`InboxStore`], [`JobStore`],
+//!   [`WebhookStore`] (subscriptions, the event outbox, the delivery log);
 //!   [`Store`] is all of them plus [`Store::ping`].
 //! - [`StoreError`]: [`StoreError::Unavailable`] (the database cannot be reached: the server
 //!   answers 503) is kept apart from query failures and from duplicates.
@@ -48,6 +49,14 @@
 //! - **All or nothing.** [`InboxStore::add_credentials`] writes an upload's items, originals,
 //!   subjects and first reports in one transaction: an acknowledged upload is stored whole, a
 //!   killed one not at all.
+//! - **Events in the same transaction.** A change that causes a webhook event (a credential
+//!   received, a report stored, a recomputed profile or match that differs) writes the event
+//!   and its deliveries (one per subscription that wants its type) in the transaction of the
+//!   change: a committed change has its event, a rolled-back one has none, and a crash loses
+//!   nothing. When no subscription of the tenant wants a type, nothing is written, so the inbox
+//!   pays one indexed lookup per upload for webhooks it does not use. What the events mean and
+//!   how they are signed and retried is the export crate's `webhook` module; the store keeps
+//!   the rows and hands out due deliveries under a lease.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -459,7 +468,8 @@ pub trait ChallengeStore {
 #[async_trait]
 pub trait InboxStore {
     /// Adds every credential (with its original bytes, subjects and first report) in one
-    /// transaction; a credential already stored for this tenant (same `sha256` and
+    /// transaction, with a [`EVENT_CREDENTIAL_RECEIVED`] and a [`EVENT_CREDENTIAL_VERIFIED`]
+    /// event for each new one (when a subscription wants them); a credential already stored for this tenant (same `sha256` and
     /// `item_key`) is not added again and its id is returned with `created: false`.
     async fn add_credentials(
         &self,
@@ -483,7 +493,8 @@ pub trait InboxStore {
     /// Every report of one of the tenant's credentials, newest first.
     async fn reports(&self, tenant_id: &str, id: &str) -> Result<Vec<ReportRecord>, StoreError>;
     /// Adds a report (re-verification) and makes its verdict the credential's; `None` when the
-    /// tenant has no such credential.
+    /// tenant has no such credential. Writes a [`EVENT_CREDENTIAL_VERIFIED`] event in the same
+    /// transaction.
     async fn add_report(
         &self,
         tenant_id: &str,
@@ -491,6 +502,20 @@ pub trait InboxStore {
         verdict: &str,
         report: &str,
         at: i64,
+    ) -> Result<Option<ReportRecord>, StoreError> {
+        self.add_report_with_events(tenant_id, id, verdict, report, at, &[])
+            .await
+    }
+    /// [`InboxStore::add_report`] that also writes the caller's `events` (e.g.
+    /// `credential.revoked`) in the same transaction.
+    async fn add_report_with_events(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        verdict: &str,
+        report: &str,
+        at: i64,
+        events: &[OutboxEvent],
     ) -> Result<Option<ReportRecord>, StoreError>;
     /// Erases a credential: its record, subjects, reports, and its original bytes unless
     /// another credential of the tenant came from the same bytes. `false` when not found.
@@ -536,6 +561,244 @@ pub trait JobStore {
     async fn delete_job(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError>;
 }
 
+/// The wire name of the event written when a credential is added to the inbox.
+pub const EVENT_CREDENTIAL_RECEIVED: &str = "credential.received";
+
+/// The wire name of the event written when a verification report is stored.
+pub const EVENT_CREDENTIAL_VERIFIED: &str = "credential.verified";
+
+/// Most deliveries one [`WebhookStore::claim_deliveries`] call hands out.
+pub const MAX_CLAIM: u32 = 100;
+
+/// A subscription to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSubscription {
+    /// Where events are posted.
+    pub url: String,
+    /// The signing secret (kept to sign; never listed).
+    pub secret: String,
+    /// Event type wire names (checked by the caller).
+    pub events: Vec<String>,
+    /// A note for people.
+    pub description: String,
+}
+
+/// A stored subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subscription {
+    /// UUID (v7).
+    pub id: String,
+    /// Owner.
+    #[serde(skip)]
+    pub tenant_id: String,
+    /// Where events are posted.
+    pub url: String,
+    /// The signing secret: never serialized (shown once, when the subscription is created).
+    #[serde(skip)]
+    pub secret: String,
+    /// Event type wire names, sorted.
+    pub events: Vec<String>,
+    /// A note for people.
+    pub description: String,
+    /// Unix milliseconds.
+    #[serde(rename = "createdAt")]
+    pub created_at: i64,
+}
+
+/// An event for the outbox, written in the same transaction as the change that causes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEvent {
+    /// The wire name of its type.
+    pub event_type: String,
+    /// What changed.
+    pub data: serde_json::Value,
+}
+
+/// A changed-or-not derived object (a person's profile, a job's matches) for
+/// [`WebhookStore::note_digests`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Digested {
+    /// What it is about (a person id, a job id).
+    pub subject: String,
+    /// A digest of its content.
+    pub digest: String,
+    /// The event's data when it changed.
+    pub data: serde_json::Value,
+}
+
+/// A delivery handed to the worker by [`WebhookStore::claim_deliveries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueDelivery {
+    /// The event's id.
+    pub event_id: String,
+    /// The subscription.
+    pub subscription_id: String,
+    /// The tenant.
+    pub tenant_id: String,
+    /// The event type's wire name.
+    pub event_type: String,
+    /// The event's data, JSON text.
+    pub data: String,
+    /// When the event was written, Unix milliseconds.
+    pub created_at: i64,
+    /// Where to post.
+    pub url: String,
+    /// The signing secret.
+    pub secret: String,
+    /// Attempts made before this one.
+    pub attempts: u32,
+}
+
+/// A delivery's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryState {
+    /// Not delivered yet; another attempt is due at `next_attempt_at`.
+    Pending,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Given up after the last attempt.
+    Failed,
+}
+
+impl DeliveryState {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> DeliveryState {
+        match text {
+            "delivered" => DeliveryState::Delivered,
+            "failed" => DeliveryState::Failed,
+            _ => DeliveryState::Pending,
+        }
+    }
+}
+
+/// One attempt at a delivery, as the delivery log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    /// 1 for the first.
+    pub attempt: u32,
+    /// When it was made, Unix milliseconds.
+    pub at: i64,
+    /// The receiver's HTTP status, when it answered.
+    pub status: Option<u16>,
+    /// Why it failed (no answer, or the start of a non-2xx answer).
+    pub error: Option<String>,
+    /// How long it took, milliseconds.
+    #[serde(rename = "durationMs")]
+    pub duration_ms: i64,
+}
+
+/// A delivery and its attempts (the delivery log of one subscription).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeliveryRecord {
+    /// The event's id.
+    #[serde(rename = "eventId")]
+    pub event_id: String,
+    /// The event type.
+    #[serde(rename = "eventType")]
+    pub event_type: String,
+    /// Its state.
+    pub state: DeliveryState,
+    /// Attempts made.
+    pub attempts: u32,
+    /// When the next attempt is due (pending), Unix milliseconds.
+    #[serde(rename = "nextAttemptAt")]
+    pub next_attempt_at: i64,
+    /// When the event was written, Unix milliseconds.
+    #[serde(rename = "createdAt")]
+    pub created_at: i64,
+    /// Every attempt, oldest first.
+    pub log: Vec<Attempt>,
+}
+
+/// What an attempt leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// Delivered: no further attempt.
+    Delivered,
+    /// Failed: try again at this time (Unix milliseconds).
+    RetryAt(i64),
+    /// Failed for the last time.
+    GiveUp,
+}
+
+/// Webhook subscriptions, the event outbox and the delivery log.
+#[async_trait]
+pub trait WebhookStore {
+    /// Stores a subscription for the tenant.
+    async fn add_subscription(
+        &self,
+        tenant_id: &str,
+        subscription: &NewSubscription,
+        at: i64,
+    ) -> Result<Subscription, StoreError>;
+    /// The tenant's subscriptions, oldest first (at most [`MAX_PAGE_SIZE`]).
+    async fn list_subscriptions(&self, tenant_id: &str) -> Result<Vec<Subscription>, StoreError>;
+    /// One of the tenant's subscriptions.
+    async fn subscription(
+        &self,
+        tenant_id: &str,
+        id: &str,
+    ) -> Result<Option<Subscription>, StoreError>;
+    /// Deletes one of the tenant's subscriptions with its pending deliveries and its log;
+    /// `false` when not found.
+    async fn delete_subscription(&self, tenant_id: &str, id: &str) -> Result<bool, StoreError>;
+    /// Whether a subscription of the tenant wants `event_type`.
+    async fn wants_event(&self, tenant_id: &str, event_type: &str) -> Result<bool, StoreError>;
+    /// Writes events for the tenant (one delivery per subscription that wants each type);
+    /// returns how many events were written (none when nobody subscribed to their types).
+    async fn add_events(
+        &self,
+        tenant_id: &str,
+        events: &[OutboxEvent],
+        at: i64,
+    ) -> Result<u64, StoreError>;
+    /// Records the digests of recomputed objects of one kind (`event_type`, e.g.
+    /// `profile.updated`) and, in the same transaction, writes an event for each one whose
+    /// digest differs from the last recorded (or that had none). Nothing is recorded while no
+    /// subscription of the tenant wants `event_type`. Returns the events written.
+    async fn note_digests(
+        &self,
+        tenant_id: &str,
+        event_type: &str,
+        items: &[Digested],
+        at: i64,
+    ) -> Result<u64, StoreError>;
+    /// Claims up to `limit` (at most [`MAX_CLAIM`]) pending deliveries due at `now`, oldest
+    /// first, leasing them until `lease_until`: until then no other claim hands them out, and
+    /// after it (the worker died mid-attempt) they are due again.
+    async fn claim_deliveries(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> Result<Vec<DueDelivery>, StoreError>;
+    /// Logs an attempt at a claimed delivery and sets its state by `outcome`.
+    async fn record_attempt(
+        &self,
+        event_id: &str,
+        subscription_id: &str,
+        attempt: &Attempt,
+        outcome: AttemptOutcome,
+    ) -> Result<(), StoreError>;
+    /// The newest deliveries of one of the tenant's subscriptions with their attempts (at most
+    /// `limit`, capped at [`MAX_PAGE_SIZE`]).
+    async fn deliveries(
+        &self,
+        tenant_id: &str,
+        subscription_id: &str,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError>;
+}
+
 /// Everything the server and the CLI need from persistence.
 #[async_trait]
 pub trait Store:
@@ -547,6 +810,7 @@ pub trait Store:
     + ChallengeStore
     + InboxStore
     + JobStore
+    + WebhookStore
     + Send
     + Sync
 {

@@ -21,6 +21,11 @@ pub(crate) const SQLITE: &[Step] = &[
         "jobs",
         include_str!("../migrations/sqlite/0002_jobs.sql"),
     ),
+    (
+        3,
+        "webhooks",
+        include_str!("../migrations/sqlite/0003_webhooks.sql"),
+    ),
 ];
 
 /// PostgreSQL dialect (same tables).
@@ -34,6 +39,11 @@ pub(crate) const POSTGRES: &[Step] = &[
         2,
         "jobs",
         include_str!("../migrations/postgres/0002_jobs.sql"),
+    ),
+    (
+        3,
+        "webhooks",
+        include_str!("../migrations/postgres/0003_webhooks.sql"),
     ),
 ];
 

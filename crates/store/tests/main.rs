@@ -15,3 +15,5 @@ mod inbox;
 mod jobs;
 #[path = "main/principals.rs"]
 mod principals;
+#[path = "main/webhooks.rs"]
+mod webhooks;

@@ -344,7 +344,7 @@ pub async fn job(
     let result = async {
         let record = stored_job(&state, &tenant, &id).await?;
         let job = job_of(&record)?;
-        let (built, reports) = ranked(&state, &tenant, job.clone()).await?;
+        let (built, reports) = ranked(&state, &tenant, &record.id, job.clone()).await?;
         let profiles: Vec<&SkillsProfile> = built.profiles.iter().collect();
         let links = credential_links(&profiles);
         let link = |credential: &str| links.get(credential).cloned();

@@ -358,9 +358,15 @@ pub async fn reverify(
     })
     .await?
     .ok_or_else(|| ApiError::internal(format!("stored credential {id} no longer decodes")))?;
+    let previous = state.store.reports(tenant, &id).await?;
+    let events = crate::webhooks::reverification_events(
+        &id,
+        previous.first().map(|r| r.report.as_str()),
+        &report,
+    );
     let stored = state
         .store
-        .add_report(tenant, &id, &verdict, &report, now)
+        .add_report_with_events(tenant, &id, &verdict, &report, now, &events)
         .await?
         .ok_or_else(|| not_found(&id))?;
     state.metrics.verdict("reverify", &verdict);

@@ -139,18 +139,28 @@ pub async fn stored_job(state: &AppState, tenant: &str, id: &str) -> Result<JobR
 }
 
 /// The tenant's profiles ranked against a job, each explained (blocking work on the pool).
+/// A recomputation that changes the ranking writes a `match.updated` event for `job_id` (the
+/// stored job's id) when a webhook subscription wants it.
 pub async fn ranked(
     state: &AppState,
     tenant: &str,
+    job_id: &str,
     job: Job,
 ) -> Result<(TenantProfiles, Vec<MatchReport>), ApiError> {
     let built = tenant_profiles(state, tenant).await?;
-    within_budget(state, move || {
+    let (built, reports) = within_budget(state, move || {
         let index = JobIndex::new(job, &built.frameworks);
         let reports = ranked_reports(&index, &built.profiles, &built.frameworks);
         (built, reports)
     })
-    .await
+    .await?;
+    let event = credbridge_export::webhook::EventType::MatchUpdated;
+    if crate::webhooks::wanted(state.store.as_ref(), tenant, event).await {
+        let recomputed = credbridge_export::webhook::matches_recomputed(job_id, &reports);
+        crate::webhooks::note_recomputed(state.store.as_ref(), tenant, event, vec![recomputed])
+            .await;
+    }
+    Ok((built, reports))
 }
 
 fn summary(record: &JobRecord, job: &Job) -> Value {
@@ -271,6 +281,6 @@ pub async fn matches(
     principal.require(SCOPE_JOBS_READ)?;
     principal.require(crate::auth::SCOPE_PROFILES_READ)?;
     let record = stored_job(&state, &principal.tenant_id, &id).await?;
-    let (_, reports) = ranked(&state, &principal.tenant_id, job_of(&record)?).await?;
+    let (_, reports) = ranked(&state, &principal.tenant_id, &record.id, job_of(&record)?).await?;
     Ok(axum::Json(json!({ "job": record.id, "items": reports })).into_response())
 }

@@ -10,6 +10,7 @@ pub mod ops;
 pub mod pages;
 pub mod profiles;
 pub mod verify;
+pub mod webhooks;
 
 use std::future::Future;
 

@@ -685,9 +685,15 @@ pub async fn view_reverify(
         })
         .await?
         .ok_or_else(|| ApiError::internal("a stored credential no longer decodes"))?;
+        let previous = state.store.reports(&tenant, &id).await?;
+        let events = crate::webhooks::reverification_events(
+            &id,
+            previous.first().map(|r| r.report.as_str()),
+            &report,
+        );
         state
             .store
-            .add_report(&tenant, &id, &verdict, &report, now)
+            .add_report_with_events(&tenant, &id, &verdict, &report, now, &events)
             .await?;
         state.metrics.verdict("reverify", &verdict);
         Ok::<(), ApiError>(())

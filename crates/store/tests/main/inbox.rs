@@ -17,7 +17,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
     )
 }
 
-fn credential(
+pub(crate) fn credential(
     bytes: &[u8],
     item_key: &str,
     issuer: &str,
