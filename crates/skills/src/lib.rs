@@ -236,7 +236,7 @@ impl FrameworksBuilder {
     }
 }
 
-/// How lexical and semantic scores combine: a candidate's score is its lexical score plus the weighted
+/// How lexical and semantic scores combine: a candidate's score is its lexical score (times `lexical`) plus the weighted
 /// cosines of the query with the concept's preferred label, the mean of its alternative labels, its
 /// description and (on candidates only) its best single label. The defaults were chosen on the Decorte
 /// validation files only (`bench/README.md`).
