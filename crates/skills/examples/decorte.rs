@@ -90,6 +90,7 @@ fn set_fusion(fusion: &mut Fusion, k: &str, v: &str) -> Result<()> {
         "description" => fusion.description = v.parse()?,
         "best_label" => fusion.best_label = v.parse()?,
         "candidates" => fusion.semantic_candidates = v.parse()?,
+        "lexical" => fusion.lexical = v.parse()?,
         _ => bail!("unknown fusion weight {k}"),
     }
     Ok(())
@@ -121,6 +122,7 @@ fn main() -> Result<()> {
     let mut weights = LexicalWeights::default();
     let mut misses = 0usize;
     let mut hashed = false;
+    let mut strip_frames = false;
     let mut model: Option<String> = None;
     let mut fusion = Fusion::default();
     let mut grid_spec: Option<String> = None;
@@ -130,6 +132,7 @@ fn main() -> Result<()> {
             "--split" => split = it.next().context("--split needs a value")?.clone(),
             "--misses" => misses = it.next().context("--misses needs a value")?.parse()?,
             "--hashed" => hashed = true,
+            "--strip-frames" => strip_frames = true,
             "--model" => {
                 model = Some(
                     it.next()
@@ -183,6 +186,7 @@ fn main() -> Result<()> {
     let mut fw = builder.build()?;
     eprintln!("loaded ESCO in {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
     fw.set_lexical_weights(weights);
+    fw.set_strip_frames(strip_frames);
     let by_label: HashMap<&str, &str> = fw
         .store()
         .iter()

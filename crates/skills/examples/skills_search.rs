@@ -7,7 +7,8 @@
 //! `vectors-O_NET-29.2.bin`).
 //!
 //! `--bench` instead times the load and every query of standard input and prints p50/p90/max (see
-//! `bench/README.md`).
+//! `bench/README.md`); `--model DIR --embed-only` times only the query embedding of every line of standard
+//! input (no frameworks loaded: for profiling the forward pass).
 
 use std::io::{BufRead, Write};
 use std::time::Instant;
@@ -20,6 +21,7 @@ fn main() -> Result<()> {
     let mut top = 10usize;
     let mut json = false;
     let mut bench = false;
+    let mut embed_only_flag = false;
     let mut model: Option<String> = None;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut it = args.iter();
@@ -34,6 +36,7 @@ fn main() -> Result<()> {
             }
             "--json" => json = true,
             "--bench" => bench = true,
+            "--embed-only" => embed_only_flag = true,
             "--model" => {
                 model = Some(
                     it.next()
@@ -44,6 +47,12 @@ fn main() -> Result<()> {
             t if text.is_none() => text = Some(t.to_owned()),
             other => bail!("unexpected argument {other:?}"),
         }
+    }
+    if embed_only_flag {
+        // The query embedding alone, without loading any framework or concept vectors (profiling).
+        let dir = model.context("--embed-only needs --model DIR")?;
+        let queries: Vec<String> = std::io::stdin().lock().lines().collect::<Result<_, _>>()?;
+        return embed_only(&mut std::io::stdout().lock(), &dir, &queries);
     }
     let text = match text {
         Some(t) => t,

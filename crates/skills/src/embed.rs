@@ -255,6 +255,24 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     acc.iter().sum::<f32>() + tail
 }
 
+/// An `f32` ordered by [`f32::total_cmp`], for the top-k heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct TotalF32(f32);
+
+impl Eq for TotalF32 {}
+
+impl PartialOrd for TotalF32 {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for TotalF32 {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
 /// The per-concept views kept to re-weight them (tuning); a built index otherwise keeps only their
 /// weighted sum.
 #[derive(Debug)]
@@ -522,28 +540,41 @@ impl SemanticIndex {
             .collect()
     }
 
-    /// The `k` most similar concepts that `accept` lets through.
+    /// The `k` most similar concepts that `accept` lets through, best first. One pass with a bounded
+    /// min-heap: `accept` is asked only of rows that would enter the current top `k`, not of every row.
     pub(crate) fn top(
         &self,
         sims: &[f32],
         k: usize,
         accept: impl Fn(ConceptId) -> bool,
     ) -> Vec<ConceptId> {
-        let mut all: Vec<(ConceptId, f32)> = self
-            .ids
-            .iter()
-            .copied()
-            .zip(sims.iter().copied())
-            .filter(|(id, _)| accept(*id))
-            .collect();
-        let k = k.min(all.len());
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
         if k == 0 {
             return Vec::new();
         }
-        all.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1));
-        all.truncate(k);
-        all.sort_by(|a, b| b.1.total_cmp(&a.1));
-        all.into_iter().map(|(id, _)| id).collect()
+        // (score, row), smallest on top; f32 ordered by its total order.
+        let mut heap: BinaryHeap<Reverse<(TotalF32, u32)>> = BinaryHeap::with_capacity(k + 1);
+        for (row, (&id, &s)) in self.ids.iter().zip(sims).enumerate() {
+            if heap.len() == k && heap.peek().is_some_and(|Reverse((min, _))| s <= min.0) {
+                continue;
+            }
+            if !accept(id) {
+                continue;
+            }
+            heap.push(Reverse((
+                TotalF32(s),
+                u32::try_from(row).unwrap_or(u32::MAX),
+            )));
+            if heap.len() > k {
+                heap.pop();
+            }
+        }
+        let mut best: Vec<(TotalF32, u32)> = heap.into_iter().map(|Reverse(x)| x).collect();
+        best.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        best.into_iter()
+            .filter_map(|(_, row)| self.ids.get(row as usize).copied())
+            .collect()
     }
 
     fn row(&self, id: ConceptId) -> Option<usize> {

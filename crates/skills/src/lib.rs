@@ -231,11 +231,12 @@ impl FrameworksBuilder {
             semantic,
             counts: self.counts,
             fusion: self.fusion,
+            strip_frames: false,
         })
     }
 }
 
-/// How lexical and semantic scores combine: a candidate's score is its lexical score plus the weighted
+/// How lexical and semantic scores combine: a candidate's score is its lexical score (times `lexical`) plus the weighted
 /// cosines of the query with the concept's preferred label, the mean of its alternative labels, its
 /// description and (on candidates only) its best single label. The defaults were chosen on the Decorte
 /// validation files only (`bench/README.md`).
@@ -253,6 +254,8 @@ pub struct Fusion {
     pub best_label: f32,
     /// How many semantic neighbours (by the weighted view cosines) join the lexical candidates.
     pub semantic_candidates: usize,
+    /// Weight of the lexical layer's score.
+    pub lexical: f32,
 }
 
 impl Fusion {
@@ -273,6 +276,7 @@ impl Default for Fusion {
             description: 0.6,
             best_label: 1.5,
             semantic_candidates: 50,
+            lexical: 1.0,
         }
     }
 }
@@ -285,6 +289,7 @@ pub struct Frameworks {
     semantic: Option<SemanticIndex>,
     counts: LoadCounts,
     fusion: Fusion,
+    strip_frames: bool,
 }
 
 impl Frameworks {
@@ -339,6 +344,12 @@ impl Frameworks {
         }
         self.fusion = fusion;
         Ok(())
+    }
+
+    /// Strip job-ad frames ("experience with", "skills") from queries before searching (tuning).
+    #[doc(hidden)]
+    pub fn set_strip_frames(&mut self, strip: bool) {
+        self.strip_frames = strip;
     }
 
     /// The concept with this IRI.
@@ -409,6 +420,13 @@ impl Frameworks {
                 found: options.top_n,
             });
         }
+        let stripped;
+        let text = if self.strip_frames {
+            stripped = text::strip_frame(text);
+            stripped.as_str()
+        } else {
+            text
+        };
         // Over-fetch before filtering so a framework filter still fills top_n.
         let pool = (options.top_n * 4).max(200);
         let mut cands: HashMap<ConceptId, Candidate> = HashMap::new();
@@ -446,6 +464,7 @@ impl Frameworks {
             }
             let best = self.fusion.best_label;
             for c in cands.values_mut() {
+                c.score *= self.fusion.lexical;
                 c.score += sem.similarity(&sims, c.concept);
                 if best != 0.0 {
                     c.score += best * sem.best_label(&q, c.concept);

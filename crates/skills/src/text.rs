@@ -180,6 +180,114 @@ pub(crate) fn acronym(label: &str) -> Option<String> {
     Some(content.iter().filter_map(|w| w.chars().next()).collect())
 }
 
+/// Words that frame a skill in job-ad prose without naming it: a leading "experience with", "knowledge of",
+/// "ability to", "strong", a trailing "skills" or "experience". Framework labels name the skill itself
+/// ("communication", "project management"), so the frame only dilutes a match.
+const LEADING_FRAMES: &[&[&str]] = &[
+    &["experience", "with"],
+    &["experience", "in"],
+    &["experience", "of"],
+    &["knowledge", "of"],
+    &["knowledge", "in"],
+    &["proficiency", "in"],
+    &["proficiency", "with"],
+    &["familiarity", "with"],
+    &["understanding", "of"],
+    &["expertise", "in"],
+    &["skills", "in"],
+    &["ability", "to"],
+    &["able", "to"],
+];
+const LEADING_QUALIFIERS: &[&str] = &[
+    "strong",
+    "excellent",
+    "good",
+    "solid",
+    "proven",
+    "great",
+    "deep",
+    "extensive",
+    "very",
+];
+const TRAILING_FRAMES: &[&str] = &[
+    "skills",
+    "skill",
+    "abilities",
+    "ability",
+    "experience",
+    "knowledge",
+];
+
+/// `text` without its job-ad frame (see [`LEADING_FRAMES`]) and without punctuation at either end, as a
+/// query; `text` trimmed when nothing would remain.
+pub(crate) fn strip_frame(text: &str) -> String {
+    let mut trimmed = text.trim_matches(|c: char| c.is_whitespace() || ".,;:!?\"'".contains(c));
+    // A bracket at either end goes only when its partner is missing ("issues)" but not "Python (language)").
+    if trimmed.ends_with(')') && !trimmed.contains('(') {
+        trimmed = trimmed.trim_end_matches(')');
+    }
+    if trimmed.starts_with('(') && !trimmed.contains(')') {
+        trimmed = trimmed.trim_start_matches('(');
+    }
+    let trimmed = trimmed.trim_matches(|c: char| c.is_whitespace() || ".,;:!?\"'".contains(c));
+    // Word spans of the trimmed text, lower-cased for comparison, original spelling kept for the result.
+    let spans: Vec<(usize, usize)> = {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in trimmed.char_indices() {
+            match (c.is_whitespace(), start) {
+                (true, Some(s)) => {
+                    out.push((s, i));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, trimmed.len()));
+        }
+        out
+    };
+    let word = |i: usize| {
+        spans
+            .get(i)
+            .and_then(|&(a, b)| trimmed.get(a..b))
+            .unwrap_or("")
+            .to_lowercase()
+    };
+    let (mut from, mut to) = (0usize, spans.len());
+    loop {
+        let before = from;
+        while from < to && LEADING_QUALIFIERS.contains(&word(from).as_str()) {
+            from += 1;
+        }
+        for frame in LEADING_FRAMES {
+            if to - from > frame.len()
+                && frame.iter().enumerate().all(|(k, w)| word(from + k) == *w)
+            {
+                from += frame.len();
+                break;
+            }
+        }
+        if from == before {
+            break;
+        }
+    }
+    while to - from > 1 && TRAILING_FRAMES.contains(&word(to - 1).as_str()) {
+        to -= 1;
+    }
+    match (
+        spans.get(from),
+        to.checked_sub(1).and_then(|l| spans.get(l)),
+    ) {
+        (Some(&(a, _)), Some(&(_, b))) if from < to => {
+            trimmed.get(a..b).unwrap_or(trimmed).to_owned()
+        }
+        _ => trimmed.to_owned(),
+    }
+}
+
 /// Normalized form of a whole label for exact comparison: lower-cased words joined by one space.
 pub(crate) fn normalize_label(text: &str) -> String {
     words(text).join(" ")
@@ -253,6 +361,18 @@ mod tests {
             a.terms("the Programming of computers"),
             a.terms("program computing")
         );
+    }
+
+    #[test]
+    fn job_ad_frames_are_stripped_from_queries() {
+        assert_eq!(strip_frame("communication skills"), "communication");
+        assert_eq!(strip_frame("Strong knowledge of SQL."), "SQL");
+        assert_eq!(strip_frame("experience with Kubernetes"), "Kubernetes");
+        assert_eq!(strip_frame("ability to work in teams?"), "work in teams");
+        // Nothing left would be worse than the frame itself.
+        assert_eq!(strip_frame("skills"), "skills");
+        assert_eq!(strip_frame("knowledge of"), "knowledge of");
+        assert_eq!(strip_frame("  C++  "), "C++");
     }
 
     #[test]

@@ -256,3 +256,68 @@ fn minilm_embeds_paraphrases_close_together() {
         "paraphrase {close}, unrelated {far}"
     );
 }
+
+/// `MiniLmEmbedder` keeps each dense layer's weights transposed (a layout choice for speed); its vectors
+/// must equal those of candle's `BertModel` loaded straight from the published weights, mean-pooled and
+/// normalized, for a single text and inside a padded batch. Skipped without `CREDBRIDGE_MINILM_DIR`.
+#[cfg(feature = "embed")]
+#[test]
+fn minilm_vectors_equal_the_reference_forward_pass() {
+    use candle_core::{DType, Device, Tensor};
+    use credbridge_skills::{Embedder, MiniLmEmbedder};
+    let Some(dir) = std::env::var_os("CREDBRIDGE_MINILM_DIR") else {
+        eprintln!("CREDBRIDGE_MINILM_DIR not set: skipping the MiniLM test");
+        return;
+    };
+    let dir = std::path::Path::new(&dir);
+    let ours = MiniLmEmbedder::load(dir).unwrap();
+    let config: candle_transformers::models::bert::Config =
+        serde_json::from_slice(&std::fs::read(dir.join("config.json")).unwrap()).unwrap();
+    let vb = candle_nn::VarBuilder::from_buffered_safetensors(
+        std::fs::read(dir.join("model.safetensors")).unwrap(),
+        DType::F32,
+        &Device::Cpu,
+    )
+    .unwrap();
+    let reference = candle_transformers::models::bert::BertModel::load(vb, &config).unwrap();
+    let vocab: std::collections::HashMap<String, u32> =
+        std::fs::read_to_string(dir.join("vocab.txt"))
+            .unwrap()
+            .lines()
+            .enumerate()
+            .map(|(i, t)| (t.to_owned(), i as u32))
+            .collect();
+    // Whole-word pieces only, so the reference needs no tokenizer of its own.
+    let texts = ["python programming", "manage a team of engineers"];
+    let singles: Vec<Vec<f32>> = texts
+        .iter()
+        .map(|t| ours.embed(&[t]).unwrap().remove(0))
+        .collect();
+    let batch = ours.embed(&texts).unwrap();
+    for (i, text) in texts.iter().enumerate() {
+        let mut ids = vec![vocab["[CLS]"]];
+        ids.extend(text.split(' ').map(|w| vocab[w]));
+        ids.push(vocab["[SEP]"]);
+        let n = ids.len();
+        let ids = Tensor::from_vec(ids, (1, n), &Device::Cpu).unwrap();
+        let out = reference
+            .forward(&ids, &ids.zeros_like().unwrap(), None)
+            .unwrap();
+        let mut want: Vec<f32> = (out.sum(1).unwrap() / n as f64)
+            .unwrap()
+            .squeeze(0)
+            .unwrap()
+            .to_vec1()
+            .unwrap();
+        let norm = want.iter().map(|x| x * x).sum::<f32>().sqrt();
+        want.iter_mut().for_each(|x| *x /= norm);
+        for got in [&singles[i], &batch[i]] {
+            let worst = got
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            assert!(worst < 1e-4, "{text}: differs by {worst}");
+        }
+    }
+}
