@@ -17,6 +17,7 @@ use ureq::unversioned::transport::{
 };
 
 use crate::cache::Cache;
+use crate::stats::{FetchOutcome, FetchStats};
 use crate::{
     Clock, FetchError, FetchPolicy, Purpose, RefusedRange, Snapshot, SnapshotStore,
     classify_address,
@@ -66,6 +67,7 @@ pub struct GuardedClient {
     clock: Arc<dyn Clock>,
     cache: Mutex<Cache>,
     snapshots: Option<SnapshotStore>,
+    stats: FetchStats,
 }
 
 impl fmt::Debug for GuardedClient {
@@ -123,6 +125,7 @@ impl GuardedClient {
             clock,
             cache: Mutex::new(Cache::default()),
             snapshots: None,
+            stats: FetchStats::default(),
         }
     }
 
@@ -140,6 +143,12 @@ impl GuardedClient {
         &self.policy
     }
 
+    /// How this client's fetches ended so far, by purpose and outcome.
+    #[must_use]
+    pub fn stats(&self) -> &FetchStats {
+        &self.stats
+    }
+
     /// Fetches `url` for `purpose` (HTTP GET), from the cache when a fresh copy is held.
     ///
     /// Fails unless the final response is 2xx with a media type accepted for `purpose` and a
@@ -147,6 +156,12 @@ impl GuardedClient {
     /// address checked (see [`classify_address`]) before connecting, and the connection goes to
     /// exactly the checked addresses.
     pub fn get(&self, url: &str, purpose: Purpose) -> Result<Fetched, FetchError> {
+        let result = self.get_uncounted(url, purpose);
+        self.stats.record(purpose, FetchOutcome::of(&result));
+        result
+    }
+
+    fn get_uncounted(&self, url: &str, purpose: Purpose) -> Result<Fetched, FetchError> {
         if self.policy.offline {
             return Err(FetchError::Offline {
                 url: url.to_owned(),

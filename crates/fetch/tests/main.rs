@@ -25,3 +25,5 @@ mod proxy;
 mod resolvers;
 #[path = "main/sources.rs"]
 mod sources;
+#[path = "main/stats.rs"]
+mod stats;
