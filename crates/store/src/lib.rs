@@ -45,9 +45,12 @@
 //!   bytes that carried it plus its place inside them ([`NewCredential::item_key`]); adding it
 //!   again returns the stored id. The bytes are kept once per tenant and hash, and erased with
 //!   the last credential that refers to them.
-//! - **All or nothing.** [`InboxStore::add_credentials`] writes an upload's items, originals,
-//!   subjects and first reports in one transaction: an acknowledged upload is stored whole, a
-//!   killed one not at all.
+//! - **All or nothing, committed in groups.** [`InboxStore::add_credentials`] writes an
+//!   upload's items, originals, subjects and first reports in one transaction: an acknowledged
+//!   upload is stored whole, a killed one not at all. Concurrent uploads share that
+//!   transaction (group commit: the caller that takes the writer lock writes everything
+//!   queued, up to [`MAX_GROUP_CREDENTIALS`]), and each is answered only after it committed;
+//!   see the `group` module for the rules.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -60,11 +63,13 @@ use serde::Serialize;
 
 mod backend;
 mod error;
+mod group;
 mod migrations;
 mod postgres;
 mod sqlite;
 
 pub use error::StoreError;
+pub use group::MAX_GROUP_CREDENTIALS;
 pub use postgres::{MAX_POSTGRES_CONNECTIONS, create_schema, drop_schema};
 pub use sqlite::{DATABASE_FILE, MAX_SQLITE_READERS, SQLITE_BUSY_TIMEOUT};
 
@@ -459,8 +464,10 @@ pub trait ChallengeStore {
 #[async_trait]
 pub trait InboxStore {
     /// Adds every credential (with its original bytes, subjects and first report) in one
-    /// transaction; a credential already stored for this tenant (same `sha256` and
-    /// `item_key`) is not added again and its id is returned with `created: false`.
+    /// transaction, which concurrent calls may share (group commit); it returns after that
+    /// transaction committed. A credential already stored for this tenant (same `sha256` and
+    /// `item_key`, also earlier in the same group) is not added again and its id is returned
+    /// with `created: false`.
     async fn add_credentials(
         &self,
         tenant_id: &str,
