@@ -644,7 +644,15 @@ macro_rules! impl_store {
                 }
                 let mut answer = self.group.push(tenant_id, credentials);
                 loop {
-                    let leader = self.group.leader.lock().await;
+                    // Answered as soon as the batch holding these credentials commits, or the
+                    // writer lock to write them (and whatever else is queued) ourselves.
+                    let leader = tokio::select! {
+                        biased;
+                        result = &mut answer => {
+                            return result.unwrap_or_else(|_| Err(group::lost()));
+                        }
+                        leader = self.group.leader.lock() => leader,
+                    };
                     match answer.try_recv() {
                         Ok(result) => return result,
                         Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {

@@ -5,8 +5,8 @@
 //! One write transaction per upload made the single SQLite writer (and PostgreSQL's commit
 //! flush) the inbox's bottleneck: every upload paid for its own `BEGIN`/`COMMIT`, and with
 //! SQLite every statement is a round trip to the connection's worker thread while all other
-//! uploads wait. Here a caller queues its credentials and takes the leader lock; if the leader
-//! before it already committed them, it returns their answer; otherwise it becomes the leader,
+//! uploads wait. Here a caller queues its credentials and waits for whichever comes first: its
+//! answer (a leader before it wrote them) or the leader lock, with which it becomes the leader,
 //! takes everything queued (up to [`MAX_GROUP_CREDENTIALS`]) and writes it in one transaction.
 //! Uploads that arrive while a batch is being written wait for the lock and go in the next
 //! batch, so batches grow with the load and a lone upload is written at once, with no timer.
