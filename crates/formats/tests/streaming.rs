@@ -447,7 +447,9 @@ fn blobs_carry_their_units_bytes_and_path() {
         r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "id": "urn:example:2"}"#,
     ];
     let jsonl = format!("\n{}  \r\n\n\t{}\n", lines[0], lines[1]).into_bytes();
-    let cases: Vec<(Vec<u8>, Vec<(&str, &[u8])>)> = vec![
+    /// An input and each of its units' path and bytes.
+    type Case<'a> = (Vec<u8>, Vec<(&'a str, &'a [u8])>);
+    let cases: Vec<Case<'_>> = vec![
         (
             archive,
             vec![

@@ -297,7 +297,9 @@ async fn per_entry_originals(backend: Backend) {
     // Blank space around a line and a CRLF break are not part of the line.
     let jsonl = format!("{}\r\n\n  {}\n{}\n", lines[0], lines[1], lines[2]);
 
-    let uploads: [(&str, Vec<u8>, Vec<(String, Vec<u8>)>); 2] = [
+    /// Content type, body, and each expected item's path and original bytes.
+    type Upload<'a> = (&'a str, Vec<u8>, Vec<(String, Vec<u8>)>);
+    let uploads: [Upload<'_>; 2] = [
         (
             "application/zip",
             archive,
