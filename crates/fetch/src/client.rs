@@ -17,6 +17,7 @@ use ureq::unversioned::transport::{
 };
 
 use crate::cache::Cache;
+use crate::stats::{FetchOutcome, FetchStats};
 
 // Webhook deliveries: a child module, so that it reaches the agent and the guard without
 // widening their visibility.
@@ -71,6 +72,7 @@ pub struct GuardedClient {
     clock: Arc<dyn Clock>,
     cache: Mutex<Cache>,
     snapshots: Option<SnapshotStore>,
+    stats: FetchStats,
 }
 
 impl fmt::Debug for GuardedClient {
@@ -128,6 +130,7 @@ impl GuardedClient {
             clock,
             cache: Mutex::new(Cache::default()),
             snapshots: None,
+            stats: FetchStats::default(),
         }
     }
 
@@ -145,6 +148,12 @@ impl GuardedClient {
         &self.policy
     }
 
+    /// How this client's fetches ended so far, by purpose and outcome.
+    #[must_use]
+    pub fn stats(&self) -> &FetchStats {
+        &self.stats
+    }
+
     /// Fetches `url` for `purpose` (HTTP GET), from the cache when a fresh copy is held.
     ///
     /// Fails unless the final response is 2xx with a media type accepted for `purpose` and a
@@ -152,6 +161,12 @@ impl GuardedClient {
     /// address checked (see [`classify_address`]) before connecting, and the connection goes to
     /// exactly the checked addresses.
     pub fn get(&self, url: &str, purpose: Purpose) -> Result<Fetched, FetchError> {
+        let result = self.get_uncounted(url, purpose);
+        self.stats.record(purpose, FetchOutcome::of(&result));
+        result
+    }
+
+    fn get_uncounted(&self, url: &str, purpose: Purpose) -> Result<Fetched, FetchError> {
         if self.policy.offline {
             return Err(FetchError::Offline {
                 url: url.to_owned(),

@@ -21,6 +21,8 @@
 //! - [`SnapshotStore`]: an explicit directory of dated snapshots (`url`, `fetched_at`,
 //!   `sha256`, `body`) of DID documents, controller documents and status lists.
 //! - [`classify_address`]: the address guard's table.
+//! - [`FetchStats`] ([`GuardedClient::stats`]): how fetches ended, counted by purpose and
+//!   [`FetchOutcome`] (ok, cache hit, offline, refused, timeout, HTTP error, too large, other).
 //! - [`DidWebResolver`], [`HttpsControllerResolver`]: [`credbridge_keys::Resolver`]s.
 //! - [`Clock`] ([`SystemClock`], [`FixedClock`]): where `fetched_at` comes from.
 //! - The keys crate's document seam [`DocumentSource`] (re-exported with [`SourcedDocument`],
@@ -96,6 +98,7 @@ mod https_controller;
 mod policy;
 mod snapshot;
 mod source;
+mod stats;
 
 pub use address::{AddressClass, RefusedRange, classify_address};
 pub use client::post::{MAX_POST_RESPONSE_BYTES, Posted};
@@ -117,6 +120,7 @@ pub use snapshot::{
     SnapshotStore, sha256, sha256_hex,
 };
 pub use source::{FirstOf, MAX_OFFLINE_DOCUMENT_BYTES, OfflineDocuments, source_error};
+pub use stats::{FetchOutcome, FetchStats, purpose_label};
 
 use credbridge_keys::ResolveError;
 

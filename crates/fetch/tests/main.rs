@@ -27,3 +27,5 @@ mod proxy;
 mod resolvers;
 #[path = "main/sources.rs"]
 mod sources;
+#[path = "main/stats.rs"]
+mod stats;

@@ -20,7 +20,9 @@
 //! # Main types
 //! - [`decode_bytes`] / [`decode_path`] → [`Items`], a stream of `Result<`[`Item`]`, `[`Error`]`>`;
 //! - [`read_path`] / [`read_stream`] → [`Blobs`], the same walk with decoding left to the
-//!   caller ([`Blob::decode`], on any thread);
+//!   caller ([`Blob::decode`], on any thread); each [`Blob`] is one unit of input (a file, a
+//!   zip entry, a JSON Lines line) with its exact bytes ([`Blob::bytes`]) and path
+//!   ([`Blob::unit_path`]), so a caller can keep each item's own original bytes;
 //! - [`Item`] = [`ItemPath`] + [`ContainerKind`]s + [`Payload`] (`Json` with its exact original
 //!   bytes, `Jws` with header, claims, [`JwsKind`] and the credential, or `Url`);
 //! - [`bake_png`], [`bake_svg`], [`unbake_png`], [`unbake_svg`] with [`BakePayload`];

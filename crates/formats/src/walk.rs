@@ -111,6 +111,36 @@ impl Blob {
         self.len() == 0
     }
 
+    /// The exact bytes of this unit of input, as read: the whole file or zip entry (an entry's
+    /// inflated content), or one line of a JSON Lines file without its line break and the
+    /// blank space around it (which JSON Lines does not count as part of the value). `None`
+    /// for a blob that is already decoded (a failure of the walk itself).
+    ///
+    /// With [`Blob::unit_path`], this is what a caller keeps as "the original" of every item
+    /// the blob decodes to: a credential in a zip archive is the bytes of its entry, not of
+    /// the archive.
+    #[must_use]
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.content {
+            BlobContent::Decoded(_) => None,
+            BlobContent::Whole { bytes, .. } | BlobContent::Line { bytes, .. } => Some(bytes),
+        }
+    }
+
+    /// Where this unit itself sits: the path of the file or zip entry, or for a JSON Lines
+    /// line the file's path and the line number ([`PathSegment::Line`]). Every item the blob
+    /// decodes to has a path that starts with these segments; what follows them (a JSON
+    /// pointer, an array index) is the item's place inside [`Blob::bytes`]. `None` for a blob
+    /// that is already decoded.
+    #[must_use]
+    pub fn unit_path(&self) -> Option<ItemPath> {
+        match &self.content {
+            BlobContent::Decoded(_) => None,
+            BlobContent::Whole { at, .. } => Some(at.path.clone()),
+            BlobContent::Line { number, at, .. } => Some(at.path.join(PathSegment::Line(*number))),
+        }
+    }
+
     /// Decodes the blob into its items and per-item errors, in order, exactly as
     /// [`crate::decode_path`] would have.
     #[must_use]

@@ -426,3 +426,72 @@ fn a_stream_decodes_like_the_same_bytes_in_memory() {
         assert_eq!(streamed, in_memory);
     }
 }
+
+/// Each blob of a stream carries the exact bytes of its unit and the path every item decoded
+/// from it starts with: the entries of a zip archive (one inside a nested archive too), the
+/// lines of a JSON Lines text (blank space around a line is not part of it), a whole file.
+#[test]
+fn blobs_carry_their_units_bytes_and_path() {
+    let limits = Limits::default();
+    let simple = example("1edtech-validator/ob30/simple.json");
+    let other = br#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "id": "urn:example:b"}"#;
+    let inner = crate::zip_of(&[("c.json", other.as_slice(), true)]);
+    let archive = crate::zip_of(&[
+        ("a.json", &simple, true),
+        ("dir/", b"", false),
+        ("b.json", other.as_slice(), false),
+        ("inner.zip", &inner, false),
+    ]);
+    let lines = [
+        r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "id": "urn:example:1"}"#,
+        r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "id": "urn:example:2"}"#,
+    ];
+    let jsonl = format!("\n{}  \r\n\n\t{}\n", lines[0], lines[1]).into_bytes();
+    /// An input and each of its units' path and bytes.
+    type Case<'a> = (Vec<u8>, Vec<(&'a str, &'a [u8])>);
+    let cases: Vec<Case<'_>> = vec![
+        (
+            archive,
+            vec![
+                ("up!a.json", &simple),
+                ("up!b.json", other.as_slice()),
+                ("up!inner.zip!c.json", other.as_slice()),
+            ],
+        ),
+        (
+            jsonl,
+            vec![("up:2", lines[0].as_bytes()), ("up:4", lines[1].as_bytes())],
+        ),
+        (simple.clone(), vec![("up", &simple)]),
+    ];
+    for (input, expected) in cases {
+        let blobs: Vec<_> =
+            credbridge_formats::read_stream(Box::new(std::io::Cursor::new(input)), "up", &limits)
+                .collect();
+        let got: Vec<(String, Vec<u8>)> = blobs
+            .iter()
+            .map(|b| {
+                (
+                    b.unit_path().unwrap().to_string(),
+                    b.bytes().unwrap().to_vec(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, Vec<u8>)> = expected
+            .iter()
+            .map(|(path, bytes)| ((*path).to_owned(), bytes.to_vec()))
+            .collect();
+        assert_eq!(got, want);
+        for blob in blobs {
+            let unit = blob.unit_path().unwrap();
+            for item in blob.decode() {
+                let item = item.unwrap();
+                assert!(
+                    item.path.segments.starts_with(&unit.segments),
+                    "{} is not under {unit}",
+                    item.path
+                );
+            }
+        }
+    }
+}

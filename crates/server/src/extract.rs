@@ -6,7 +6,9 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde_json::error::Category;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -72,7 +74,27 @@ impl FromRequest<AppState> for RawBody {
     }
 }
 
-impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+/// A JSON body (`application/json` or any `+json` type), read but not parsed: for handlers
+/// that parse it into borrowed types ([`serde_json::value::RawValue`]) with [`parse_json`], so
+/// that a document inside the body is parsed once, by the code that reads it, and keeps its
+/// exact bytes.
+#[derive(Debug)]
+pub struct JsonBytes(pub Bytes);
+
+/// Parses a JSON body as `T`: text that is not JSON is [`ApiError::MalformedJson`] (with the
+/// parser's line and column), JSON of another shape [`ApiError::InvalidRequest`].
+pub fn parse_json<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        Category::Data => ApiError::InvalidRequest {
+            detail: format!("the JSON body does not have the expected shape: {e}"),
+        },
+        Category::Syntax | Category::Eof | Category::Io => ApiError::MalformedJson {
+            detail: e.to_string(),
+        },
+    })
+}
+
+impl FromRequest<AppState> for JsonBytes {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -83,14 +105,16 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
                 expected: "application/json",
             });
         }
-        let value: serde_json::Value =
-            serde_json::from_slice(&body.bytes).map_err(|e| ApiError::MalformedJson {
-                detail: e.to_string(),
-            })?;
-        serde_json::from_value(value)
-            .map(ApiJson)
-            .map_err(|e| ApiError::InvalidRequest {
-                detail: format!("the JSON body does not have the expected shape: {e}"),
-            })
+        Ok(JsonBytes(body.bytes))
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        // Straight into `T`: going through a `serde_json::Value` first parsed every body twice.
+        let JsonBytes(bytes) = JsonBytes::from_request(request, state).await?;
+        parse_json(&bytes).map(ApiJson)
     }
 }

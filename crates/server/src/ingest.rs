@@ -1,5 +1,10 @@
 //! Uploads → stored credentials: decode, verify and describe every item of every upload, then
 //! store them all in one transaction. Shared by `POST /inbox` and `credbridge inbox add`.
+//!
+//! Each credential's original is the unit it came in: the uploaded file, the zip entry (of the
+//! innermost archive), or the JSON Lines line, with that unit's SHA-256; its item key is its
+//! place inside those bytes (`""`, or a pointer into a CLR or presentation). Re-verification
+//! decodes those bytes alone and finds the item by its key.
 
 use std::sync::Arc;
 
@@ -59,21 +64,21 @@ pub fn prepare(
     let mut records = Vec::new();
     let mut errors = Vec::new();
     for upload in uploads {
-        let sha256 = sha256_hex(&upload.bytes);
-        for outcome in verifier.verify_bytes(&upload.bytes, &upload.name, &options) {
-            match new_credential(
-                &outcome,
-                &upload.bytes,
-                &sha256,
-                &upload.name,
-                source,
-                now_ms,
-            ) {
-                Some(record) => records.push(record),
-                None => errors.push(json!({
-                    "item": outcome.path,
-                    "error": outcome.report.err().unwrap_or_else(|| "no credential".to_owned()),
-                })),
+        for unit in verifier.verify_units(&upload.bytes, &upload.name, &options) {
+            let sha256 = unit.unit.as_ref().map(|u| sha256_hex(&u.bytes));
+            for outcome in unit.items {
+                let record = unit
+                    .unit
+                    .as_ref()
+                    .zip(sha256.as_deref())
+                    .and_then(|(u, sha256)| new_credential(&outcome, u, sha256, source, now_ms));
+                match record {
+                    Some(record) => records.push(record),
+                    None => errors.push(json!({
+                        "item": outcome.path,
+                        "error": outcome.report.err().unwrap_or_else(|| "no credential".to_owned()),
+                    })),
+                }
             }
         }
     }

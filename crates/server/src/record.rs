@@ -3,19 +3,19 @@
 //! prints), container path, format, issuer, verdict and the report. When the `profile` crate
 //! lands, the unified record comes from there.
 
-use std::sync::Arc;
-
 use credbridge_store::{NewCredential, Source};
 use sha2::{Digest, Sha256};
 
-use crate::verifier::ItemOutcome;
+use crate::verifier::{ItemOutcome, Unit};
 
 /// Hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
     for byte in digest {
-        hex.push_str(&format!("{byte:02x}"));
+        // Writing into the string: no allocation per byte (format! made 32 of them).
+        let _ = write!(hex, "{byte:02x}");
     }
     hex
 }
@@ -30,23 +30,19 @@ pub fn verdict_word(verdict: credbridge_verify::Verdict) -> String {
 }
 
 /// The record for one verified item of an upload (`None` for an item with no report).
-/// `name` is the upload's name: the item key is the item's path with it stripped, so the same
-/// bytes uploaded under another name are the same credential.
+/// `unit` is the file, zip entry or JSON Lines line the item was decoded from: its bytes are
+/// the item's original, and the item key is the item's place inside them (so the same bytes
+/// uploaded under another name, or inside another archive, are the same credential).
 pub fn new_credential(
     outcome: &ItemOutcome,
-    original: &Arc<Vec<u8>>,
+    unit: &Unit,
     sha256: &str,
-    name: &str,
     source: Source,
     received_at: i64,
 ) -> Option<NewCredential> {
     let report = outcome.report.as_ref().ok()?;
     let item = outcome.item.as_ref()?;
-    let item_key = outcome
-        .path
-        .strip_prefix(name)
-        .unwrap_or(&outcome.path)
-        .to_owned();
+    let item_key = unit.item_key(item);
     let (subjects, achievements) = item
         .credential_json()
         .and_then(|json| credbridge_model::parse(json).ok())
@@ -67,7 +63,7 @@ pub fn new_credential(
         .unwrap_or_default();
     Some(NewCredential {
         sha256: sha256.to_owned(),
-        original: original.clone(),
+        original: unit.bytes.clone(),
         item_key,
         container_path: outcome.path.clone(),
         containers: item.containers.iter().map(ToString::to_string).collect(),

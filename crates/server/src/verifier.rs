@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use credbridge_config::{ConfigError, Settings};
 use credbridge_fetch::GuardedClient;
-use credbridge_formats::{Item, Limits};
+use credbridge_formats::{Item, ItemPath, Limits};
 use credbridge_verify::{StatusListCache, VerificationReport, VerifyOptions};
 
 /// How long verified status lists are reused across requests.
@@ -41,6 +41,8 @@ pub struct Verifier {
     base: VerifyOptions,
     client: Option<Arc<GuardedClient>>,
     status_lists: Mutex<(Instant, Arc<StatusListCache>)>,
+    /// The options of the latest second, for requests without a challenge or domain.
+    shared: Mutex<Option<(i64, Arc<VerifyOptions>)>>,
     /// Decoding limits (those of `credbridge verify`).
     pub limits: Limits,
 }
@@ -74,6 +76,7 @@ impl Verifier {
     pub fn new(base: VerifyOptions) -> Verifier {
         Verifier {
             status_lists: Mutex::new((Instant::now(), base.status_lists.clone())),
+            shared: Mutex::new(None),
             base,
             client: None,
             limits: Limits::default(),
@@ -90,6 +93,17 @@ impl Verifier {
         })
     }
 
+    /// The verifier `settings` describe (`credbridge verify`'s flags as a value), with the
+    /// guarded client they build: for embedders and tests that need, say, a status list on
+    /// loopback (`dangerous_allow_loopback`).
+    pub fn from_settings(settings: &Settings) -> Result<Verifier, ConfigError> {
+        let built = settings.build()?;
+        Ok(Verifier {
+            client: built.client,
+            ..Verifier::new(built.options)
+        })
+    }
+
     /// Fetches a credential a person pointed to, through the guarded client (address guard,
     /// size and time limits). Blocking.
     pub fn fetch(&self, url: &str) -> Result<Vec<u8>, String> {
@@ -103,8 +117,40 @@ impl Verifier {
             .map_err(|e| e.to_string())
     }
 
-    /// The options for one request at `now` (Unix seconds).
+    /// How the guarded client's fetches ended, by purpose and outcome (`None` offline: there
+    /// is no client).
+    pub fn fetch_stats(&self) -> Option<&credbridge_fetch::FetchStats> {
+        self.client.as_deref().map(GuardedClient::stats)
+    }
+
+    /// The options for one request at `now` (Unix seconds). Requests without a challenge or
+    /// domain within the same second share one value: building it clones the base options
+    /// (the trust registries' issuer lists among them), which cost more than a fast request's
+    /// routing and parsing together.
     pub fn options(
+        &self,
+        now: i64,
+        challenge: Option<String>,
+        domain: Option<String>,
+    ) -> Arc<VerifyOptions> {
+        if challenge.is_none() && domain.is_none() {
+            let mut shared = self
+                .shared
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((at, options)) = shared.as_ref()
+                && *at == now
+            {
+                return options.clone();
+            }
+            let options = Arc::new(self.build_options(now, None, None));
+            *shared = Some((now, options.clone()));
+            return options;
+        }
+        Arc::new(self.build_options(now, challenge, domain))
+    }
+
+    fn build_options(
         &self,
         now: i64,
         challenge: Option<String>,
@@ -148,26 +194,128 @@ impl Verifier {
         };
         items
             .into_iter()
-            .map(|item| match item {
-                Ok(item) => {
-                    let report = catch(|| credbridge_verify::verify_item(&item, options))
-                        .map_err(|()| INTERNAL_ERROR.to_owned());
-                    ItemOutcome {
-                        path: item.path.to_string(),
-                        item: Some(item),
-                        report,
-                    }
-                }
-                Err(err) => ItemOutcome {
+            .map(|item| verify_one(item, name, options))
+            .collect()
+    }
+
+    /// Like [`Verifier::verify_bytes`], but unit by unit: each file, zip entry (also of an
+    /// archive inside the upload) or JSON Lines line comes with its exact bytes and its path,
+    /// so that each stored credential keeps the bytes of its own entry or line rather than
+    /// the whole upload. Items and errors are the same, in the same order, as
+    /// [`Verifier::verify_bytes`] gives (`credbridge-formats` reads a stream exactly as it
+    /// decodes the same bytes in memory). Blocking.
+    pub fn verify_units(
+        &self,
+        bytes: &[u8],
+        name: &str,
+        options: &VerifyOptions,
+    ) -> Vec<UnitOutcome> {
+        let blobs = catch(|| {
+            let reader = Box::new(std::io::Cursor::new(bytes.to_vec()));
+            credbridge_formats::read_stream(reader, name, &self.limits).collect::<Vec<_>>()
+        });
+        let Ok(blobs) = blobs else {
+            return vec![UnitOutcome {
+                unit: None,
+                items: vec![ItemOutcome {
                     item: None,
-                    path: err
-                        .path()
-                        .map(ToString::to_string)
-                        .unwrap_or_else(|| name.to_owned()),
-                    report: Err(err.to_string()),
-                },
+                    path: name.to_owned(),
+                    report: Err(INTERNAL_ERROR.to_owned()),
+                }],
+            }];
+        };
+        blobs
+            .into_iter()
+            .map(|blob| {
+                let unit = blob
+                    .bytes()
+                    .zip(blob.unit_path())
+                    .map(|(bytes, path)| Unit {
+                        bytes: Arc::new(bytes.to_vec()),
+                        path,
+                    });
+                let items = match catch(|| blob.decode()) {
+                    Ok(items) => items
+                        .into_iter()
+                        .map(|item| verify_one(item, name, options))
+                        .collect(),
+                    Err(()) => vec![ItemOutcome {
+                        item: None,
+                        path: unit
+                            .as_ref()
+                            .map_or_else(|| name.to_owned(), |u| u.path.to_string()),
+                        report: Err(INTERNAL_ERROR.to_owned()),
+                    }],
+                };
+                UnitOutcome { unit, items }
             })
             .collect()
+    }
+}
+
+/// One unit of an input (a file, a zip entry, a JSON Lines line): its exact bytes and where it
+/// sits.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// The bytes, untouched.
+    pub bytes: Arc<Vec<u8>>,
+    /// Its path (`upload.zip!badge.png`, `body:3`).
+    pub path: ItemPath,
+}
+
+impl Unit {
+    /// Where `item` sits inside this unit's bytes: `""` when it is the whole of them, else the
+    /// rest of its path (`#/credentialSubject/verifiableCredential/2`).
+    pub fn item_key(&self, item: &Item) -> String {
+        let inside = item
+            .path
+            .segments
+            .strip_prefix(self.path.segments.as_slice())
+            .unwrap_or_default();
+        if inside.is_empty() {
+            String::new()
+        } else {
+            ItemPath {
+                segments: inside.to_vec(),
+            }
+            .to_string()
+        }
+    }
+}
+
+/// What verifying the items of one unit gave.
+#[derive(Debug)]
+pub struct UnitOutcome {
+    /// The unit, or `None` when the input could not be read that far (its error is in
+    /// `items`).
+    pub unit: Option<Unit>,
+    /// Its items' outcomes, in input order.
+    pub items: Vec<ItemOutcome>,
+}
+
+fn verify_one(
+    item: Result<Item, credbridge_formats::Error>,
+    name: &str,
+    options: &VerifyOptions,
+) -> ItemOutcome {
+    match item {
+        Ok(item) => {
+            let report = catch(|| credbridge_verify::verify_item(&item, options))
+                .map_err(|()| INTERNAL_ERROR.to_owned());
+            ItemOutcome {
+                path: item.path.to_string(),
+                item: Some(item),
+                report,
+            }
+        }
+        Err(err) => ItemOutcome {
+            item: None,
+            path: err
+                .path()
+                .map(ToString::to_string)
+                .unwrap_or_else(|| name.to_owned()),
+            report: Err(err.to_string()),
+        },
     }
 }
 

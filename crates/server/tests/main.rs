@@ -14,6 +14,8 @@ mod auth;
 mod bad_input;
 #[path = "main/employer.rs"]
 mod employer;
+#[path = "main/fetches.rs"]
+mod fetches;
 #[path = "main/fixtures.rs"]
 mod fixtures;
 #[path = "main/identifiers.rs"]

@@ -5,9 +5,12 @@
 //! `Db<Postgres>`: the statements use `$N` parameters and types both dialects share (TEXT,
 //! BIGINT, bytes), so only the pool type differs.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
 use async_trait::async_trait;
 use sqlx::{Database, Pool, Postgres, Row, Sqlite};
 
+use crate::group::{self, GroupCommit, Pending};
 use crate::{
     Added, Attempt, AttemptOutcome, ChallengeStore, Client, ClientStore, CredentialFilter,
     CredentialPage, CredentialRecord, DeliveryRecord, DeliveryState, Digested, DueDelivery,
@@ -17,11 +20,12 @@ use crate::{
     User, UserStore, WebhookStore, join_scopes, new_id, new_ordered_id, split_scopes,
 };
 
-/// One backend's pools.
+/// One backend's pools, and the inbox's group commit.
 pub(crate) struct Db<DB: Database> {
     read: Pool<DB>,
     write: Pool<DB>,
     backend: &'static str,
+    group: GroupCommit,
 }
 
 impl<DB: Database> Db<DB> {
@@ -30,9 +34,14 @@ impl<DB: Database> Db<DB> {
             read,
             write,
             backend,
+            group: GroupCommit::default(),
         }
     }
 }
+
+/// Most parameters bound in one statement of a group commit (SQLite allows 32 766,
+/// PostgreSQL 65 535); multi-row inserts are cut into statements of at most this many.
+const MAX_BIND_PARAMETERS: usize = 8_000;
 
 const CREDENTIAL_COLUMNS: &str = "c.id, c.tenant_id, c.sha256, c.item_key, c.container_path, c.containers, c.format, c.issuer, c.achievements, c.received_at, c.source, c.verdict";
 
@@ -136,6 +145,183 @@ macro_rules! impl_store {
                 for id in ids {
                     all.push(by_id.remove(id).unwrap_or_default());
                 }
+                Ok(all)
+            }
+        }
+
+        impl Db<$db> {
+            /// Writes a group of callers' credentials in one transaction and answers each
+            /// caller after it committed; when it fails for another reason than an unreachable
+            /// database, each caller's credentials are written again on their own.
+            async fn write_batch(pool: Pool<$db>, batch: Vec<Pending>) {
+                let result = Self::insert_batch(&pool, &batch).await;
+                for pending in group::answer(batch, result) {
+                    let result = Self::insert_batch(&pool, std::slice::from_ref(&pending))
+                        .await
+                        .map(|mut added| added.pop().unwrap_or_default());
+                    let _ = pending.reply.send(result);
+                }
+            }
+
+            /// The credentials of every caller in `batch`, in one transaction: the ids, per
+            /// caller in its order. A handful of statements per batch, whatever its size (one
+            /// lookup of the stored hashes per tenant, then one multi-row `INSERT` per table),
+            /// rather than five or six per credential: with SQLite every statement is a round
+            /// trip to the connection's thread while the other uploads wait.
+            async fn insert_batch(
+                pool: &Pool<$db>,
+                batch: &[Pending],
+            ) -> Result<Vec<Vec<Added>>, StoreError> {
+                const OP: &str = "adding credentials";
+                let err = |e| StoreError::from_sqlx(OP, e);
+                let mut tx = pool.begin().await.map_err(err)?;
+
+                // What each tenant has already, among the hashes of this batch.
+                let mut hashes: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+                for pending in batch {
+                    let set = hashes.entry(pending.tenant_id.as_str()).or_default();
+                    set.extend(pending.credentials.iter().map(|c| c.sha256.as_str()));
+                }
+                let mut known: HashMap<(String, String, String), String> = HashMap::new();
+                for (tenant_id, set) in &hashes {
+                    let set: Vec<&str> = set.iter().copied().collect();
+                    for chunk in set.chunks(MAX_BIND_PARAMETERS) {
+                        let mut select = sqlx::QueryBuilder::<$db>::new(
+                            "SELECT id, sha256, item_key FROM credentials WHERE tenant_id = ",
+                        );
+                        select.push_bind(*tenant_id);
+                        select.push(" AND sha256 IN (");
+                        let mut separated = select.separated(", ");
+                        for sha256 in chunk {
+                            separated.push_bind(*sha256);
+                        }
+                        select.push(")");
+                        for row in select.build().fetch_all(&mut *tx).await.map_err(err)? {
+                            let id: String = row.try_get("id").map_err(err)?;
+                            let sha256: String = row.try_get("sha256").map_err(err)?;
+                            let item_key: String = row.try_get("item_key").map_err(err)?;
+                            known.insert(((*tenant_id).to_owned(), sha256, item_key), id);
+                        }
+                    }
+                }
+
+                // In order: a credential stored before, or earlier in this batch, is answered
+                // with its id; the others are new.
+                let mut all = Vec::with_capacity(batch.len());
+                let mut new: Vec<(&str, &NewCredential, String)> = Vec::new();
+                for pending in batch {
+                    let tenant_id = pending.tenant_id.as_str();
+                    let mut added = Vec::with_capacity(pending.credentials.len());
+                    for credential in &pending.credentials {
+                        let key = (
+                            tenant_id.to_owned(),
+                            credential.sha256.clone(),
+                            credential.item_key.clone(),
+                        );
+                        if let Some(id) = known.get(&key) {
+                            added.push(Added { id: id.clone(), created: false });
+                            continue;
+                        }
+                        let id = new_ordered_id();
+                        known.insert(key, id.clone());
+                        new.push((tenant_id, credential, id.clone()));
+                        added.push(Added { id, created: true });
+                    }
+                    all.push(added);
+                }
+                if new.is_empty() {
+                    tx.commit().await.map_err(err)?;
+                    return Ok(all);
+                }
+
+                // The bytes, once per tenant and hash.
+                let mut seen = BTreeSet::new();
+                let originals: Vec<&(&str, &NewCredential, String)> = new
+                    .iter()
+                    .filter(|(tenant_id, c, _)| seen.insert((*tenant_id, c.sha256.as_str())))
+                    .collect();
+                for chunk in originals.chunks(MAX_BIND_PARAMETERS / 3) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO originals (tenant_id, sha256, bytes) ",
+                    );
+                    insert.push_values(chunk, |mut row, (tenant_id, c, _)| {
+                        row.push_bind(*tenant_id)
+                            .push_bind(c.sha256.as_str())
+                            .push_bind(c.original.as_slice());
+                    });
+                    insert.push(" ON CONFLICT (tenant_id, sha256) DO NOTHING");
+                    insert.build().execute(&mut *tx).await.map_err(err)?;
+                }
+                for chunk in new.chunks(MAX_BIND_PARAMETERS / 12) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO credentials (id, tenant_id, sha256, item_key, container_path, containers, \
+                         format, issuer, achievements, received_at, source, verdict) ",
+                    );
+                    insert.push_values(chunk, |mut row, (tenant_id, c, id)| {
+                        row.push_bind(id.as_str())
+                            .push_bind(*tenant_id)
+                            .push_bind(c.sha256.as_str())
+                            .push_bind(c.item_key.as_str())
+                            .push_bind(c.container_path.as_str())
+                            .push_bind(json_text(&c.containers))
+                            .push_bind(c.format.as_str())
+                            .push_bind(c.issuer.as_deref())
+                            .push_bind(json_text(&c.achievements))
+                            .push_bind(c.received_at)
+                            .push_bind(c.source.as_str())
+                            .push_bind(c.verdict.as_str());
+                    });
+                    insert.build().execute(&mut *tx).await.map_err(err)?;
+                }
+                let subjects: Vec<(&str, &str, &str)> = new
+                    .iter()
+                    .flat_map(|(tenant_id, c, id)| {
+                        let mut subjects: Vec<&str> = c.subjects.iter().map(String::as_str).collect();
+                        subjects.sort_unstable();
+                        subjects.dedup();
+                        subjects
+                            .into_iter()
+                            .map(move |subject| (id.as_str(), *tenant_id, subject))
+                    })
+                    .collect();
+                for chunk in subjects.chunks(MAX_BIND_PARAMETERS / 3) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO credential_subjects (credential_id, tenant_id, subject) ",
+                    );
+                    insert.push_values(chunk, |mut row, (id, tenant_id, subject)| {
+                        row.push_bind(*id).push_bind(*tenant_id).push_bind(*subject);
+                    });
+                    insert.build().execute(&mut *tx).await.map_err(err)?;
+                }
+                for chunk in new.chunks(MAX_BIND_PARAMETERS / 6) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO reports (id, credential_id, tenant_id, verdict, report, created_at) ",
+                    );
+                    insert.push_values(chunk, |mut row, (tenant_id, c, id)| {
+                        row.push_bind(new_ordered_id())
+                            .push_bind(id.as_str())
+                            .push_bind(*tenant_id)
+                            .push_bind(c.verdict.as_str())
+                            .push_bind(c.report.as_str())
+                            .push_bind(c.received_at);
+                    });
+                    insert.build().execute(&mut *tx).await.map_err(err)?;
+                }
+                // Webhook events of the new credentials, in the same transaction (one lookup
+                // of the wanted event types per tenant in the batch).
+                let mut wanted_by_tenant: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+                for (tenant_id, credential, id) in &new {
+                    if !wanted_by_tenant.contains_key(tenant_id) {
+                        let wanted = Self::wanted_events(&mut tx, tenant_id).await.map_err(err)?;
+                        wanted_by_tenant.insert(tenant_id, wanted);
+                    }
+                    if let Some(wanted) = wanted_by_tenant.get(tenant_id).filter(|w| !w.is_empty()) {
+                        Self::credential_events(&mut tx, tenant_id, wanted, id, credential)
+                            .await
+                            .map_err(err)?;
+                    }
+                }
+                tx.commit().await.map_err(err)?;
                 Ok(all)
             }
         }
@@ -469,95 +655,43 @@ macro_rules! impl_store {
                 tenant_id: &str,
                 credentials: &[NewCredential],
             ) -> Result<Vec<Added>, StoreError> {
-                const OP: &str = "adding credentials";
-                let err = |e| StoreError::from_sqlx(OP, e);
-                let mut added = Vec::with_capacity(credentials.len());
-                let mut tx = self.write.begin().await.map_err(err)?;
-                let wanted = Self::wanted_events(&mut tx, tenant_id).await.map_err(err)?;
-                for credential in credentials {
-                    let existing = sqlx::query(
-                        "SELECT id FROM credentials WHERE tenant_id = $1 AND sha256 = $2 AND item_key = $3",
-                    )
-                    .bind(tenant_id)
-                    .bind(&credential.sha256)
-                    .bind(&credential.item_key)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(err)?;
-                    if let Some(row) = existing {
-                        added.push(Added {
-                            id: row.try_get("id").map_err(err)?,
-                            created: false,
-                        });
-                        continue;
-                    }
-                    sqlx::query(
-                        "INSERT INTO originals (tenant_id, sha256, bytes) VALUES ($1, $2, $3) \
-                         ON CONFLICT (tenant_id, sha256) DO NOTHING",
-                    )
-                    .bind(tenant_id)
-                    .bind(&credential.sha256)
-                    .bind(credential.original.as_slice())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(err)?;
-                    let id = new_ordered_id();
-                    sqlx::query(
-                        "INSERT INTO credentials (id, tenant_id, sha256, item_key, container_path, containers, \
-                         format, issuer, achievements, received_at, source, verdict) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                    )
-                    .bind(&id)
-                    .bind(tenant_id)
-                    .bind(&credential.sha256)
-                    .bind(&credential.item_key)
-                    .bind(&credential.container_path)
-                    .bind(json_text(&credential.containers))
-                    .bind(&credential.format)
-                    .bind(&credential.issuer)
-                    .bind(json_text(&credential.achievements))
-                    .bind(credential.received_at)
-                    .bind(credential.source.as_str())
-                    .bind(&credential.verdict)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(err)?;
-                    let mut subjects: Vec<&String> = credential.subjects.iter().collect();
-                    subjects.sort();
-                    subjects.dedup();
-                    for subject in subjects {
-                        sqlx::query(
-                            "INSERT INTO credential_subjects (credential_id, tenant_id, subject) VALUES ($1, $2, $3)",
-                        )
-                        .bind(&id)
-                        .bind(tenant_id)
-                        .bind(subject)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    }
-                    sqlx::query(
-                        "INSERT INTO reports (id, credential_id, tenant_id, verdict, report, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(new_ordered_id())
-                    .bind(&id)
-                    .bind(tenant_id)
-                    .bind(&credential.verdict)
-                    .bind(&credential.report)
-                    .bind(credential.received_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(err)?;
-                    if !wanted.is_empty() {
-                        Self::credential_events(&mut tx, tenant_id, &wanted, &id, credential)
-                            .await
-                            .map_err(err)?;
-                    }
-                    added.push(Added { id, created: true });
+                if credentials.is_empty() {
+                    return Ok(Vec::new());
                 }
-                tx.commit().await.map_err(err)?;
-                Ok(added)
+                let mut answer = self.group.push(tenant_id, credentials);
+                loop {
+                    // Answered as soon as the batch holding these credentials commits, or the
+                    // writer lock to write them (and whatever else is queued) ourselves.
+                    let leader = tokio::select! {
+                        biased;
+                        result = &mut answer => {
+                            return result.unwrap_or_else(|_| Err(group::lost()));
+                        }
+                        leader = self.group.leader.lock() => leader,
+                    };
+                    match answer.try_recv() {
+                        Ok(result) => return result,
+                        Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
+                            return Err(group::lost());
+                        }
+                        Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
+                    }
+                    let batch = self.group.take_batch();
+                    if batch.is_empty() {
+                        // A leader that was cancelled took this call's credentials; its
+                        // spawned task is still writing them.
+                        drop(leader);
+                        return answer.await.unwrap_or_else(|_| Err(group::lost()));
+                    }
+                    // Spawned, so that this caller going away does not abort the transaction
+                    // the others wait on.
+                    let written = tokio::spawn(Self::write_batch(self.write.clone(), batch)).await;
+                    drop(leader);
+                    if written.is_err() {
+                        return Err(group::lost());
+                    }
+                    // Not taken in that batch (it was full): lead or wait for the next one.
+                }
             }
 
             async fn list_credentials(

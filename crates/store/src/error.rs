@@ -16,6 +16,15 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
+    /// The database could not be reached while writing the group commit this write was part
+    /// of: every caller of the batch gets the driver's error as text (it cannot be cloned).
+    #[error("the database is unavailable ({operation}): {reason}")]
+    UnavailableInBatch {
+        /// What the store was doing.
+        operation: &'static str,
+        /// The driver's error, as text.
+        reason: String,
+    },
     /// A unique name or id is already taken.
     #[error("{what} {value:?} already exists")]
     Duplicate {
@@ -107,8 +116,10 @@ impl StoreError {
 
     /// Whether the database could not be reached (as opposed to a failed statement).
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, StoreError::Unavailable { .. })
-            || matches!(self, StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) if StoreError::from_sqlx("", clone_kind(e)).is_unavailable())
+        matches!(
+            self,
+            StoreError::Unavailable { .. } | StoreError::UnavailableInBatch { .. }
+        ) || matches!(self, StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) if StoreError::from_sqlx("", clone_kind(e)).is_unavailable())
     }
 }
 

@@ -46,9 +46,12 @@
 //!   bytes that carried it plus its place inside them ([`NewCredential::item_key`]); adding it
 //!   again returns the stored id. The bytes are kept once per tenant and hash, and erased with
 //!   the last credential that refers to them.
-//! - **All or nothing.** [`InboxStore::add_credentials`] writes an upload's items, originals,
-//!   subjects and first reports in one transaction: an acknowledged upload is stored whole, a
-//!   killed one not at all.
+//! - **All or nothing, committed in groups.** [`InboxStore::add_credentials`] writes an
+//!   upload's items, originals, subjects and first reports in one transaction: an acknowledged
+//!   upload is stored whole, a killed one not at all. Concurrent uploads share that
+//!   transaction (group commit: the caller that takes the writer lock writes everything
+//!   queued, up to [`MAX_GROUP_CREDENTIALS`]), and each is answered only after it committed;
+//!   see the `group` module for the rules.
 //! - **Events in the same transaction.** A change that causes a webhook event (a credential
 //!   received, a report stored, a recomputed profile or match that differs) writes the event
 //!   and its deliveries (one per subscription that wants its type) in the transaction of the
@@ -69,11 +72,13 @@ use serde::Serialize;
 
 mod backend;
 mod error;
+mod group;
 mod migrations;
 mod postgres;
 mod sqlite;
 
 pub use error::StoreError;
+pub use group::MAX_GROUP_CREDENTIALS;
 pub use postgres::{MAX_POSTGRES_CONNECTIONS, create_schema, drop_schema};
 pub use sqlite::{DATABASE_FILE, MAX_SQLITE_READERS, SQLITE_BUSY_TIMEOUT};
 
@@ -468,9 +473,11 @@ pub trait ChallengeStore {
 #[async_trait]
 pub trait InboxStore {
     /// Adds every credential (with its original bytes, subjects and first report) in one
-    /// transaction, with a [`EVENT_CREDENTIAL_RECEIVED`] and a [`EVENT_CREDENTIAL_VERIFIED`]
-    /// event for each new one (when a subscription wants them); a credential already stored for this tenant (same `sha256` and
-    /// `item_key`) is not added again and its id is returned with `created: false`.
+    /// transaction, which concurrent calls may share (group commit); it returns after that
+    /// transaction committed. Each new credential gets a [`EVENT_CREDENTIAL_RECEIVED`] and a
+    /// [`EVENT_CREDENTIAL_VERIFIED`] event (when a subscription wants them). A credential
+    /// already stored for this tenant (same `sha256` and `item_key`, also earlier in the same
+    /// group) is not added again and its id is returned with `created: false`.
     async fn add_credentials(
         &self,
         tenant_id: &str,

@@ -10,19 +10,21 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use credbridge_verify::{Outcome, Severity, Verdict, VerificationReport};
-use serde::Deserialize;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use crate::auth::{
     Principal, SCOPE_CHALLENGES, SCOPE_VERIFY_CREDENTIALS, SCOPE_VERIFY_PRESENTATIONS, new_secret,
 };
-use crate::error::{ApiError, problem_response, problem_type};
-use crate::extract::ApiJson;
+use crate::error::{ApiError, problem_type};
+use crate::extract::{JsonBytes, parse_json};
 use crate::record::verdict_word;
 use crate::routes::within_budget;
 use crate::state::{AppState, now_ms};
@@ -72,20 +74,72 @@ pub struct VerifyPresentationRequest {
     pub options: PresentationOptions,
 }
 
-/// The bytes `credbridge-formats` decodes for a posted document: a JWT string as its text, any
-/// other JSON as its serialization.
-fn document_bytes(value: &Value) -> Result<Vec<u8>, ApiError> {
-    match value {
-        Value::String(text) => Ok(text.trim().as_bytes().to_vec()),
-        Value::Object(_) | Value::Array(_) => serde_json::to_vec(value).map_err(ApiError::internal),
+/// `POST /credentials/verify` body as parsed: the credential is kept as the exact JSON text
+/// sent ([`RawValue`]), which `credbridge-formats` then parses once, as `credbridge verify`
+/// parses a file. `options` is accepted and not read (every check always runs).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CredentialBody<'a> {
+    #[serde(borrow)]
+    verifiable_credential: &'a RawValue,
+}
+
+/// `POST /presentations/verify` body as parsed (see [`CredentialBody`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PresentationBody<'a> {
+    #[serde(borrow)]
+    verifiable_presentation: &'a RawValue,
+    #[serde(default)]
+    options: PresentationOptions,
+}
+
+/// The bytes `credbridge-formats` decodes for a posted document: a JWT string as its text, an
+/// object or array as the exact JSON text sent.
+fn document_bytes(raw: &RawValue) -> Result<Vec<u8>, ApiError> {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'{' | b'[') => Ok(text.as_bytes().to_vec()),
+        Some(b'"') => serde_json::from_str::<String>(text)
+            .map(|jwt| jwt.trim().as_bytes().to_vec())
+            .map_err(ApiError::internal),
         _ => Err(ApiError::InvalidRequest {
             detail: "the credential must be a JSON object or a compact JWT string".to_owned(),
         }),
     }
 }
 
+/// One failed or unchecked check, as a VCALM problem detail.
+#[derive(Serialize)]
+struct CheckProblem<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    detail: &'a str,
+    check: &'a str,
+    item: &'a str,
+}
+
+const CHECK_FAILED: &str = "urn:credbridge:problem:check-failed";
+const COULD_NOT_CHECK: &str = "urn:credbridge:problem:could-not-check";
+
+/// The reports of a request in the VCALM result shape (`verified`, `checks`, `warnings`,
+/// `errors`, `problemDetails`), plus the verdict word and our report(s). Serialized straight
+/// from the reports (no intermediate `serde_json::Value`); when not verified, the same object
+/// is a problem detail (`type`, `title`, `status`, `detail`) answered with 422.
+pub struct VcalmResult<'a> {
+    reports: &'a [VerificationReport],
+    /// All reports valid (with or without warnings).
+    pub verified: bool,
+    verdict: String,
+    checks: Vec<&'a str>,
+    warnings: Vec<CheckProblem<'a>>,
+    errors: Vec<CheckProblem<'a>>,
+    challenge_uses: Option<u64>,
+}
+
 /// A report in the VCALM result shape, plus ours.
-pub fn vcalm_result(reports: &[VerificationReport]) -> Value {
+pub fn vcalm_result(reports: &[VerificationReport]) -> VcalmResult<'_> {
     let verified = !reports.is_empty()
         && reports
             .iter()
@@ -95,29 +149,27 @@ pub fn vcalm_result(reports: &[VerificationReport]) -> Value {
     let mut errors = Vec::new();
     for report in reports {
         for check in &report.checks {
-            let problem = |reason: &str, slug: &str| {
-                json!({
-                    "type": problem_type(slug),
-                    "title": check.message,
-                    "detail": reason,
-                    "check": check.id,
-                    "item": report.item,
-                })
+            let problem = |reason, kind| CheckProblem {
+                kind,
+                title: &check.message,
+                detail: reason,
+                check: &check.id,
+                item: &report.item,
             };
             match (&check.outcome, check.severity) {
-                (Outcome::Passed, _) => checks.push(json!(check.id)),
+                (Outcome::Passed, _) => checks.push(check.id.as_str()),
                 (Outcome::NotApplicable, _) => {}
                 (Outcome::Failed(reason), Severity::Fatal) => {
-                    errors.push(problem(reason, "check-failed"));
+                    errors.push(problem(reason, CHECK_FAILED));
                 }
                 (Outcome::CouldNotCheck(reason), Severity::Fatal) => {
-                    errors.push(problem(reason, "could-not-check"));
+                    errors.push(problem(reason, COULD_NOT_CHECK));
                 }
                 (Outcome::Failed(reason), Severity::Advisory) => {
-                    warnings.push(problem(reason, "check-failed"));
+                    warnings.push(problem(reason, CHECK_FAILED));
                 }
                 (Outcome::CouldNotCheck(reason), Severity::Advisory) => {
-                    warnings.push(problem(reason, "could-not-check"));
+                    warnings.push(problem(reason, COULD_NOT_CHECK));
                 }
             }
         }
@@ -129,45 +181,68 @@ pub fn vcalm_result(reports: &[VerificationReport]) -> Value {
         .max()
         .map(verdict_word)
         .unwrap_or_else(|| "indeterminate".to_owned());
-    let problem_details: Vec<Value> = errors.iter().chain(&warnings).cloned().collect();
-    let mut body = json!({
-        "verified": verified,
-        "verdict": verdict,
-        "checks": checks,
-        "warnings": warnings,
-        "errors": errors,
-        "problemDetails": problem_details,
-        "report": reports.first(),
-    });
-    if reports.len() > 1
-        && let Some(object) = body.as_object_mut()
-    {
-        object.insert("reports".into(), json!(reports));
+    VcalmResult {
+        reports,
+        verified,
+        verdict,
+        checks,
+        warnings,
+        errors,
+        challenge_uses: None,
     }
-    body
+}
+
+/// `problemDetails`: the errors, then the warnings.
+struct Chained<'b, 'a>(&'b [CheckProblem<'a>], &'b [CheckProblem<'a>]);
+
+impl Serialize for Chained<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().chain(self.1))
+    }
+}
+
+impl Serialize for VcalmResult<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("verified", &self.verified)?;
+        map.serialize_entry("verdict", &self.verdict)?;
+        map.serialize_entry("checks", &self.checks)?;
+        map.serialize_entry("warnings", &self.warnings)?;
+        map.serialize_entry("errors", &self.errors)?;
+        map.serialize_entry("problemDetails", &Chained(&self.errors, &self.warnings))?;
+        map.serialize_entry("report", &self.reports.first())?;
+        if self.reports.len() > 1 {
+            map.serialize_entry("reports", self.reports)?;
+        }
+        if let Some(uses) = self.challenge_uses {
+            map.serialize_entry("challengeUses", &uses)?;
+        }
+        if !self.verified {
+            map.serialize_entry("type", &problem_type("not-verified"))?;
+            map.serialize_entry("title", "Unprocessable Entity")?;
+            map.serialize_entry("status", &422)?;
+            map.serialize_entry(
+                "detail",
+                &format!("the document was not verified: {}", self.verdict),
+            )?;
+        }
+        map.end()
+    }
 }
 
 /// 200 with the result when verified; else 422 with the result as a problem detail.
-fn respond(result: Value) -> Response {
-    if result.get("verified") == Some(&json!(true)) {
-        return (StatusCode::OK, axum::Json(result)).into_response();
-    }
-    let mut body = result;
-    if let Some(object) = body.as_object_mut() {
-        object.insert("type".into(), json!(problem_type("not-verified")));
-        object.insert("title".into(), json!("Unprocessable Entity"));
-        object.insert("status".into(), json!(422));
-        let verdict = object
-            .get("verdict")
-            .and_then(Value::as_str)
-            .unwrap_or("invalid")
-            .to_owned();
-        object.insert(
-            "detail".into(),
-            json!(format!("the document was not verified: {verdict}")),
-        );
-    }
-    problem_response(StatusCode::UNPROCESSABLE_ENTITY, &body)
+fn respond(result: &VcalmResult<'_>) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(result).map_err(ApiError::internal)?;
+    let (status, content_type) = if result.verified {
+        (StatusCode::OK, "application/json")
+    } else {
+        (StatusCode::UNPROCESSABLE_ENTITY, "application/problem+json")
+    };
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    Ok(response)
 }
 
 /// Decodes and verifies, returning every item's report or the reason nothing was read.
@@ -212,17 +287,18 @@ async fn verify_document(
 pub async fn verify_credential(
     State(state): State<AppState>,
     principal: Principal,
-    ApiJson(request): ApiJson<VerifyCredentialRequest>,
+    JsonBytes(body): JsonBytes,
 ) -> Result<Response, ApiError> {
     principal.require(SCOPE_VERIFY_CREDENTIALS)?;
-    let bytes = document_bytes(&request.verifiable_credential)?;
+    let request: CredentialBody<'_> = parse_json(&body)?;
+    let bytes = document_bytes(request.verifiable_credential)?;
     let reports = verify_document(&state, bytes, None, None).await?;
     for report in &reports {
         state
             .metrics
             .verdict("verify", &verdict_word(report.verdict));
     }
-    Ok(respond(vcalm_result(&reports)))
+    respond(&vcalm_result(&reports))
 }
 
 #[utoipa::path(
@@ -239,10 +315,11 @@ pub async fn verify_credential(
 pub async fn verify_presentation(
     State(state): State<AppState>,
     principal: Principal,
-    ApiJson(request): ApiJson<VerifyPresentationRequest>,
+    JsonBytes(body): JsonBytes,
 ) -> Result<Response, ApiError> {
     principal.require(SCOPE_VERIFY_PRESENTATIONS)?;
-    let bytes = document_bytes(&request.verifiable_presentation)?;
+    let request: PresentationBody<'_> = parse_json(&body)?;
+    let bytes = document_bytes(request.verifiable_presentation)?;
     let PresentationOptions { challenge, domain } = request.options;
     // A challenge issued here is counted (VCALM: the instance tracks its uses); others (the
     // interop suites make their own) are still checked against the proof.
@@ -262,10 +339,8 @@ pub async fn verify_presentation(
             .verdict("verify", &verdict_word(report.verdict));
     }
     let mut result = vcalm_result(&reports);
-    if let (Some(uses), Some(object)) = (uses, result.as_object_mut()) {
-        object.insert("challengeUses".into(), json!(uses));
-    }
-    Ok(respond(result))
+    result.challenge_uses = uses;
+    respond(&result)
 }
 
 #[utoipa::path(

@@ -71,12 +71,21 @@ impl TestApp {
     }
 
     pub async fn with(backend: Backend, adjust: impl FnOnce(&mut ServeSettings)) -> TestApp {
+        let verifier = Verifier::new(build_verify_options(true).unwrap());
+        Self::with_verifier(backend, verifier, adjust).await
+    }
+
+    /// An app that verifies with `verifier` (online ones: fetch tests).
+    pub async fn with_verifier(
+        backend: Backend,
+        verifier: Verifier,
+        adjust: impl FnOnce(&mut ServeSettings),
+    ) -> TestApp {
         let location = backend.location();
         let store = credbridge_store::open(&location).await.unwrap();
         let mut settings = ServeSettings::with_data_dir(std::env::temp_dir());
         settings.offline = true;
         adjust(&mut settings);
-        let verifier = Verifier::new(build_verify_options(true).unwrap());
         let state = AppState::new(store, verifier, settings).await.unwrap();
         TestApp { state, location }
     }

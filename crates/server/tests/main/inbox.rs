@@ -258,3 +258,139 @@ async fn json_lines_and_zip(backend: Backend) {
     t.cleanup().await;
 }
 both!(json_lines_and_zip_uploads, json_lines_and_zip);
+
+/// Issue 11, per-entry originals: every credential of a zip archive or a JSON Lines upload
+/// keeps the exact bytes of its own entry or line (with their SHA-256), not the whole upload;
+/// re-verification reads those bytes alone, and the same entry uploaded on its own later is
+/// the same credential.
+async fn per_entry_originals(backend: Backend) {
+    let t = TestApp::new(backend, false).await;
+    let token = t.token("acme", &[]).await;
+    let png =
+        std::fs::read(repo().join("testdata/examples/1edtech-validator/ob30/simple-json.png"))
+            .unwrap();
+    let simple =
+        std::fs::read(repo().join("testdata/examples/1edtech-validator/ob30/simple.json")).unwrap();
+    let entries: [(&str, &[u8]); 3] = [
+        ("good.json", CREDENTIAL.as_bytes()),
+        ("nested/tampered.json", TAMPERED.as_bytes()),
+        ("badge.png", &png),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        zip.start_file::<_, ()>(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, bytes).unwrap();
+    }
+    let archive = zip.finish().unwrap().into_inner();
+
+    let one_line = |bytes: &[u8]| {
+        serde_json::from_slice::<serde_json::Value>(bytes)
+            .unwrap()
+            .to_string()
+    };
+    let lines = [
+        one_line(CREDENTIAL.as_bytes()),
+        one_line(TAMPERED.as_bytes()),
+        one_line(&simple),
+    ];
+    // Blank space around a line and a CRLF break are not part of the line.
+    let jsonl = format!("{}\r\n\n  {}\n{}\n", lines[0], lines[1], lines[2]);
+
+    /// Content type, body, and each expected item's path and original bytes.
+    type Upload<'a> = (&'a str, Vec<u8>, Vec<(String, Vec<u8>)>);
+    let uploads: [Upload<'_>; 2] = [
+        (
+            "application/zip",
+            archive,
+            entries
+                .iter()
+                .map(|(name, bytes)| (format!("body!{name}"), bytes.to_vec()))
+                .collect(),
+        ),
+        (
+            "application/x-ndjson",
+            jsonl.into_bytes(),
+            vec![
+                ("body:1".to_owned(), lines[0].clone().into_bytes()),
+                ("body:3".to_owned(), lines[1].clone().into_bytes()),
+                ("body:4".to_owned(), lines[2].clone().into_bytes()),
+            ],
+        ),
+    ];
+    for (content_type, body, expected) in uploads {
+        let answer = t
+            .post("/inbox", Some(&token), content_type, body.clone())
+            .await;
+        assert_eq!(answer.status, 201, "{}", answer.text());
+        let items = answer.json()["items"].as_array().unwrap().clone();
+        let paths: Vec<&str> = items.iter().map(|i| i["path"].as_str().unwrap()).collect();
+        let expected_paths: Vec<&str> = expected.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, expected_paths);
+        for (item, (path, bytes)) in items.iter().zip(&expected) {
+            let id = item["id"].as_str().unwrap();
+            let original = t
+                .get(&format!("/inbox/credentials/{id}/original"), Some(&token))
+                .await;
+            assert_eq!(original.status, 200, "{path}: {}", original.text());
+            assert_eq!(
+                original.body,
+                *bytes,
+                "{path}: the original is the entry, not the {} bytes of the upload",
+                body.len()
+            );
+            let record = t
+                .get(&format!("/inbox/credentials/{id}"), Some(&token))
+                .await
+                .json();
+            assert_eq!(
+                record["credential"]["sha256"],
+                credbridge_server::record::sha256_hex(bytes),
+                "{path}"
+            );
+            assert_eq!(record["credential"]["container_path"], path.as_str());
+            assert_eq!(record["credential"]["item_key"], "", "{path}");
+        }
+        // Re-verifying a credential of the upload reads its entry alone: same verdict.
+        let second = items[1]["id"].as_str().unwrap();
+        let again = t
+            .send(
+                Request::post(format!("/inbox/credentials/{second}/reverify"))
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(again.status, 201, "{}", again.text());
+        assert_eq!(again.json()["verdict"], items[1]["verdict"]);
+    }
+
+    // The tampered copy that came in the zip, uploaded on its own: the same credential.
+    let zip_items = t
+        .get("/inbox/credentials?verdict=invalid", Some(&token))
+        .await
+        .json();
+    let alone = t
+        .post(
+            "/inbox",
+            Some(&token),
+            "application/json",
+            TAMPERED.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(alone.status, 200, "{}", alone.text());
+    assert_eq!(alone.json()["items"][0]["created"], false);
+    assert!(
+        zip_items["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == alone.json()["items"][0]["id"]),
+        "{zip_items}"
+    );
+    t.cleanup().await;
+}
+both!(
+    zip_and_json_lines_entries_keep_their_own_bytes,
+    per_entry_originals
+);

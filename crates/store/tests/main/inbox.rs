@@ -292,3 +292,82 @@ async fn reports_and_erasure(store: &dyn Store) {
     assert!(!store.delete_credential(&acme.id, id).await.unwrap());
 }
 both!(reports_history_tenancy_and_erasure, reports_and_erasure);
+
+/// Group commit: concurrent adds share a transaction. The same content from several callers
+/// (also within one batch) is stored once, with one report, and every caller gets its id; a
+/// caller whose write fails (an unknown tenant breaks a foreign key) fails alone while the
+/// others of its batch are stored.
+async fn group_commit(store: &dyn Store) {
+    let acme = store.ensure_tenant("acme").await.unwrap();
+    let globex = store.ensure_tenant("globex").await.unwrap();
+    let same = credential(b"same", "", "did:web:i", "did:key:s", "valid", 1);
+    let other = credential(b"other", "", "did:web:i", "did:key:t", "invalid", 1);
+    let first = credential(b"first", "", "did:web:i", "did:key:u", "valid", 1);
+    let pair = [same.clone(), other.clone()];
+    // The first call leads a batch of its own; the others queue behind it and go in the next.
+    let (a, b, c, d, e, f) = tokio::join!(
+        store.add_credentials(&acme.id, std::slice::from_ref(&first)),
+        store.add_credentials(&acme.id, std::slice::from_ref(&same)),
+        store.add_credentials(&acme.id, &pair),
+        store.add_credentials(&globex.id, std::slice::from_ref(&same)),
+        store.add_credentials(&acme.id, std::slice::from_ref(&same)),
+        store.add_credentials(&acme.id, &[]),
+    );
+    let (a, b, c, d, e, f) = (
+        a.unwrap(),
+        b.unwrap(),
+        c.unwrap(),
+        d.unwrap(),
+        e.unwrap(),
+        f.unwrap(),
+    );
+    assert!(a[0].created && b[0].created && c[1].created && d[0].created);
+    assert_eq!((c[0].id.as_str(), c[0].created), (b[0].id.as_str(), false));
+    assert_eq!((e[0].id.as_str(), e[0].created), (b[0].id.as_str(), false));
+    assert_ne!(d[0].id, b[0].id, "another tenant's copy is its own");
+    assert!(f.is_empty());
+    assert_eq!(
+        store
+            .list_credentials(&acme.id, &all())
+            .await
+            .unwrap()
+            .total,
+        3
+    );
+    assert_eq!(
+        store
+            .list_credentials(&globex.id, &all())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    for id in [&a[0].id, &b[0].id, &c[1].id] {
+        assert_eq!(store.reports(&acme.id, id).await.unwrap().len(), 1, "{id}");
+    }
+    let record = store.credential(&acme.id, &c[1].id).await.unwrap().unwrap();
+    assert_eq!(record.verdict, "invalid");
+    assert_eq!(record.subjects, vec!["did:key:t".to_owned()]);
+
+    // One bad caller in a batch: the others are stored, it alone gets the error.
+    let lone = credential(b"lone", "", "did:web:i", "did:key:v", "valid", 2);
+    let later = credential(b"later", "", "did:web:i", "did:key:w", "valid", 2);
+    let (lead, good, bad) = tokio::join!(
+        store.add_credentials(&acme.id, std::slice::from_ref(&lone)),
+        store.add_credentials(&acme.id, std::slice::from_ref(&later)),
+        store.add_credentials("no-such-tenant", std::slice::from_ref(&later)),
+    );
+    assert!(lead.unwrap()[0].created);
+    assert!(good.unwrap()[0].created);
+    let error = bad.unwrap_err();
+    assert!(!error.is_unavailable(), "{error}");
+    assert_eq!(
+        store
+            .list_credentials(&acme.id, &all())
+            .await
+            .unwrap()
+            .total,
+        5
+    );
+}
+both!(concurrent_adds_share_a_transaction, group_commit);
