@@ -75,7 +75,7 @@ pub async fn resolve(
         resolve_with(&did, &credbridge_keys::DidJwkResolver, &options)
     } else if did.starts_with("did:") && did.get(4..).is_some_and(|m| m.contains(':')) {
         principal?.require(SCOPE_VERIFY_CREDENTIALS)?;
-        let resolver = state.verifier.options(0, None, None).resolver;
+        let resolver = state.verifier.options(0, None, None).resolver.clone();
         super::within_budget(&state, move || {
             resolve_with(&did, resolver.as_ref(), &options)
         })
