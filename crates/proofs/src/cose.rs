@@ -120,14 +120,30 @@ pub enum CoseError {
     Signature(String),
 }
 
-/// Decodes a (tagged or untagged) COSE_Sign1 and checks its signature with `key`.
-pub fn verify1(bytes: &[u8], key: &PublicKey) -> Result<VerifiedSign1, CoseError> {
+/// Decodes a (tagged or untagged) COSE_Sign1 without checking anything else.
+pub(crate) fn decode1(bytes: &[u8]) -> Result<CoseSign1, CoseError> {
     if bytes.len() > MAX_COSE_BYTES {
         return Err(CoseError::TooLarge(bytes.len()));
     }
-    let sign1 = CoseSign1::from_tagged_slice(bytes)
+    CoseSign1::from_tagged_slice(bytes)
         .or_else(|_| CoseSign1::from_slice(bytes))
-        .map_err(|e| CoseError::Malformed(e.to_string()))?;
+        .map_err(|e| CoseError::Malformed(e.to_string()))
+}
+
+/// The protected `typ` (label 16), when it is text.
+pub(crate) fn typ_of(sign1: &CoseSign1) -> Option<&str> {
+    sign1
+        .protected
+        .header
+        .rest
+        .iter()
+        .find(|(label, _)| *label == coset::Label::Int(TYP_LABEL))
+        .and_then(|(_, v)| v.as_text())
+}
+
+/// Decodes a (tagged or untagged) COSE_Sign1 and checks its signature with `key`.
+pub fn verify1(bytes: &[u8], key: &PublicKey) -> Result<VerifiedSign1, CoseError> {
+    let sign1 = decode1(bytes)?;
     let protected = &sign1.protected.header;
     if !protected.crit.is_empty() {
         return Err(CoseError::Critical);
@@ -147,14 +163,9 @@ pub fn verify1(bytes: &[u8], key: &PublicKey) -> Result<VerifiedSign1, CoseError
             .map(|_| ())
             .map_err(|e| CoseError::Signature(e.to_string()))
     })?;
-    let text = |v: &coset::cbor::Value| v.as_text().map(str::to_owned);
     Ok(VerifiedSign1 {
         alg,
-        typ: protected
-            .rest
-            .iter()
-            .find(|(label, _)| *label == coset::Label::Int(TYP_LABEL))
-            .and_then(|(_, v)| text(v)),
+        typ: typ_of(&sign1).map(str::to_owned),
         content_type: match &protected.content_type {
             Some(coset::ContentType::Text(t)) => Some(t.clone()),
             _ => None,

@@ -512,19 +512,8 @@ fn decode_enveloped(securing: Securing, data: &str) -> Result<Map<String, Value>
             let bytes = BASE64_ANY_PADDING
                 .decode(data.trim())
                 .map_err(|e| format!("not base64: {e}"))?;
-            let sign1 = {
-                use coset::{CborSerializable as _, TaggedCborSerializable as _};
-                coset::CoseSign1::from_tagged_slice(&bytes)
-                    .or_else(|_| coset::CoseSign1::from_slice(&bytes))
-                    .map_err(|e| format!("not a COSE_Sign1: {e}"))?
-            };
-            let typ = sign1
-                .protected
-                .header
-                .rest
-                .iter()
-                .find(|(l, _)| *l == coset::Label::Int(cose::TYP_LABEL))
-                .and_then(|(_, v)| v.as_text());
+            let sign1 = cose::decode1(&bytes).map_err(|e| e.to_string())?;
+            let typ = cose::typ_of(&sign1);
             if !typ_matches(typ, &expected) {
                 return Err(format!("typ {typ:?} is not application/{expected}"));
             }

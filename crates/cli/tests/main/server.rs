@@ -2,129 +2,12 @@
 //! the system, `/healthz`, `POST /credentials/verify`, then `inbox`, `clients` and `users` on the
 //! same data folder.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::io::Write;
+use std::process::Stdio;
 
 use super::common::*;
 
 const EXAMPLE: &str = "examples/ob3-eddsa-rdfc-2022.json";
-
-/// The running server; killed when dropped, also when a test fails.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Starts `serve --dev` on port 0 and reads the port from its `listening on` line.
-    fn start(data: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_credbridge"))
-            .args([
-                "serve",
-                "--dev",
-                "--offline",
-                "--log-format",
-                "json",
-                "--listen",
-                "127.0.0.1:0",
-                "--data-dir",
-                data.to_str().unwrap(),
-            ])
-            .current_dir(repo())
-            .env_remove("CREDBRIDGE_LISTEN")
-            .env_remove("CREDBRIDGE_DATABASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start credbridge serve");
-        let stdout = child.stdout.take().unwrap();
-        let mut server = Server {
-            child,
-            addr: String::new(),
-        };
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("first line: {line:?}"));
-        assert!(url.starts_with("127.0.0.1:"), "{url}");
-        assert_ne!(url, "127.0.0.1:0", "the real port is printed");
-        server.addr = url.to_owned();
-        server.wait_healthy();
-        server
-    }
-
-    fn wait_healthy(&self) {
-        let start = Instant::now();
-        loop {
-            if let Ok((200, body)) = self.request("GET", "/healthz", None) {
-                let body: Value = serde_json::from_str(&body).unwrap();
-                assert_eq!(body["status"], "ok");
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "the server never became healthy"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// One HTTP/1.1 request over a fresh connection; returns the status and the body.
-    fn request(
-        &self,
-        method: &str,
-        path: &str,
-        json: Option<&Value>,
-    ) -> std::io::Result<(u16, String)> {
-        let mut stream = TcpStream::connect(&self.addr)?;
-        stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-        let body = json.map(Value::to_string).unwrap_or_default();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-             Accept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        )?;
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response)?;
-        let response = String::from_utf8_lossy(&response).into_owned();
-        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let chunked = head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked");
-        Ok((status, if chunked { dechunk(body) } else { body.into() }))
-    }
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        out.push_str(&rest[..size]);
-        body = rest[size..].trim_start_matches("\r\n");
-    }
-    out
-}
 
 fn ok(output: &Output) {
     assert_eq!(
@@ -160,7 +43,7 @@ fn serve_verifies_over_http_and_shares_its_store_with_inbox_clients_and_users() 
     let dir = tempdir("serve");
     let data = dir.join("data");
     let d = data.to_str().unwrap();
-    let server = Server::start(&data);
+    let server = Serve::start(&data, &[]);
 
     let example: Value =
         serde_json::from_slice(&std::fs::read(repo().join(EXAMPLE)).unwrap()).unwrap();

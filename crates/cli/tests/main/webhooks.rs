@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Stdio};
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,88 +12,20 @@ use super::common::*;
 
 const EXAMPLE: &str = "examples/ob3-eddsa-rdfc-2022.json";
 
-/// The running server; killed when dropped, also when a test fails.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// `serve --dev` on port 0 over `data`, delivering webhooks to loopback over http with
-    /// short retry delays.
-    fn start(data: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_credbridge"))
-            .args([
-                "serve",
-                "--dev",
-                "--offline",
-                "--listen",
-                "127.0.0.1:0",
-                "--data-dir",
-                data.to_str().unwrap(),
-            ])
-            .current_dir(repo())
-            .env_remove("CREDBRIDGE_LISTEN")
-            .env_remove("CREDBRIDGE_DATABASE_URL")
-            .env("CREDBRIDGE_WEBHOOK_ALLOW_HTTP", "true")
-            .env("CREDBRIDGE_WEBHOOK_DANGEROUS_ALLOW_LOOPBACK", "true")
-            .env("CREDBRIDGE_WEBHOOK_TIMEOUT_MS", "2000")
-            .env("CREDBRIDGE_WEBHOOK_POLL_MS", "50")
-            .env("CREDBRIDGE_WEBHOOK_RETRY_BASE_MS", "100")
-            .env("CREDBRIDGE_WEBHOOK_RETRY_MAX_MS", "300")
-            .env("CREDBRIDGE_WEBHOOK_MAX_ATTEMPTS", "10000")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start credbridge serve");
-        let stdout = child.stdout.take().unwrap();
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("first line: {line:?}"))
-            .to_owned();
-        Server { child, addr }
-    }
-
-    fn request(&self, method: &str, path: &str, body: &str) -> (u16, Value) {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        )
-        .unwrap();
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).unwrap();
-        let response = String::from_utf8_lossy(&response).into_owned();
-        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        (status, serde_json::from_str(body).unwrap_or(Value::Null))
-    }
-
-    /// Kills the process with SIGKILL (no graceful shutdown, nothing flushed).
-    fn kill_9(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
+/// `serve` delivering webhooks to loopback over http, with short retry delays.
+fn start(data: &Path) -> Serve {
+    Serve::start(
+        data,
+        &[
+            ("CREDBRIDGE_WEBHOOK_ALLOW_HTTP", "true"),
+            ("CREDBRIDGE_WEBHOOK_DANGEROUS_ALLOW_LOOPBACK", "true"),
+            ("CREDBRIDGE_WEBHOOK_TIMEOUT_MS", "2000"),
+            ("CREDBRIDGE_WEBHOOK_POLL_MS", "50"),
+            ("CREDBRIDGE_WEBHOOK_RETRY_BASE_MS", "100"),
+            ("CREDBRIDGE_WEBHOOK_RETRY_MAX_MS", "300"),
+            ("CREDBRIDGE_WEBHOOK_MAX_ATTEMPTS", "10000"),
+        ],
+    )
 }
 
 /// A minimal HTTP receiver on `listener`: counts requests by `Credbridge-Event-Id`, answers 200.
@@ -143,16 +74,17 @@ fn sigkill_before_delivery_then_restart_delivers_each_event_once() {
         .unwrap()
         .port();
 
-    let server = Server::start(&data);
-    let subscription = json_body(&serde_json::json!({
+    let server = start(&data);
+    let subscription = serde_json::json!({
         "url": format!("http://127.0.0.1:{port}/hook"),
         "events": ["credential.received", "credential.verified"],
-    }));
-    let (status, created) = server.request("POST", "/webhooks", &subscription);
+    });
+    let (status, created) = server.json("POST", "/webhooks", Some(&subscription));
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap().to_owned();
-    let credential = std::fs::read_to_string(repo().join(EXAMPLE)).unwrap();
-    let (status, upload) = server.request("POST", "/inbox", &credential);
+    let credential: Value =
+        serde_json::from_slice(&std::fs::read(repo().join(EXAMPLE)).unwrap()).unwrap();
+    let (status, upload) = server.json("POST", "/inbox", Some(&credential));
     assert_eq!(status, 201, "{upload}");
     // Committed (the answer came), not delivered (nobody listens): kill -9.
     server.kill_9();
@@ -161,10 +93,10 @@ fn sigkill_before_delivery_then_restart_delivers_each_event_once() {
     let listener = TcpListener::bind(("127.0.0.1", port)).expect("the receiver's port is free");
     receive(listener, counts.clone());
 
-    let server = Server::start(&data);
+    let server = start(&data);
     let start = Instant::now();
     loop {
-        let (status, log) = server.request("GET", &format!("/webhooks/{id}/deliveries"), "");
+        let (status, log) = server.json("GET", &format!("/webhooks/{id}/deliveries"), None);
         assert_eq!(status, 200, "{log}");
         let items = log["items"].as_array().unwrap();
         assert_eq!(items.len(), 2, "{log}");
@@ -188,8 +120,4 @@ fn sigkill_before_delivery_then_restart_delivers_each_event_once() {
     assert!(counts.keys().all(|id| !id.is_empty()), "{counts:?}");
     drop(server);
     let _ = std::fs::remove_dir_all(&data);
-}
-
-fn json_body(value: &Value) -> String {
-    value.to_string()
 }

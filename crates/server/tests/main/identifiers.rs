@@ -67,6 +67,20 @@ async fn resolution(backend: Backend) {
         }
     }
 
+    // With a token: the scope is checked, then the server's own resolver answers (no resolver
+    // handles did:example: methodNotSupported, in the envelope).
+    let inbox_only = t.token("acme", &["read:/inbox"]).await;
+    t.get(&path("did:example:123"), Some(&inbox_only))
+        .await
+        .assert_problem(403, "insufficient-scope");
+    let verifier = t.token("acme", &["write:/credentials/verify"]).await;
+    let answer = t.get(&path("did:example:123"), Some(&verifier)).await;
+    assert_eq!(answer.status, 501, "{}", answer.text());
+    assert_eq!(
+        answer.json()["didResolutionMetadata"]["error"],
+        "methodNotSupported"
+    );
+
     // did:jwk, from the identifier alone.
     let jwk = serde_json::json!({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"});
     let did_jwk = format!(
