@@ -4,19 +4,27 @@
 //! oldest-inserted first — a verification run touches each document a few times in a burst, so
 //! recency of insertion is a good enough proxy for recency of use, and it keeps the bookkeeping
 //! to one queue.
+//!
+//! Failures are remembered too, for at most [`MAX_FAILURE_TTL`]: a run that meets the same
+//! unreachable document for every credential (an issuer website without a DID configuration, a
+//! status list host that is down) asks the network once, not once per credential.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, SystemTime};
 
-use crate::{Fetched, Purpose};
+use crate::{FetchError, Fetched, Purpose};
 
 type Key = (Purpose, String);
+
+/// Longest a failed fetch is answered from memory (never longer than the cache's TTL).
+pub const MAX_FAILURE_TTL: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
     entries: HashMap<Key, Fetched>,
     order: VecDeque<Key>,
     bytes: usize,
+    failures: HashMap<Key, (SystemTime, FetchError)>,
 }
 
 impl Cache {
@@ -62,6 +70,47 @@ impl Cache {
         let mut stored = fetched.clone();
         stored.from_cache = true;
         self.entries.insert(key, stored);
+    }
+
+    /// The failure of a fetch of `url` for `purpose` within `ttl` (capped at
+    /// [`MAX_FAILURE_TTL`]), to answer again without asking the network.
+    pub(crate) fn recent_failure(
+        &self,
+        purpose: Purpose,
+        url: &str,
+        now: SystemTime,
+        ttl: Duration,
+    ) -> Option<FetchError> {
+        let (at, error) = self.failures.get(&(purpose, url.to_owned()))?;
+        let age = now.duration_since(*at).ok()?;
+        (age < ttl.min(MAX_FAILURE_TTL)).then(|| error.clone())
+    }
+
+    /// Remembers a failed fetch; at most `max_entries` failures are kept (the oldest goes).
+    pub(crate) fn remember_failure(
+        &mut self,
+        purpose: Purpose,
+        url: &str,
+        now: SystemTime,
+        error: &FetchError,
+        max_entries: usize,
+    ) {
+        if max_entries == 0 {
+            return;
+        }
+        while self.failures.len() >= max_entries {
+            let Some(oldest) = self
+                .failures
+                .iter()
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            self.failures.remove(&oldest);
+        }
+        self.failures
+            .insert((purpose, url.to_owned()), (now, error.clone()));
     }
 
     fn remove(&mut self, key: &Key) {

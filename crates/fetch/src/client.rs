@@ -154,7 +154,8 @@ impl GuardedClient {
         &self.stats
     }
 
-    /// Fetches `url` for `purpose` (HTTP GET), from the cache when a fresh copy is held.
+    /// Fetches `url` for `purpose` (HTTP GET), from the cache when a fresh copy is held. A
+    /// failure is answered again from memory for up to a minute (see the cache module).
     ///
     /// Fails unless the final response is 2xx with a media type accepted for `purpose` and a
     /// body within [`FetchPolicy::max_body_bytes`]. Every hop's host is resolved and each
@@ -181,7 +182,25 @@ impl GuardedClient {
         {
             return Ok(hit);
         }
-        let fetched = self.fetch(url, purpose, now)?;
+        if let Some(failure) =
+            self.lock_cache()
+                .recent_failure(purpose, url, now, self.policy.cache_ttl)
+        {
+            return Err(failure);
+        }
+        let fetched = match self.fetch(url, purpose, now) {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                self.lock_cache().remember_failure(
+                    purpose,
+                    url,
+                    now,
+                    &e,
+                    self.policy.cache_max_entries,
+                );
+                return Err(e);
+            }
+        };
         self.lock_cache().insert(
             &fetched,
             self.policy.cache_max_entries,

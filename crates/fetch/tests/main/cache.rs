@@ -38,6 +38,33 @@ fn cache_serves_repeat_fetches() {
 }
 
 #[test]
+fn failures_are_remembered_briefly() {
+    let server = routes_server();
+    let missing = server.url("/no-such-status-list");
+    let client = loopback_client();
+    let first = client.get(&missing, Purpose::StatusList).unwrap_err();
+    let second = client.get(&missing, Purpose::StatusList).unwrap_err();
+    assert_eq!(first, second);
+    assert_eq!(
+        server.connections(),
+        1,
+        "the second answer came from memory"
+    );
+    // Another URL, or a client without a cache, asks again.
+    client
+        .get(&server.url("/another-missing-list"), Purpose::StatusList)
+        .unwrap_err();
+    assert_eq!(server.connections(), 2);
+    let uncached = self::client(FetchPolicy {
+        cache_ttl: Duration::ZERO,
+        ..FetchPolicy::dangerous_loopback_for_tests()
+    });
+    uncached.get(&missing, Purpose::StatusList).unwrap_err();
+    uncached.get(&missing, Purpose::StatusList).unwrap_err();
+    assert_eq!(server.connections(), 4);
+}
+
+#[test]
 fn snapshot_outlives_the_server() {
     let dir = temp_dir("snapshot");
     let did_url;
