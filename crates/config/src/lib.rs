@@ -19,6 +19,8 @@
 //!   sign) share; [`is_url`] and [`Built::fetch_input`] for a credential given by URL.
 //! - [`update_registries`] (`credbridge registries update`) and [`read_snapshots`]: dated
 //!   snapshots of the DCC registries that [`Settings::build`] prefers to the bundled ones.
+//! - [`FrameworkAlignmentChecker`]: the data-quality lint's alignment check answered by the
+//!   bundled ESCO and O*NET concepts (IRI shapes for frameworks that are not bundled).
 //! - [`ConfigError`]: names the file, folder or variable at fault.
 //!
 //! # Example
@@ -51,12 +53,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod alignment;
 mod build;
 mod did_dir;
 mod error;
 mod registries;
 mod settings;
 
+pub use alignment::FrameworkAlignmentChecker;
 pub use build::{Built, context_loader, is_url, parse_instant, unix_time};
 pub use did_dir::{MAX_DID_DIR_DEPTH, MAX_DID_DIR_FILES, read_did_dir};
 pub use error::{ConfigError, Warning};

@@ -80,8 +80,8 @@ pub use stored::{MAX_STORED_CHECKS, StoredReportError, report_from_json};
 pub use verifier::{results_page, verifier_page};
 pub use view::{
     AchievementExtra, CheckView, CredentialView, EndorsementView, EvidenceView, IdentityStatus,
-    ImageView, IssuerIdentity, ItemView, MAX_DATA_IMAGE_BYTES, MAX_LIST_ENTRIES, MAX_TEXT_CHARS,
-    Mark, VerdictView, clean,
+    ImageView, IssuerIdentity, ItemView, LintFindingView, LintSeverity, LintView,
+    MAX_DATA_IMAGE_BYTES, MAX_LIST_ENTRIES, MAX_TEXT_CHARS, Mark, VerdictView, clean,
 };
 
 /// The most items a results page shows one by one (a larger batch is counted, not listed).

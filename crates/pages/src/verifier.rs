@@ -5,7 +5,8 @@ use maud::{Markup, html};
 
 use crate::layout::{csrf_field, page};
 use crate::view::{
-    CredentialView, ImageView, IssuerIdentity, ItemView, MAX_LIST_ENTRIES, Mark, VerdictView,
+    CredentialView, ImageView, IssuerIdentity, ItemView, LintSeverity, LintView, MAX_LIST_ENTRIES,
+    Mark, VerdictView,
 };
 use crate::{MAX_ITEMS_SHOWN, PageContext, paths};
 
@@ -146,6 +147,9 @@ pub(crate) fn item_markup(item: &ItemView, index: usize, open: bool) -> Markup {
             @if !item.checks.is_empty() {
                 (checks_markup(item, index, open))
             }
+            @if let Some(lint) = &item.lint {
+                (lint_markup(lint, index))
+            }
             @if let Some(credential) = &item.credential {
                 (credential_markup(credential, index))
             }
@@ -242,6 +246,54 @@ fn checks_markup(item: &ItemView, index: usize, open: bool) -> Markup {
             }
             @if let Some(at) = &item.checked_at {
                 p.small { "Checked against the time " time { (at) } "." }
+            }
+        }
+    }
+}
+
+/// The data-quality lint beside the checks: what an employer will find missing or unclear,
+/// each with where it is and how the issuer can fix it. It never changes the verdict.
+pub(crate) fn lint_markup(lint: &LintView, index: usize) -> Markup {
+    let heading = format!("item-{index}-lint");
+    let errors = lint.count(LintSeverity::Error);
+    let warnings = lint.count(LintSeverity::Warning);
+    let suggestions = lint.count(LintSeverity::Info);
+    html! {
+        section.lint aria-labelledby=(heading) {
+            h3 id=(heading) { "Data quality" }
+            p.lint-score {
+                "Score " strong { (lint.score) "/100" }
+                @if lint.findings.is_empty() {
+                    ": nothing an employer needs is missing."
+                } @else {
+                    ": " (errors) " error" @if errors != 1 { "s" } ", "
+                    (warnings) " warning" @if warnings != 1 { "s" } ", "
+                    (suggestions) " suggestion" @if suggestions != 1 { "s" } "."
+                }
+                " " span.small { "This does not change the verdict; it says what the issuer could add. Rules "
+                    code { (lint.rules_version) } "." }
+            }
+            @if !lint.findings.is_empty() {
+                ul.lint-findings {
+                    @for finding in &lint.findings {
+                        li class=(finding.severity.class()) {
+                            strong { (finding.severity.words()) ": " }
+                            bdi { (finding.message) }
+                            " " code.check-id { (finding.rule) }
+                            @if !finding.pointer.is_empty() {
+                                br;
+                                span.small { "where: " code { (finding.pointer) } }
+                            }
+                            @if !finding.hint.is_empty() {
+                                br;
+                                span.check-why { "fix: " bdi { (finding.hint) } }
+                            }
+                        }
+                    }
+                }
+                @if lint.truncated > 0 {
+                    p.small { (lint.truncated) " more findings were left out." }
+                }
             }
         }
     }

@@ -754,6 +754,106 @@ pub struct ItemView {
     pub issuer: Option<IssuerIdentity>,
     /// What the credential says (`None` when its JSON could not be read).
     pub credential: Option<CredentialView>,
+    /// The data-quality lint of the credential, when the server ran it (issuer side's rules:
+    /// required and recommended data, alignments, levels, evidence, issuer identity).
+    pub lint: Option<LintView>,
+}
+
+/// How severe a lint finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LintSeverity {
+    /// The spec or a verifier rejects it.
+    Error,
+    /// Data an employer relies on is missing.
+    Warning,
+    /// Nice to have.
+    Info,
+}
+
+impl LintSeverity {
+    /// The word shown before the finding.
+    pub fn words(self) -> &'static str {
+        match self {
+            LintSeverity::Error => "Error",
+            LintSeverity::Warning => "Warning",
+            LintSeverity::Info => "Suggestion",
+        }
+    }
+
+    /// The CSS class.
+    pub fn class(self) -> &'static str {
+        match self {
+            LintSeverity::Error => "lint-error",
+            LintSeverity::Warning => "lint-warning",
+            LintSeverity::Info => "lint-info",
+        }
+    }
+}
+
+/// One lint finding, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintFindingView {
+    /// The rule id (documented in `docs/lint-rules.md`).
+    pub rule: String,
+    /// Its severity.
+    pub severity: LintSeverity,
+    /// RFC 6901 pointer to where the data is or should be.
+    pub pointer: String,
+    /// What was found.
+    pub message: String,
+    /// How to fix it, in plain words.
+    pub hint: String,
+}
+
+/// The data-quality lint of one credential: its score and findings (the page shows at most
+/// [`MAX_LIST_ENTRIES`] of them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintView {
+    /// 0–100.
+    pub score: u8,
+    /// The version of the rules that scored it.
+    pub rules_version: String,
+    /// The findings, most severe first.
+    pub findings: Vec<LintFindingView>,
+    /// Findings left out by the linter.
+    pub truncated: usize,
+}
+
+impl LintView {
+    /// A new lint view; findings are sorted most severe first and cleaned for display.
+    pub fn new(
+        score: u8,
+        rules_version: &str,
+        findings: impl IntoIterator<Item = LintFindingView>,
+        truncated: usize,
+    ) -> LintView {
+        let mut findings: Vec<LintFindingView> = findings
+            .into_iter()
+            .take(MAX_LIST_ENTRIES)
+            .map(|f| LintFindingView {
+                rule: clean(&f.rule),
+                severity: f.severity,
+                pointer: clean(&f.pointer),
+                message: clean(&f.message),
+                hint: clean(&f.hint),
+            })
+            .collect();
+        findings.sort_by(|a, b| a.severity.cmp(&b.severity));
+        LintView {
+            score: score.min(100),
+            rules_version: clean(rules_version),
+            findings,
+            truncated,
+        }
+    }
+
+    /// How many findings have this severity.
+    pub fn count(&self, severity: LintSeverity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
 }
 
 impl ItemView {
@@ -787,7 +887,14 @@ impl ItemView {
                 .collect(),
             issuer: Some(issuer),
             credential,
+            lint: None,
         }
+    }
+
+    /// The same view with the credential's data-quality lint attached.
+    pub fn with_lint(mut self, lint: LintView) -> ItemView {
+        self.lint = Some(lint);
+        self
     }
 
     /// Builds the view of a decoded item and its report (the credential JSON is read from the
@@ -816,6 +923,7 @@ impl ItemView {
             checks: Vec::new(),
             issuer: None,
             credential: None,
+            lint: None,
         }
     }
 

@@ -68,6 +68,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod ingest;
+pub mod lint;
 pub mod metrics;
 pub mod openapi;
 pub mod profiles;

@@ -357,6 +357,15 @@ impl Frameworks {
         self.store.by_iri(iri)
     }
 
+    /// The concept a URL names, as the exact-IRI layer of resolution finds it: the IRI as
+    /// given, without a trailing slash, and with `http`/`https` swapped (ESCO publishes `http`
+    /// IRIs that credentials often write with `https`).
+    pub fn concept_at(&self, url: &str) -> Option<&Concept> {
+        resolve::iri_variants(url)
+            .iter()
+            .find_map(|candidate| self.store.by_iri(candidate))
+    }
+
     /// The direct broader concepts of `iri` (empty when unknown).
     pub fn broader(&self, iri: &str) -> Vec<&Concept> {
         self.concept(iri).map_or_else(Vec::new, |c| {

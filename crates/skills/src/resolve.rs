@@ -355,7 +355,7 @@ impl Frameworks {
     }
 }
 
-fn iri_variants(url: &str) -> Vec<String> {
+pub(crate) fn iri_variants(url: &str) -> Vec<String> {
     let trimmed = url.trim_end_matches('/');
     let mut out = vec![url.to_owned(), trimmed.to_owned()];
     if let Some(rest) = trimmed.strip_prefix("https://") {

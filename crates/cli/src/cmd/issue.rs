@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
+use credbridge_config::FrameworkAlignmentChecker;
 use credbridge_issue::{
-    Delivery, IriShapeChecker, IssueRequest, IssuerHome, IssuerProfile, MasterKey, RosterSource,
-    StatusPurpose, did_document, lint_file,
+    Delivery, IssueRequest, IssuerHome, IssuerProfile, MasterKey, RosterSource, StatusPurpose,
+    did_document, lint_file,
 };
 use credbridge_keys::KeyType;
 use credbridge_proofs::JsonLdCanonicalizer;
@@ -173,7 +174,7 @@ pub fn issue(args: &IssueArgs, as_json: bool) -> Result<Status> {
             status_base_url: args.status_base.clone(),
             now: now()?,
             canonicalizer: &canonicalizer,
-            checker: &IriShapeChecker,
+            checker: &alignment_checker()?,
             progress: &|p| {
                 progress.set_length(p.total as u64);
                 progress.set_position(p.handled as u64);
@@ -206,10 +207,17 @@ pub fn issue(args: &IssueArgs, as_json: bool) -> Result<Status> {
     })
 }
 
+/// The lint's alignment check: concepts must exist in the bundled ESCO and O*NET data (IRI
+/// shapes for frameworks that are not bundled), as on the server.
+fn alignment_checker() -> Result<FrameworkAlignmentChecker> {
+    FrameworkAlignmentChecker::bundled().context("loading the bundled skill frameworks")
+}
+
 pub fn lint(files: &[PathBuf], as_json: bool) -> Result<Status> {
     let mut status = Status::Ok;
+    let checker = alignment_checker()?;
     for file in files {
-        for result in lint_file(file, &IriShapeChecker)? {
+        for result in lint_file(file, &checker)? {
             if as_json {
                 outln!(
                     "{}",

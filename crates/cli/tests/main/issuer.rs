@@ -418,3 +418,45 @@ fn lint_text_prints_one_finding_per_line() {
         "{text}"
     );
 }
+
+#[test]
+fn lint_checks_alignments_against_the_bundled_frameworks() {
+    let dir = tempdir("lint-frameworks");
+    // The same template, aligned to an ESCO IRI of the right shape that names no ESCO skill.
+    let made_up = TEMPLATE.replace(
+        "ccd0a1d9-afda-43d9-b901-96344886e14d",
+        "00000000-0000-4000-8000-000000000000",
+    );
+    let template = dir.join("made-up.yaml");
+    std::fs::write(&template, &made_up).unwrap();
+    let out = credbridge(&["lint", "--json", p(&template)]);
+    ok(&out);
+    let report = &json_lines(&out)[0]["report"];
+    let unknown: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "alignment-known-framework")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{report:#}");
+    assert_eq!(
+        unknown[0]["pointer"], "/alignment/0/targetUrl",
+        "{report:#}"
+    );
+    assert!(
+        unknown[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("names no concept"),
+        "{report:#}"
+    );
+    // The real skill scores higher than the made-up one.
+    let real = dir.join("real.yaml");
+    std::fs::write(&real, TEMPLATE).unwrap();
+    let out = credbridge(&["lint", "--json", p(&real)]);
+    let real_score = json_lines(&out)[0]["report"]["score"].as_u64().unwrap();
+    assert!(
+        real_score > report["score"].as_u64().unwrap(),
+        "{real_score} vs {report:#}"
+    );
+}

@@ -87,6 +87,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
     };
     let (valid, _) = example("ob3-eddsa-rdfc-2022.json");
     let (tampered, _) = example("ob3-tampered.json");
+    let valid = valid.with_lint(crate::hostile::sample_lint());
     let mut pages = employer_pages(&ctx);
     pages.extend([
         ("verifier", verifier_page(&PageContext::new("Verify"))),

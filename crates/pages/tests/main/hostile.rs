@@ -1,7 +1,9 @@
 //! Credential-supplied strings are shown as text: escaped, with terminal escapes and
 //! bidirectional overrides made visible, and links only to http(s).
 
-use credbridge_pages::{ImageView, PageContext, results_page};
+use credbridge_pages::{
+    ImageView, LintFindingView, LintSeverity, LintView, PageContext, VerdictView, results_page,
+};
 use serde_json::json;
 
 use crate::common::{preview, root, verify_json, visible_text};
@@ -76,4 +78,84 @@ fn data_url_images_are_shown_inline() {
         "{html}"
     );
     assert!(visible_text(&html).contains("Badge"));
+}
+
+/// A lint with one finding of each severity, given out of order, one of them hostile.
+pub fn sample_lint() -> LintView {
+    let finding =
+        |rule: &str, severity, pointer: &str, message: &str, hint: &str| LintFindingView {
+            rule: rule.into(),
+            severity,
+            pointer: pointer.into(),
+            message: message.into(),
+            hint: hint.into(),
+        };
+    LintView::new(
+        61,
+        "credbridge-lint/1",
+        [
+            finding(
+                "image-alt",
+                LintSeverity::Info,
+                "/credentialSubject/achievement/image/caption",
+                "the image has no caption",
+                "add a caption",
+            ),
+            finding(
+                "alignment-present",
+                LintSeverity::Warning,
+                "/credentialSubject/achievement/alignment",
+                "no alignment to a skills framework <b>bold</b>",
+                "align the achievement to an ESCO, O*NET, CASE or RSD skill",
+            ),
+            finding(
+                "criteria-present",
+                LintSeverity::Error,
+                "/credentialSubject/achievement/criteria",
+                "criteria are missing",
+                "describe what the learner had to do",
+            ),
+        ],
+        2,
+    )
+}
+
+#[test]
+fn the_lint_is_shown_beside_the_checks_without_changing_the_verdict() {
+    let (view, _) = crate::common::example("ob3-eddsa-rdfc-2022.json");
+    let verdict = view.verdict;
+    let view = view.with_lint(sample_lint());
+    assert_eq!(view.verdict, verdict);
+    let html = results_page(&PageContext::new("Result"), std::slice::from_ref(&view));
+    preview("results-lint", &html);
+    let text = visible_text(&html);
+
+    assert!(text.contains("Data quality"), "{text}");
+    assert!(
+        text.contains("Score 61/100 : 1 error, 1 warning, 1 suggestion."),
+        "{text}"
+    );
+    // Most severe first, each with where and how to fix it.
+    let error = text
+        .find("Error: criteria are missing")
+        .expect("error shown");
+    let warning = text.find("Warning: no alignment").expect("warning shown");
+    let info = text
+        .find("Suggestion: the image has no caption")
+        .expect("info shown");
+    assert!(error < warning && warning < info, "{text}");
+    assert!(
+        text.contains("where: /credentialSubject/achievement/criteria"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fix: describe what the learner had to do"),
+        "{text}"
+    );
+    assert!(text.contains("2 more findings were left out."), "{text}");
+    // A finding's text is text, not markup.
+    assert!(!html.contains("<b>bold</b>"), "{html}");
+    // The checks come first; the lint does not make a valid credential look invalid.
+    assert!(html.find("Checks").unwrap() < html.find("Data quality").unwrap());
+    assert!(!matches!(view.verdict, VerdictView::Invalid));
 }

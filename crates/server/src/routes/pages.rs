@@ -15,6 +15,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use credbridge_config::FrameworkAlignmentChecker;
 use credbridge_pages::{
     CONTENT_SECURITY_POLICY, Flash, FlashKind, InboxFilters, InboxPaging, InboxRow, ItemView,
     PageContext, StoredCredential, VerdictView, paths,
@@ -297,9 +298,12 @@ pub async fn verify(State(state): State<AppState>, viewer: Viewer, request: Requ
         Err(e) => return error_page(e),
     };
     let verifier = state.verifier.clone();
+    let frameworks = state.frameworks.clone();
     let now = now_ms();
     let work = move || {
         let options = verifier.options(now / 1000, None, None);
+        // The lint needs the frameworks; without them the page still shows every verdict.
+        let checker = frameworks.get().ok().map(FrameworkAlignmentChecker::new);
         let mut views = Vec::new();
         let mut inputs: Vec<(String, Result<Vec<u8>, String>)> = form
             .files
@@ -323,7 +327,9 @@ pub async fn verify(State(state): State<AppState>, viewer: Viewer, request: Requ
             };
             for outcome in verifier.verify_bytes(&bytes, &name, &options) {
                 views.push(match (&outcome.item, &outcome.report) {
-                    (Some(item), Ok(report)) => ItemView::from_item(item, report),
+                    (Some(item), Ok(report)) => {
+                        with_lint(ItemView::from_item(item, report), item, checker.as_ref())
+                    }
                     (_, Err(reason)) => ItemView::unreadable(Some(&outcome.path), reason),
                     (None, Ok(report)) => ItemView::new(report, None),
                 });
@@ -351,6 +357,18 @@ pub async fn verify(State(state): State<AppState>, viewer: Viewer, request: Requ
         StatusCode::OK,
         credbridge_pages::results_page(&viewer.context("Verification result"), &views),
     )
+}
+
+/// The view with the item's data-quality lint beside its report, when the lint applies.
+fn with_lint(
+    view: ItemView,
+    item: &credbridge_formats::Item,
+    checker: Option<&FrameworkAlignmentChecker>,
+) -> ItemView {
+    match checker.and_then(|checker| crate::lint::lint_item(item, checker)) {
+        Some(report) => view.with_lint(crate::lint::lint_view(&report)),
+        None => view,
+    }
 }
 
 /// Query of the login page.
@@ -602,19 +620,24 @@ async fn view_page(
     })?;
     // The credential's content for the page comes from the stored bytes, read again.
     let verifier = state.verifier.clone();
+    let frameworks = state.frameworks.clone();
     let item_key = record.item_key.clone();
-    let item = within_budget(state, move || {
+    let (item, checker) = within_budget(state, move || {
         const NAME: &str = "stored";
-        credbridge_formats::decode_bytes(&original, NAME, &verifier.limits)
+        let item = credbridge_formats::decode_bytes(&original, NAME, &verifier.limits)
             .filter_map(Result::ok)
             .find(|item| {
                 let path = item.path.to_string();
                 path.strip_prefix(NAME).unwrap_or(&path) == item_key
-            })
+            });
+        (
+            item,
+            frameworks.get().ok().map(FrameworkAlignmentChecker::new),
+        )
     })
     .await?;
     let view = match &item {
-        Some(item) => ItemView::from_item(item, &report),
+        Some(item) => with_lint(ItemView::from_item(item, &report), item, checker.as_ref()),
         None => ItemView::new(&report, None),
     };
     let stored = StoredCredential {

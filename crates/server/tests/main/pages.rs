@@ -74,6 +74,23 @@ async fn verifier_page(backend: Backend) {
         "{page}"
     );
     assert!(!page.contains("verdict-invalid"));
+    // The data-quality lint sits beside the report, scored as `credbridge lint` scores it.
+    let checker = credbridge_config::FrameworkAlignmentChecker::bundled().unwrap();
+    let lint =
+        credbridge_issue::lint_document(&serde_json::from_str(CREDENTIAL).unwrap(), &checker);
+    assert!(page.contains("Data quality"), "{page}");
+    assert!(
+        page.contains(&format!("Score <strong>{}/100</strong>", lint.score)),
+        "{page}"
+    );
+    for finding in &lint.findings {
+        assert!(
+            page.contains(finding.rule),
+            "{} missing: {page}",
+            finding.rule
+        );
+    }
+    assert!(page.find("Checks").unwrap() < page.find("Data quality").unwrap());
 
     let (content_type, body) = form(&[("text", None, TAMPERED.as_bytes())]);
     let tampered = t.post("/verify", None, &content_type, body).await.text();
@@ -201,6 +218,8 @@ async fn inbox_pages(backend: Backend) {
     .await;
     assert_eq!(view.status, 200, "{}", view.text());
     assert!(view.text().contains("verdict-invalid"));
+    // The stored credential's page shows its lint too (a tampered badge is still a badge).
+    assert!(view.text().contains("Data quality"), "{}", view.text());
     let reverify = send_with_cookie(
         &t,
         Request::post(format!("/inbox/view/{id}/reverify"))
