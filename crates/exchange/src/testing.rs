@@ -63,8 +63,10 @@ impl TestWallet {
             "type": ["VerifiablePresentation"],
             "holder": self.did.did,
         });
-        if !credentials.is_empty() {
-            vp["verifiableCredential"] = Value::Array(credentials);
+        if !credentials.is_empty()
+            && let Value::Object(object) = &mut vp
+        {
+            object.insert("verifiableCredential".into(), Value::Array(credentials));
         }
         vp
     }

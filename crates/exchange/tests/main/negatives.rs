@@ -1,7 +1,12 @@
 //! Refusals: each a typed error with its problem slug and status, and what it does to the
 //! exchange.
 
-use credbridge_exchange::ExchangeError;
+use std::sync::Arc;
+
+use credbridge_exchange::{
+    ExchangeError, ExchangeService, LocalVerifier, MemoryStore, PresentationVerifier,
+    ServiceConfig, VerifiedItem,
+};
 use serde_json::{Value, json};
 
 use super::common::*;
@@ -166,28 +171,62 @@ async fn a_replayed_presentation_is_refused_as_a_replay() {
     );
 }
 
+/// The real verifier, yielding to the runtime first, as the server's does when it moves
+/// verification to its blocking pool: two requests then interleave between their checks and
+/// their writes.
+struct YieldingVerifier(LocalVerifier);
+
+#[async_trait::async_trait]
+impl PresentationVerifier for YieldingVerifier {
+    async fn verify(
+        &self,
+        presentation: Vec<u8>,
+        challenge: String,
+        domain: String,
+        now: i64,
+    ) -> Vec<VerifiedItem> {
+        tokio::task::yield_now().await;
+        self.0
+            .verify_blocking(&presentation, challenge, domain, now)
+    }
+}
+
 #[tokio::test]
 async fn two_copies_of_one_presentation_racing_are_accepted_once() {
-    let (service, workflow, exchange, asked, university) = started().await;
+    let service = ExchangeService::new(
+        Arc::new(MemoryStore::new()),
+        Arc::new(YieldingVerifier(LocalVerifier::new(options()))),
+        ServiceConfig::for_base_url(BASE).unwrap(),
+    );
+    let university = Issuer::new(51);
+    let (workflow, exchange) = request_exchange(&service, &university).await;
+    let asked = service
+        .participate(&workflow.id, &exchange.id, &json!({}), NOW)
+        .await
+        .unwrap();
     let learner = wallet(64);
     let answer = learner
-        .answer(&asked, vec![university.badge(learner.did(), "BSc", 1)], NOW)
+        .answer(
+            &asked.response,
+            vec![university.badge(learner.did(), "BSc", 1)],
+            NOW,
+        )
         .unwrap();
     let (a, b) = tokio::join!(
-        service.participate(&workflow, &exchange, &answer, NOW),
-        service.participate(&workflow, &exchange, &answer, NOW),
+        service.participate(&workflow.id, &exchange.id, &answer, NOW),
+        service.participate(&workflow.id, &exchange.id, &answer, NOW),
     );
     let accepted = [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count();
     assert_eq!(accepted, 1, "{a:?} / {b:?}");
+    // Both passed every check before either wrote: the store's insert-if-absent decided.
     let refused = a.err().or(b.err()).unwrap();
     assert!(
-        matches!(
-            refused,
-            ExchangeError::ChallengeReplayed
-                | ExchangeError::Conflict
-                | ExchangeError::AlreadyComplete
-        ),
+        matches!(refused, ExchangeError::ChallengeReplayed),
         "{refused:?}"
+    );
+    assert_eq!(
+        state(&service, &workflow.id, &exchange.id, NOW).await,
+        "complete"
     );
 }
 
