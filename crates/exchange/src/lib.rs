@@ -25,7 +25,7 @@
 //!
 //! # Main types
 //! - [`ExchangeService`]: `create_workflow`, `workflow`, `create_exchange`, `exchange`,
-//!   `participate` → [`Participation`] (the answer for the wallet, the exchange after, the
+//!   `participate_bytes` (the body as received) / `participate` → [`Participation`] (the answer for the wallet, the exchange after, the
 //!   received credentials, the authenticated holder), `exchange_url`, `exchange_qr_svg`,
 //!   `protocols`.
 //! - [`WorkflowConfig`] / [`Step`] (VCALM `CreateWorkflowRequest` / `StepData`, with the
@@ -129,9 +129,9 @@ pub use error::{ExchangeError, Problem, StorageError};
 pub use model::{Exchange, ExchangeState, Step, Workflow, WorkflowConfig};
 pub use qr::qr_svg;
 pub use service::{
-    DEFAULT_TTL_SECONDS, ExchangeService, MAX_OFFERED_CREDENTIALS, MAX_PRESENTATION_BYTES,
-    MAX_STEPS, MAX_TTL_SECONDS, MAX_VARIABLES_BYTES, MAX_WORKFLOW_BYTES, Participation,
-    RESULTS_VARIABLE, ReceivedCredential, ServiceConfig,
+    DEFAULT_TTL_SECONDS, ExchangeService, MAX_MESSAGE_BYTES, MAX_OFFERED_CREDENTIALS,
+    MAX_PRESENTATION_BYTES, MAX_STEPS, MAX_TTL_SECONDS, MAX_VARIABLES_BYTES, MAX_WORKFLOW_BYTES,
+    Participation, RESULTS_VARIABLE, ReceivedCredential, ServiceConfig,
 };
 pub use store::{ExchangeStore, MAX_MEMORY_EXCHANGES, MemoryStore};
 pub use verifier::{LocalVerifier, PRESENTATION_NAME, PresentationVerifier, VerifiedItem};

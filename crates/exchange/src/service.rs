@@ -34,6 +34,8 @@ pub const MAX_VARIABLES_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_OFFERED_CREDENTIALS: usize = 100;
 /// Limit: a posted presentation, serialized bytes.
 pub const MAX_PRESENTATION_BYTES: usize = 4 * 1024 * 1024;
+/// Limit: a participation message, bytes (the presentation and a little more).
+pub const MAX_MESSAGE_BYTES: usize = MAX_PRESENTATION_BYTES + 64 * 1024;
 /// Limit: a workflow or step name (a URL path segment for workflows).
 pub const MAX_NAME_CHARS: usize = 64;
 /// The exchange variable the results of each step go into (VCALM reserved).
@@ -407,7 +409,7 @@ impl ExchangeService {
         }
     }
 
-    /// Runs one participation message from a wallet (`POST
+    /// Runs one participation message from a wallet, `body` as received (`POST
     /// /workflows/{id}/exchanges/{eid}`; the link is the only authorization).
     ///
     /// - `{}`: the current step's presentation request (with the exchange's challenge and
@@ -425,11 +427,53 @@ impl ExchangeService {
     ///
     /// # Errors
     /// [`ExchangeError`]: each refusal names its rule (see its variants).
+    pub async fn participate_bytes(
+        &self,
+        workflow_id: &str,
+        exchange_id: &str,
+        body: &[u8],
+        now: i64,
+    ) -> Result<Participation, ExchangeError> {
+        if body.len() > MAX_MESSAGE_BYTES {
+            return Err(ExchangeError::LimitExceeded {
+                what: "participation message size in bytes",
+                found: body.len(),
+                limit: MAX_MESSAGE_BYTES,
+            });
+        }
+        let message: Value = serde_json::from_slice(body)
+            .map_err(|e| message_error("", format!("the message is not JSON: {e}")))?;
+        // The presentation's own bytes, as sent: its credentials reach the inbox unaltered.
+        let raw = serde_json::from_slice::<RawMessage<'_>>(body)
+            .ok()
+            .and_then(|m| m.verifiable_presentation)
+            .map(|raw| raw.get().as_bytes())
+            .filter(|raw| raw.first() == Some(&b'{'));
+        self.run(workflow_id, exchange_id, &message, raw, now).await
+    }
+
+    /// [`ExchangeService::participate_bytes`] for a message already parsed (its
+    /// presentation is serialized again for verification, so the credentials' bytes are
+    /// serde_json's, in the same member order).
+    ///
+    /// # Errors
+    /// As [`ExchangeService::participate_bytes`].
     pub async fn participate(
         &self,
         workflow_id: &str,
         exchange_id: &str,
         message: &Value,
+        now: i64,
+    ) -> Result<Participation, ExchangeError> {
+        self.run(workflow_id, exchange_id, message, None, now).await
+    }
+
+    async fn run(
+        &self,
+        workflow_id: &str,
+        exchange_id: &str,
+        message: &Value,
+        raw: Option<&[u8]>,
         now: i64,
     ) -> Result<Participation, ExchangeError> {
         let not_found = || ExchangeError::ExchangeNotFound {
@@ -517,9 +561,12 @@ impl ExchangeService {
                         step: exchange.step.clone(),
                     });
                 };
-                let outcome = self
-                    .accept(vp, request, challenge, domain, &exchange, now)
-                    .await;
+                let issued = Issued {
+                    request,
+                    challenge,
+                    domain,
+                };
+                let outcome = self.accept(vp, raw, &issued, &exchange, now).await;
                 match outcome {
                     Ok((received, holder)) => {
                         let mut next = exchange.clone();
@@ -664,12 +711,16 @@ impl ExchangeService {
     async fn accept(
         &self,
         vp: &Value,
-        request: &Value,
-        challenge: &str,
-        domain: &str,
+        raw: Option<&[u8]>,
+        issued: &Issued<'_>,
         exchange: &Exchange,
         now: i64,
     ) -> Result<(Vec<ReceivedCredential>, Option<String>), ExchangeError> {
+        let Issued {
+            request,
+            challenge,
+            domain,
+        } = *issued;
         // Challenge and domain first, from the proof as sent: a presentation made for another
         // exchange (or this one's, again) is refused before any work.
         let proofs = proofs_of(vp);
@@ -710,8 +761,11 @@ impl ExchangeService {
             return Err(ExchangeError::ChallengeReplayed);
         }
 
-        let bytes = serde_json::to_vec(vp)
-            .map_err(|e| message_error("/verifiablePresentation", e.to_string()))?;
+        let bytes = match raw {
+            Some(raw) => raw.to_vec(),
+            None => serde_json::to_vec(vp)
+                .map_err(|e| message_error("/verifiablePresentation", e.to_string()))?,
+        };
         if bytes.len() > MAX_PRESENTATION_BYTES {
             return Err(ExchangeError::LimitExceeded {
                 what: "presentation size in bytes",
@@ -756,6 +810,21 @@ impl ExchangeService {
         });
         Ok((received, holder))
     }
+}
+
+/// The request an exchange issued for its current step.
+#[derive(Clone, Copy)]
+struct Issued<'a> {
+    request: &'a Value,
+    challenge: &'a str,
+    domain: &'a str,
+}
+
+/// The presentation of a participation message, unparsed.
+#[derive(Deserialize)]
+struct RawMessage<'a> {
+    #[serde(borrow, rename = "verifiablePresentation")]
+    verifiable_presentation: Option<&'a serde_json::value::RawValue>,
 }
 
 /// Reads a participation message: `{}` or `{"verifiablePresentation": {…}}` (plus

@@ -213,3 +213,51 @@ async fn the_exchange_link_and_protocols_name_the_exchange() {
     assert_ne!(second.id, exchange.id);
     assert!(exchange.id.len() >= 43);
 }
+
+#[tokio::test]
+async fn credentials_reach_the_inbox_with_the_bytes_the_wallet_sent() {
+    let service = service();
+    let university = Issuer::new(13);
+    let learner = wallet(22);
+    let (workflow, exchange) = request_exchange(&service, &university).await;
+    let asked = service
+        .participate_bytes(&workflow.id, &exchange.id, b"{}", NOW)
+        .await
+        .unwrap();
+    let degree = university.badge(learner.did(), "BSc Computer Science", 1);
+    let answer = learner
+        .answer(&asked.response, vec![degree.clone()], NOW)
+        .unwrap();
+    // The wallet sends its message pretty-printed: the inbox keeps those bytes, not ours.
+    let body = serde_json::to_string_pretty(&answer).unwrap();
+    let done = service
+        .participate_bytes(&workflow.id, &exchange.id, body.as_bytes(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(done.received.len(), 1);
+    let original = std::str::from_utf8(&done.received[0].bytes).unwrap();
+    assert!(
+        original.contains("\n        "),
+        "pretty-printed as sent: {original}"
+    );
+    assert!(body.contains(original), "a slice of the body as sent");
+    assert_eq!(serde_json::from_str::<Value>(original).unwrap(), degree);
+
+    // Not JSON, or too large, is refused before anything else.
+    let error = service
+        .participate_bytes(
+            &workflow.id,
+            &exchange.id,
+            b"{\"verifiablePresentation\":",
+            NOW,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.slug(), "invalid-exchange-message", "{error}");
+    let huge = vec![b' '; credbridge_exchange::MAX_MESSAGE_BYTES + 1];
+    let error = service
+        .participate_bytes(&workflow.id, &exchange.id, &huge, NOW)
+        .await
+        .unwrap_err();
+    assert_eq!((error.slug(), error.status()), ("limit-exceeded", 413));
+}
