@@ -25,9 +25,9 @@
 //!
 //! # Main types
 //! - [`ExchangeService`]: `create_workflow`, `workflow`, `create_exchange`, `exchange`,
-//!   `participate_bytes` (the body as received) / `participate` → [`Participation`] (the answer for the wallet, the exchange after, the
-//!   received credentials, the authenticated holder), `exchange_url`, `exchange_qr_svg`,
-//!   `protocols`.
+//!   `participate_bytes` (the body as received) / `participate` → [`Participation`]
+//!   (the answer for the wallet, the exchange after, the received credentials, the
+//!   authenticated holder), `current_request`, `exchange_url`, `exchange_qr_svg`, `protocols`.
 //! - [`WorkflowConfig`] / [`Step`] (VCALM `CreateWorkflowRequest` / `StepData`, with the
 //!   `credentialsVariable` extension), [`Workflow`], [`Exchange`], [`ExchangeState`].
 //! - [`ExchangeStore`] (workflows, exchanges with compare-and-swap, used challenges) and

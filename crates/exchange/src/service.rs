@@ -629,6 +629,58 @@ impl ExchangeService {
         }
     }
 
+    /// The current step's request as issued (`GET /workflows/{id}/exchanges/{eid}/request`,
+    /// VCALM "Get Current Exchange VPR"): no state changes, so before a wallet's first `{}`
+    /// the request carries no challenge yet, and a step that requests nothing gives `{}`.
+    ///
+    /// # Errors
+    /// Not found, [`ExchangeError::Expired`], storage errors.
+    pub async fn current_request(
+        &self,
+        workflow_id: &str,
+        exchange_id: &str,
+        now: i64,
+    ) -> Result<Value, ExchangeError> {
+        let not_found = || ExchangeError::ExchangeNotFound {
+            workflow: workflow_id.to_owned(),
+            id: exchange_id.to_owned(),
+        };
+        let exchange = self
+            .store
+            .exchange(workflow_id, exchange_id)
+            .await?
+            .ok_or_else(not_found)?;
+        if exchange.state_at(now) == ExchangeState::Expired {
+            return Err(ExchangeError::Expired {
+                expires: credbridge_proofs::format_datetime(exchange.expires_at),
+            });
+        }
+        let workflow = self
+            .store
+            .workflow(workflow_id)
+            .await?
+            .ok_or_else(not_found)?;
+        let request = match workflow
+            .step(&exchange.step)
+            .and_then(|s| s.verifiable_presentation_request.as_ref())
+        {
+            Some(request) if exchange.state_at(now) != ExchangeState::Complete => {
+                let mut request = request.clone();
+                if let Value::Object(object) = &mut request {
+                    if let Some(challenge) = &exchange.challenge {
+                        object.insert("challenge".into(), json!(challenge));
+                    }
+                    if let Some(domain) = &exchange.domain {
+                        object.insert("domain".into(), json!(domain));
+                    }
+                }
+                request
+            }
+            _ => json!({}),
+        };
+        Ok(json!({ "verifiablePresentationRequest": request }))
+    }
+
     async fn save(&self, exchange: &Exchange, expected: u64) -> Result<(), ExchangeError> {
         if self.store.update_exchange(exchange, expected).await? {
             Ok(())

@@ -261,3 +261,37 @@ async fn credentials_reach_the_inbox_with_the_bytes_the_wallet_sent() {
         .unwrap_err();
     assert_eq!((error.slug(), error.status()), ("limit-exceeded", 413));
 }
+
+#[tokio::test]
+async fn the_current_request_is_read_without_changing_the_exchange() {
+    let service = service();
+    let (workflow, exchange) = request_exchange(&service, &Issuer::new(14)).await;
+    let before = service
+        .current_request(&workflow.id, &exchange.id, NOW)
+        .await
+        .unwrap();
+    let request = &before["verifiablePresentationRequest"];
+    assert_eq!(request["query"][1]["type"], "DIDAuthentication");
+    assert!(
+        request.get("challenge").is_none(),
+        "no challenge before the wallet starts"
+    );
+    assert_eq!(
+        state(&service, &workflow.id, &exchange.id, NOW).await,
+        "pending"
+    );
+    let asked = service
+        .participate(&workflow.id, &exchange.id, &json!({}), NOW)
+        .await
+        .unwrap();
+    let after = service
+        .current_request(&workflow.id, &exchange.id, NOW)
+        .await
+        .unwrap();
+    assert_eq!(after, asked.response);
+    let error = service
+        .current_request(&workflow.id, &exchange.id, NOW + 3600)
+        .await
+        .unwrap_err();
+    assert_eq!(error.slug(), "exchange-expired");
+}
