@@ -15,7 +15,8 @@
 //!   issuer is one of `trustedIssuer[].issuer` when that list is given.
 //! - `DIDAuthentication`: the presentation's `holder` is a DID whose method is among
 //!   `acceptedMethods` (when given), an authentication proof uses one of
-//!   `acceptedCryptosuites` (its `cryptosuite`, or its `type` for the older suites), and the
+//!   `acceptedCryptosuites` (its `cryptosuite`, or its `type` for the older suites, with
+//!   VCALM's `ed25519-2020` standing for `Ed25519Signature2020`), and the
 //!   proof's key is the holder's (the verifier's `holder.key-binding` check passed).
 
 use serde_json::Value;
@@ -311,7 +312,10 @@ fn check_did_auth(
         .or_else(|| presented.proof.get("type"))
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if !suites.is_empty() && !suites.contains(&used) {
+    // VCALM's own example names the 2020 suite `ed25519-2020`; its proofs say it in `type`.
+    let accepted =
+        |name: &str| name == used || (name == "ed25519-2020" && used == "Ed25519Signature2020");
+    if !suites.is_empty() && !suites.iter().any(|s| accepted(s)) {
         return Err(unmet(
             format!("{here}/acceptedCryptosuites"),
             format!(
@@ -569,6 +573,11 @@ mod tests {
                 other => panic!("expected QueryNotSatisfied, got {other:?}"),
             }
         }
+        let ed2020 = json!({"query": {"type": "DIDAuthentication",
+            "acceptedCryptosuites": [{"cryptosuite": "ed25519-2020"}]}});
+        let proof_2020 = json!({"type": "Ed25519Signature2020"});
+        check_satisfied(&ed2020, &presented(&vp, &proof_2020, vec![])).unwrap();
+        assert!(check_satisfied(&ed2020, &presented(&vp, &proof, vec![])).is_err());
         let mut unbound = presented(&vp, &proof, vec![]);
         unbound.holder_bound = false;
         assert!(matches!(
