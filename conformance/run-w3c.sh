@@ -66,7 +66,7 @@ BASE_URL="http://127.0.0.1:$port" \
     HTTPS_BASE="https://127.0.0.1:$https_port" \
     ED_DID="$ed_did" P256_DID="$p256_did" \
     ISSUE_PATH_VC_API=/credentials/issue \
-    ISSUE_PATH_VC2_0=/credentials/issue \
+    ISSUE_PATH_VC2_0=/issuers/vc2/credentials/issue \
     ISSUE_PATH_EDDSA_RDFC_2022=/issuers/eddsa-rdfc/credentials/issue \
     ISSUE_PATH_EDDSA_JCS_2022=/issuers/eddsa-jcs/credentials/issue \
     ISSUE_PATH_ECDSA_RDFC_2019=/issuers/ecdsa-rdfc/credentials/issue \

@@ -128,12 +128,17 @@ pub struct InstanceSettings {
     /// Status purposes every credential this instance issues gets (VCDM 2.0 only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status_purposes: Vec<StatusPurpose>,
+    /// Answer an issue request with the credential itself rather than VCALM's
+    /// `{verifiableCredential}` (for clients written against the earlier VC API drafts,
+    /// such as the W3C VCDM 2.0 test suite).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bare_response: bool,
 }
 
 impl InstanceSettings {
     /// Nothing set (a plain batch issuer).
     pub fn is_empty(&self) -> bool {
-        self.proof_format.is_none() && self.status_purposes.is_empty()
+        self.proof_format.is_none() && self.status_purposes.is_empty() && !self.bare_response
     }
 }
 

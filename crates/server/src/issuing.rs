@@ -25,26 +25,55 @@ pub const STATUS_PATH: &str = "/status";
 /// (the Ed25519 or the P-256 development key) and status purposes. Each suite of the W3C
 /// runner gets the instance of its cryptosuite (`ISSUE_PATH_<TAG>` in
 /// `conformance/run-w3c.sh`); `default` answers `POST /credentials/issue`.
-pub const DEV_INSTANCES: &[(&str, &str, KeyType, &[StatusPurpose])] = &[
-    ("default", "eddsa-rdfc-2022", KeyType::Ed25519, &[]),
-    ("eddsa-rdfc", "eddsa-rdfc-2022", KeyType::Ed25519, &[]),
-    ("eddsa-jcs", "eddsa-jcs-2022", KeyType::Ed25519, &[]),
-    ("ecdsa-rdfc", "ecdsa-rdfc-2019", KeyType::P256, &[]),
-    ("ecdsa-jcs", "ecdsa-jcs-2019", KeyType::P256, &[]),
-    (
-        "ed25519-2020",
-        "Ed25519Signature2020",
-        KeyType::Ed25519,
-        &[],
-    ),
-    ("vc-jose", "vc-jose", KeyType::P256, &[]),
-    (
-        "status",
-        "eddsa-rdfc-2022",
-        KeyType::Ed25519,
-        &[StatusPurpose::Revocation],
-    ),
+///
+/// `vc2` (the VCDM 2.0 suite's) answers with the bare credential, as that suite reads it, and
+/// signs with eddsa-jcs-2022: its inputs use `@direction` (language and base direction of
+/// names), which RDFC-1.0 signing refuses in safe mode, as jsonld.js does, while JCS signs the
+/// JSON as it is (the JSON-LD check still runs, and keeps `@direction` as data).
+pub const DEV_INSTANCES: &[DevInstance] = &[
+    DevInstance::new("default", "eddsa-rdfc-2022", KeyType::Ed25519),
+    DevInstance::new("eddsa-rdfc", "eddsa-rdfc-2022", KeyType::Ed25519),
+    DevInstance::new("eddsa-jcs", "eddsa-jcs-2022", KeyType::Ed25519),
+    DevInstance::new("ecdsa-rdfc", "ecdsa-rdfc-2019", KeyType::P256),
+    DevInstance::new("ecdsa-jcs", "ecdsa-jcs-2019", KeyType::P256),
+    DevInstance::new("ed25519-2020", "Ed25519Signature2020", KeyType::Ed25519),
+    DevInstance::new("vc-jose", "vc-jose", KeyType::P256),
+    DevInstance {
+        bare_response: true,
+        ..DevInstance::new("vc2", "eddsa-jcs-2022", KeyType::Ed25519)
+    },
+    DevInstance {
+        status_purposes: &[StatusPurpose::Revocation],
+        ..DevInstance::new("status", "eddsa-rdfc-2022", KeyType::Ed25519)
+    },
 ];
+
+/// One of [`DEV_INSTANCES`].
+#[derive(Debug, Clone, Copy)]
+pub struct DevInstance {
+    /// Its name.
+    pub name: &'static str,
+    /// Its proof format.
+    pub format: &'static str,
+    /// Its key type (the development key of that type).
+    pub key_type: KeyType,
+    /// Status purposes of every credential.
+    pub status_purposes: &'static [StatusPurpose],
+    /// Answers with the bare credential.
+    pub bare_response: bool,
+}
+
+impl DevInstance {
+    const fn new(name: &'static str, format: &'static str, key_type: KeyType) -> DevInstance {
+        DevInstance {
+            name,
+            format,
+            key_type,
+            status_purposes: &[],
+            bare_response: false,
+        }
+    }
+}
 
 /// The instances of each tenant.
 pub struct Issuing {
@@ -140,7 +169,8 @@ pub fn create_dev_instances(
     }
     let mut generated: HashMap<&'static str, SecretKey> = HashMap::new();
     let mut made = Vec::new();
-    for (name, format, key_type, purposes) in DEV_INSTANCES {
+    for dev in DEV_INSTANCES {
+        let (name, key_type) = (&dev.name, &dev.key_type);
         if instances.exists(name).map_err(|e| e.to_string())? {
             continue;
         }
@@ -163,8 +193,9 @@ pub fn create_dev_instances(
                 key_type: *key_type,
                 import: Some(key),
                 settings: InstanceSettings {
-                    proof_format: Some((*format).to_owned()),
-                    status_purposes: purposes.to_vec(),
+                    proof_format: Some(dev.format.to_owned()),
+                    status_purposes: dev.status_purposes.to_vec(),
+                    bare_response: dev.bare_response,
                 },
                 profile: IssuerProfile {
                     name: format!("credbridge development issuer ({name})"),

@@ -293,16 +293,18 @@ async fn issue(
     let instances = instances(&state, &principal.tenant_id)?;
     let now = now_s();
     let options = check_options(&state, now);
-    let secured = within_budget(&state, move || {
+    let (secured, bare) = within_budget(&state, move || {
         let instance = instances.open(&name).map_err(issue_error)?;
         issue_one(&instances, &instance, &body, &options, now)
+            .map(|vc| (vc, instance.settings().bare_response))
     })
     .await??;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(json!({"verifiableCredential": secured})),
-    )
-        .into_response())
+    let answer = if bare {
+        secured
+    } else {
+        json!({"verifiableCredential": secured})
+    };
+    Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
 }
 
 #[utoipa::path(

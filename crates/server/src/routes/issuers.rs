@@ -204,6 +204,9 @@ pub struct CreateIssuerRequest {
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
     pub status_purposes: Vec<credbridge_issue::StatusPurpose>,
+    /// Answer issue requests with the bare credential instead of `{verifiableCredential}`.
+    #[serde(default)]
+    pub bare_response: bool,
 }
 
 #[utoipa::path(
@@ -225,6 +228,7 @@ pub async fn create(
     principal.require(SCOPE_ISSUE_WRITE)?;
     if request.proof_format.is_some()
         || request.key_type.is_some()
+        || request.bare_response
         || !request.status_purposes.is_empty()
     {
         return create_instance(state, principal, request).await;
@@ -292,6 +296,7 @@ async fn create_instance(
             settings: credbridge_issue::InstanceSettings {
                 proof_format: request.proof_format,
                 status_purposes: request.status_purposes,
+                bare_response: request.bare_response,
             },
             profile: request.profile,
             now,
