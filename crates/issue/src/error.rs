@@ -173,6 +173,41 @@ pub enum IssueError {
         /// What is wrong.
         reason: String,
     },
+    /// A credential sent to be issued breaks a rule of the VC API or the data model; nothing
+    /// was signed.
+    #[error("credential{pointer}: {reason}")]
+    CredentialRejected {
+        /// JSON pointer into the credential (`""` for the whole document).
+        pointer: String,
+        /// What is wrong, and the rule.
+        reason: String,
+    },
+    /// An issue option (`options` of `POST /credentials/issue`) is unusable.
+    #[error("options.{option}: {reason}")]
+    OptionRejected {
+        /// The option's name.
+        option: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A proof format name no issuer instance can sign with.
+    #[error("unknown proof format {name:?}; choose one of {}", known.join(", "))]
+    UnknownProofFormat {
+        /// The name given.
+        name: String,
+        /// The names accepted.
+        known: Vec<&'static str>,
+    },
+    /// The instance's key does not fit its proof format.
+    #[error("proof format {format} cannot sign with a {key_type} key (it takes {accepted})")]
+    KeyDoesNotFitFormat {
+        /// The proof format.
+        format: &'static str,
+        /// The key's type.
+        key_type: &'static str,
+        /// The key types it takes.
+        accepted: String,
+    },
     /// Writing the batch zip failed.
     #[error("zip {}: {reason}", path.display())]
     Zip {

@@ -272,6 +272,12 @@ pub struct IssuerRecord {
     pub sealed_data_key: Sealed,
     /// Keys, oldest first; the last one not retired signs.
     pub keys: Vec<StoredKey>,
+    /// As a VC API issuer instance: its proof format and status purposes.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::instance::InstanceSettings::is_empty"
+    )]
+    pub instance: crate::instance::InstanceSettings,
 }
 
 /// Persistence of issuer records. The file-backed [`FileKeyStore`] serves the CLI; the store
@@ -486,6 +492,7 @@ pub fn create_issuer(
         name: new.name,
         did,
         profile: new.profile,
+        instance: crate::instance::InstanceSettings::default(),
     };
     store.save(&record)?;
     Ok(record)

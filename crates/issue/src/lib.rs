@@ -124,6 +124,7 @@ pub mod batch;
 pub mod clr;
 mod error;
 pub mod home;
+pub mod instance;
 pub mod issuer;
 pub mod jobs;
 pub mod journal;
@@ -139,6 +140,10 @@ pub use batch::{
 pub use clr::build_clr;
 pub use error::IssueError;
 pub use home::{IssueRequest, IssueSummary, IssuerHome, RosterSource};
+pub use instance::{
+    FileCredentialStore, Instance, InstanceSettings, Instances, IssueOptions, NewInstance,
+    PROOF_FORMATS, ProofFormat, SignedList, StoredCredential, check_issue_input,
+};
 pub use issuer::{
     FileKeyStore, IdentifierEntry, Issuer, IssuerProfile, IssuerRecord, KeyStore, MasterKey,
     NewIssuer, create_issuer, did_document, open_issuer, rotate_key,

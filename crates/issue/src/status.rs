@@ -290,6 +290,39 @@ impl StatusLists {
         Ok(out)
     }
 
+    /// Allocates an entry for `credential_id` in memory only (one it already has is returned
+    /// as is, with no event) and returns the event the caller must append to
+    /// [`StatusLists::store`] under [`StatusLists::log_name`] before the entry is used. For
+    /// callers that group the appends of many concurrent allocations into one durable write;
+    /// the entry is taken at once, so no other allocation can get it, and if the append
+    /// fails it is wasted, never reused.
+    pub fn allocate_unlogged(
+        &mut self,
+        credential_id: &str,
+    ) -> Result<(Allocation, Option<StatusEvent>), IssueError> {
+        if let Some(existing) = self.by_credential.get(credential_id) {
+            return Ok((*existing, None));
+        }
+        let alloc = self.pick()?;
+        let event = StatusEvent::Allocate {
+            list: alloc.list,
+            index: alloc.index,
+            credential_id: credential_id.to_owned(),
+        };
+        self.apply(&event)?;
+        Ok((alloc, Some(event)))
+    }
+
+    /// The store events are appended to.
+    pub fn store(&self) -> Arc<dyn StatusStore> {
+        self.store.clone()
+    }
+
+    /// The name the events are kept under in the store.
+    pub fn log_name(&self) -> &str {
+        &self.issuer
+    }
+
     /// A random free index: in the newest list that has room, else a new list. Random probes
     /// first; when the list is crowded, a scan from a random start (so a list can fill up).
     fn pick(&mut self) -> Result<Allocation, IssueError> {

@@ -70,6 +70,11 @@ pub const ALL_SCOPES: &[&str] = &[
     SCOPE_JOBS_WRITE,
     crate::routes::issuers::SCOPE_ISSUE_READ,
     crate::routes::issuers::SCOPE_ISSUE_WRITE,
+    crate::routes::credentials::SCOPE_CREDENTIALS_ISSUE,
+    crate::routes::credentials::SCOPE_CREDENTIALS_STATUS,
+    crate::routes::credentials::SCOPE_CREDENTIALS_READ,
+    crate::routes::credentials::SCOPE_CREDENTIALS_WRITE,
+    crate::routes::credentials::SCOPE_PRESENTATIONS_WRITE,
     crate::routes::webhooks::SCOPE_WEBHOOKS_READ,
     crate::routes::webhooks::SCOPE_WEBHOOKS_WRITE,
 ];

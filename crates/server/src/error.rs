@@ -114,6 +114,19 @@ pub enum ApiError {
     /// The database cannot be reached; try again.
     #[error("the database is unavailable; try again shortly")]
     StoreUnavailable,
+    /// The request is well-formed, but the document in it breaks a rule (422): `pointer` is the
+    /// JSON pointer of the field, `errors` the individual findings when there are several.
+    #[error("{detail}")]
+    Unprocessable {
+        /// The problem type's slug (`credential-rejected`, …).
+        slug: &'static str,
+        /// What is wrong.
+        detail: String,
+        /// Where, as a JSON pointer into the request body.
+        pointer: Option<String>,
+        /// Each finding (`{check, detail}`), when there are several.
+        errors: Vec<Value>,
+    },
     /// Our bug or an unexpected environment failure: logged, never echoed.
     #[error("internal error")]
     Internal {
@@ -140,7 +153,9 @@ impl ApiError {
             | ApiError::InvalidScope { .. } => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::NoCredential { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NoCredential { .. } | ApiError::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Unauthorized { .. } | ApiError::InvalidClient | ApiError::BadLogin => {
                 StatusCode::UNAUTHORIZED
             }
@@ -174,6 +189,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::TimeBudget { .. } => "time-budget-exceeded",
             ApiError::StoreUnavailable => "database-unavailable",
+            ApiError::Unprocessable { slug, .. } => slug,
             ApiError::Internal { .. } => "internal",
         }
     }
@@ -203,6 +219,20 @@ impl ApiError {
         }
         if let (ApiError::NoCredential { errors }, Some(object)) = (self, body.as_object_mut()) {
             object.insert("errors".into(), json!(errors));
+        }
+        if let (
+            ApiError::Unprocessable {
+                pointer, errors, ..
+            },
+            Some(object),
+        ) = (self, body.as_object_mut())
+        {
+            if let Some(pointer) = pointer {
+                object.insert("pointer".into(), json!(pointer));
+            }
+            if !errors.is_empty() {
+                object.insert("errors".into(), json!(errors));
+            }
         }
         body
     }

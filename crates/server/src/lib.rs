@@ -68,6 +68,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod ingest;
+pub mod issuing;
 pub mod lint;
 pub mod metrics;
 pub mod openapi;
@@ -76,6 +77,7 @@ pub mod record;
 pub mod routes;
 pub mod settings;
 pub mod state;
+pub mod tls;
 pub mod verifier;
 pub mod webhooks;
 
@@ -91,6 +93,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::profiles::router())
         .merge(routes::jobs::router())
         .merge(routes::issuers::router())
+        .merge(routes::credentials::router())
         .merge(routes::identifiers::router())
         .merge(routes::webhooks::router())
         .merge(routes::dashboard::router())
@@ -163,6 +166,12 @@ pub enum ServeError {
     /// The async runtime could not start.
     #[error("starting the runtime: {0}")]
     Runtime(#[source] std::io::Error),
+    /// The HTTPS listener could not be set up.
+    #[error("https: {0}")]
+    Tls(#[from] tls::TlsError),
+    /// `--dev` could not create its issuer instances.
+    #[error("development issuer instances: {0}")]
+    DevInstances(String),
 }
 
 /// Sets up logging (text or JSON lines on stderr, `RUST_LOG` filter, `info` by default).
@@ -243,18 +252,53 @@ pub async fn serve_with(
         addr: listen,
         source,
     })?;
+    let https = match state.settings.https_listen {
+        Some(https_addr) => {
+            let (Some(cert), Some(key)) = (&state.settings.tls_cert, &state.settings.tls_key)
+            else {
+                return Err(tls::TlsError::MissingFiles.into());
+            };
+            let config = tls::server_config(cert, key)?;
+            let listener = tokio::net::TcpListener::bind(https_addr)
+                .await
+                .map_err(|source| ServeError::Bind {
+                    addr: https_addr,
+                    source,
+                })?;
+            Some((listener, config))
+        }
+        None => None,
+    };
+    if let Some(tenant) = state.dev_tenant.clone() {
+        create_dev_instances(&state, &tenant)?;
+    }
     tracing::info!(%addr, store = %location.describe(), dev = state.dev_tenant.is_some(), "credbridge serve started");
     let purge = tokio::spawn(purge_tokens(store.clone()));
     let (stop_webhooks, stopped) = tokio::sync::watch::channel(false);
     let deliverer = webhooks::Deliverer::new(store.clone(), state.settings.webhooks.clone());
     let worker = tokio::spawn(deliverer.run(stopped));
+    let router = app(state);
+    let https_task = https.map(|(listener, config)| {
+        if let Ok(https_addr) = listener.local_addr() {
+            println!("listening on https://{https_addr}");
+        }
+        tokio::spawn(tls::serve_https(
+            listener,
+            config,
+            router.clone(),
+            stop_webhooks.subscribe(),
+        ))
+    });
     on_listening(addr);
-    let served = axum::serve(listener, app(state))
+    let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await;
     purge.abort();
     // The worker finishes and records an attempt in flight (bounded by the delivery timeout).
     let _ = stop_webhooks.send(true);
+    if let Some(task) = https_task {
+        let _ = task.await;
+    }
     if let Err(e) = worker.await {
         tracing::error!(error = %e, "the webhook worker stopped");
     }
@@ -264,6 +308,33 @@ pub async fn serve_with(
 }
 
 /// Deletes expired tokens every ten minutes.
+/// `--dev`: the development tenant's issuer instances ([`issuing::DEV_INSTANCES`]), made once
+/// and listed on stdout (`issuer instance NAME DID`) for scripts.
+fn create_dev_instances(state: &AppState, tenant: &str) -> Result<(), ServeError> {
+    let instances = state
+        .issuing
+        .instances(&state.settings.data_dir, tenant, || {
+            routes::issuers::master_key(state)
+        })
+        .map_err(ServeError::DevInstances)?;
+    issuing::create_dev_instances(&instances, &state.settings.dev_issuer_keys, state::now_s())
+        .map_err(ServeError::DevInstances)?;
+    for name in instances
+        .names()
+        .map_err(|e| ServeError::DevInstances(e.to_string()))?
+    {
+        let instance = instances
+            .open(&name)
+            .map_err(|e| ServeError::DevInstances(e.to_string()))?;
+        println!(
+            "issuer instance {name} {} {}",
+            instance.issuer().record.did,
+            instance.format().name()
+        );
+    }
+    Ok(())
+}
+
 async fn purge_tokens(store: Arc<dyn credbridge_store::Store>) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {

@@ -85,9 +85,33 @@ pub struct ServeSettings {
     pub offline: bool,
     /// Webhook delivery.
     pub webhooks: WebhookSettings,
+    /// A second, HTTPS listener (with [`ServeSettings::tls_cert`] and
+    /// [`ServeSettings::tls_key`]), for clients that fetch status lists only over https.
+    pub https_listen: Option<SocketAddr>,
+    /// The HTTPS certificate chain, PEM.
+    pub tls_cert: Option<PathBuf>,
+    /// The HTTPS private key, PEM (PKCS#8, PKCS#1 or SEC1).
+    pub tls_key: Option<PathBuf>,
+    /// The URL this server is reached at from outside (status list URLs in issued credentials
+    /// start with it). Default: `https://` + the HTTPS listener when there is one, else
+    /// `http://` + the listener.
+    pub public_url: Option<String>,
+    /// `--dev` only: key pair files (`{publicKeyMultibase, secretKeyMultibase}` or
+    /// `privateKeyMultibase`) whose keys the development issuer instances import, so they sign
+    /// as known DIDs (the W3C suites' spec keys). Without them the keys are generated.
+    pub dev_issuer_keys: Vec<PathBuf>,
 }
 
 impl ServeSettings {
+    /// The public base URL, without a trailing slash.
+    pub fn public_base(&self) -> String {
+        match (&self.public_url, self.https_listen) {
+            (Some(url), _) => url.trim_end_matches('/').to_owned(),
+            (None, Some(https)) => format!("https://{https}"),
+            (None, None) => format!("http://{}", self.listen),
+        }
+    }
+
     /// Defaults with `data_dir` (see [`default_data_dir`]).
     pub fn with_data_dir(data_dir: PathBuf) -> ServeSettings {
         ServeSettings {
@@ -100,6 +124,11 @@ impl ServeSettings {
             time_budget: DEFAULT_TIME_BUDGET,
             offline: false,
             webhooks: WebhookSettings::default(),
+            https_listen: None,
+            tls_cert: None,
+            tls_key: None,
+            public_url: None,
+            dev_issuer_keys: Vec::new(),
         }
     }
 
@@ -146,6 +175,24 @@ impl ServeSettings {
                 settings.offline = offline;
             }
             layer.apply_webhooks(&mut settings.webhooks);
+            if let Some(listen) = &layer.https_listen {
+                settings.https_listen =
+                    Some(listen.parse().map_err(|_| SettingsError::Listen {
+                        value: listen.clone(),
+                    })?);
+            }
+            if let Some(path) = &layer.tls_cert {
+                settings.tls_cert = Some(path.clone());
+            }
+            if let Some(path) = &layer.tls_key {
+                settings.tls_key = Some(path.clone());
+            }
+            if let Some(url) = &layer.public_url {
+                settings.public_url = Some(url.clone()).filter(|u| !u.is_empty());
+            }
+            if let Some(keys) = &layer.dev_issuer_keys {
+                settings.dev_issuer_keys = keys.clone();
+            }
         }
         Ok(settings)
     }
@@ -185,6 +232,16 @@ pub struct SettingsLayer {
     pub webhook_retry_max_ms: Option<u64>,
     /// Attempts before a delivery is given up.
     pub webhook_max_attempts: Option<u32>,
+    /// `HOST:PORT` of the HTTPS listener.
+    pub https_listen: Option<String>,
+    /// The HTTPS certificate chain (PEM file).
+    pub tls_cert: Option<PathBuf>,
+    /// The HTTPS private key (PEM file).
+    pub tls_key: Option<PathBuf>,
+    /// The public base URL.
+    pub public_url: Option<String>,
+    /// `--dev`: key pair files for the development issuer instances.
+    pub dev_issuer_keys: Option<Vec<PathBuf>>,
 }
 
 impl SettingsLayer {
@@ -218,7 +275,8 @@ impl SettingsLayer {
     /// A TOML file's text (keys as the flags: `listen`, `data-dir`, `database-url`, `dev`,
     /// `log-format`, `max-body-bytes`, `time-budget-seconds`, `offline`; and `webhook-allow-http`,
     /// `webhook-dangerous-allow-loopback`, `webhook-timeout-ms`, `webhook-poll-ms`,
-    /// `webhook-retry-base-ms`, `webhook-retry-max-ms`, `webhook-max-attempts`).
+    /// `webhook-retry-base-ms`, `webhook-retry-max-ms`, `webhook-max-attempts`; `https-listen`,
+    /// `tls-cert`, `tls-key`, `public-url`, `dev-issuer-keys`).
     pub fn from_toml(text: &str) -> Result<SettingsLayer, SettingsError> {
         if text.len() > MAX_CONFIG_FILE_BYTES {
             return Err(SettingsError::FileTooLarge {
@@ -235,7 +293,9 @@ impl SettingsLayer {
     /// `CREDBRIDGE_LOG_FORMAT`, `CREDBRIDGE_MAX_BODY_BYTES`, `CREDBRIDGE_TIME_BUDGET_SECONDS`,
     /// `CREDBRIDGE_OFFLINE`, and the webhook settings `CREDBRIDGE_WEBHOOK_ALLOW_HTTP`,
     /// `…_DANGEROUS_ALLOW_LOOPBACK`, `…_TIMEOUT_MS`, `…_POLL_MS`, `…_RETRY_BASE_MS`,
-    /// `…_RETRY_MAX_MS`, `…_MAX_ATTEMPTS`. Other `CREDBRIDGE_*` variables are left for other
+    /// `…_RETRY_MAX_MS`, `…_MAX_ATTEMPTS`; the issuing settings `CREDBRIDGE_HTTPS_LISTEN`,
+    /// `…_TLS_CERT`, `…_TLS_KEY`, `…_PUBLIC_URL` and `…_DEV_ISSUER_KEYS` (paths separated as in
+    /// `PATH`). Other `CREDBRIDGE_*` variables are left for other
     /// commands.
     pub fn from_env(
         vars: impl IntoIterator<Item = (String, String)>,
@@ -272,6 +332,17 @@ impl SettingsLayer {
                 }
                 "WEBHOOK_MAX_ATTEMPTS" => {
                     layer.webhook_max_attempts = Some(parse_number(&name, &value)?);
+                }
+                "HTTPS_LISTEN" => layer.https_listen = Some(value),
+                "TLS_CERT" => layer.tls_cert = Some(PathBuf::from(value)),
+                "TLS_KEY" => layer.tls_key = Some(PathBuf::from(value)),
+                "PUBLIC_URL" => layer.public_url = Some(value),
+                "DEV_ISSUER_KEYS" => {
+                    layer.dev_issuer_keys = Some(
+                        std::env::split_paths(&value)
+                            .filter(|p| !p.as_os_str().is_empty())
+                            .collect(),
+                    );
                 }
                 _ => {}
             }

@@ -27,6 +27,8 @@ pub struct AppState {
     pub tokens: Arc<TokenMemory>,
     /// The bundled skill frameworks, loaded on first use.
     pub frameworks: Arc<SharedFrameworks>,
+    /// The issuer instances of every tenant.
+    pub issuing: Arc<crate::issuing::Issuing>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -51,7 +53,10 @@ impl AppState {
         } else {
             None
         };
+        let issuing = Arc::new(crate::issuing::Issuing::new(&settings.public_base()));
+        verifier.know_own_status_lists(issuing.clone());
         Ok(AppState {
+            issuing,
             store,
             verifier: Arc::new(verifier),
             settings: Arc::new(settings),
@@ -61,6 +66,11 @@ impl AppState {
             frameworks: Arc::default(),
         })
     }
+}
+
+/// Unix seconds now.
+pub fn now_s() -> i64 {
+    now_ms() / 1000
 }
 
 /// Unix milliseconds now (the server is the edge: it reads the clock and passes it down).

@@ -45,6 +45,8 @@ pub struct Verifier {
     shared: Mutex<Option<(i64, Arc<VerifyOptions>)>>,
     /// Decoding limits (those of `credbridge verify`).
     pub limits: Limits,
+    /// Our own issuer instances, whose status lists are read without a request.
+    own_lists: std::sync::OnceLock<Arc<crate::issuing::Issuing>>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -80,6 +82,7 @@ impl Verifier {
             base,
             client: None,
             limits: Limits::default(),
+            own_lists: std::sync::OnceLock::new(),
         }
     }
 
@@ -150,6 +153,12 @@ impl Verifier {
         Arc::new(self.build_options(now, challenge, domain))
     }
 
+    /// Reads the status lists of `issuing`'s instances from them, not over the network (set
+    /// once, before the first request).
+    pub fn know_own_status_lists(&self, issuing: Arc<crate::issuing::Issuing>) {
+        let _ = self.own_lists.set(issuing);
+    }
+
     fn build_options(
         &self,
         now: i64,
@@ -165,11 +174,21 @@ impl Verifier {
             }
             Err(_) => Arc::default(),
         };
+        let documents = match self.own_lists.get() {
+            Some(issuing) => Some(Arc::new(crate::issuing::OwnStatusLists::new(
+                issuing.clone(),
+                self.base.canonicalizer.clone(),
+                self.base.documents.clone(),
+            ))
+                as Arc<dyn credbridge_keys::source::DocumentSource>),
+            None => self.base.documents.clone(),
+        };
         VerifyOptions {
             now,
             challenge,
             domain,
             status_lists,
+            documents,
             ..self.base.clone()
         }
     }

@@ -12,6 +12,8 @@
 mod auth;
 #[path = "main/bad_input.rs"]
 mod bad_input;
+#[path = "main/credentials.rs"]
+mod credentials;
 #[path = "main/employer.rs"]
 mod employer;
 #[path = "main/fetches.rs"]

@@ -53,7 +53,7 @@ type JobsOfDataDir = (PathBuf, Arc<BatchJobs>);
 
 /// Issuing is switched off: no master key (503 `issuing-not-configured`).
 #[derive(Debug)]
-pub struct NotConfigured(String);
+pub struct NotConfigured(pub String);
 
 impl IntoResponse for NotConfigured {
     fn into_response(self) -> Response {
@@ -99,7 +99,7 @@ impl IntoResponse for IssuersError {
 
 /// The master key from the environment; under `--dev`, failing that, the development key file
 /// (made on first use).
-fn master_key(state: &AppState) -> Result<MasterKey, String> {
+pub(crate) fn master_key(state: &AppState) -> Result<MasterKey, String> {
     match env_master_key() {
         Err(missing) if state.settings.dev => {
             let path = state
@@ -192,6 +192,21 @@ pub struct CreateIssuerRequest {
     /// Publish as did:web on this domain (else did:key).
     #[serde(default)]
     pub did_web: Option<String>,
+    /// As a VC API issuer instance: `eddsa-rdfc-2022` (default for Ed25519),
+    /// `eddsa-jcs-2022`, `ecdsa-rdfc-2019` (default for P-256/P-384), `ecdsa-jcs-2019`,
+    /// `Ed25519Signature2020` or `vc-jose`.
+    #[serde(default)]
+    pub proof_format: Option<String>,
+    /// `Ed25519` (default), `P-256` or `P-384`.
+    #[serde(default)]
+    pub key_type: Option<String>,
+    /// Status purposes every credential of the instance gets (`revocation`, `suspension`).
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub status_purposes: Vec<credbridge_issue::StatusPurpose>,
+    /// Answer issue requests with the bare credential instead of `{verifiableCredential}`.
+    #[serde(default)]
+    pub bare_response: bool,
 }
 
 #[utoipa::path(
@@ -211,6 +226,13 @@ pub async fn create(
     ApiJson(request): ApiJson<CreateIssuerRequest>,
 ) -> Result<Response, IssuersError> {
     principal.require(SCOPE_ISSUE_WRITE)?;
+    if request.proof_format.is_some()
+        || request.key_type.is_some()
+        || request.bare_response
+        || !request.status_purposes.is_empty()
+    {
+        return create_instance(state, principal, request).await;
+    }
     let jobs = jobs(&state)?;
     let home = jobs.home(&principal.tenant_id);
     let master = master_key(&state).map_err(|e| IssuersError::NotConfigured(NotConfigured(e)))?;
@@ -235,6 +257,68 @@ pub async fn create(
     )
         .into_response();
     if let Ok(value) = HeaderValue::from_str(&format!("/issuers/{}", record.name)) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// `POST /issuers` with instance settings: the issuer is made through the tenant's
+/// instances, so the VC API routes find it opened.
+async fn create_instance(
+    state: AppState,
+    principal: Principal,
+    request: CreateIssuerRequest,
+) -> Result<Response, IssuersError> {
+    let key_type = match request.key_type.as_deref() {
+        None | Some("Ed25519") => credbridge_keys::KeyType::Ed25519,
+        Some("P-256") => credbridge_keys::KeyType::P256,
+        Some("P-384") => credbridge_keys::KeyType::P384,
+        Some(other) => {
+            return Err(ApiError::InvalidRequest {
+                detail: format!("keyType {other:?} is not one of Ed25519, P-256, P-384"),
+            }
+            .into());
+        }
+    };
+    let instances = state
+        .issuing
+        .instances(&state.settings.data_dir, &principal.tenant_id, || {
+            master_key(&state)
+        })
+        .map_err(|e| IssuersError::NotConfigured(NotConfigured(e)))?;
+    let now = crate::state::now_s();
+    let (name, did, document, format) = within_budget(&state, move || {
+        let instance = instances.create(credbridge_issue::NewInstance {
+            name: request.name,
+            did_web: request.did_web,
+            key_type,
+            import: None,
+            settings: credbridge_issue::InstanceSettings {
+                proof_format: request.proof_format,
+                status_purposes: request.status_purposes,
+                bare_response: request.bare_response,
+            },
+            profile: request.profile,
+            now,
+        })?;
+        let record = &instance.issuer().record;
+        Ok::<_, IssueError>((
+            record.name.clone(),
+            record.did.clone(),
+            credbridge_issue::did_document(record)?,
+            instance.format().name(),
+        ))
+    })
+    .await?
+    .map_err(crate::routes::credentials::issue_error)?;
+    let mut response = (
+        StatusCode::CREATED,
+        axum::Json(
+            json!({"name": name, "did": did, "didDocument": document, "proofFormat": format}),
+        ),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("/issuers/{name}")) {
         response.headers_mut().insert(header::LOCATION, value);
     }
     Ok(response)

@@ -1,5 +1,6 @@
 //! One module per resource, each with `fn router() -> Router<AppState>` (STYLE §7).
 
+pub mod credentials;
 pub mod dashboard;
 pub mod identifiers;
 pub mod inbox;

@@ -100,9 +100,19 @@ fn document_bytes(raw: &RawValue) -> Result<Vec<u8>, ApiError> {
     let text = raw.get();
     match text.as_bytes().first() {
         Some(b'{' | b'[') => Ok(text.as_bytes().to_vec()),
-        Some(b'"') => serde_json::from_str::<String>(text)
-            .map(|jwt| jwt.trim().as_bytes().to_vec())
-            .map_err(ApiError::internal),
+        Some(b'"') => {
+            let jwt = serde_json::from_str::<String>(text).map_err(ApiError::internal)?;
+            let jwt = jwt.trim();
+            // A string is a compact JWT (or SD-JWT), never JSON text: a credential sent as a
+            // string of JSON is not a map (VC Data Integrity §4.2 "securedDocument is not a
+            // map": PARSING_ERROR), and is refused rather than parsed.
+            if jwt.starts_with('{') || jwt.starts_with('[') {
+                return Err(ApiError::InvalidRequest {
+                    detail: "the credential is a string holding JSON; send the JSON object itself, or a compact JWT string".to_owned(),
+                });
+            }
+            Ok(jwt.as_bytes().to_vec())
+        }
         _ => Err(ApiError::InvalidRequest {
             detail: "the credential must be a JSON object or a compact JWT string".to_owned(),
         }),
