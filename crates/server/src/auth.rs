@@ -75,6 +75,8 @@ pub const ALL_SCOPES: &[&str] = &[
     crate::routes::credentials::SCOPE_CREDENTIALS_READ,
     crate::routes::credentials::SCOPE_CREDENTIALS_WRITE,
     crate::routes::credentials::SCOPE_PRESENTATIONS_WRITE,
+    crate::routes::exchanges::SCOPE_WORKFLOWS_READ,
+    crate::routes::exchanges::SCOPE_WORKFLOWS_WRITE,
     crate::routes::webhooks::SCOPE_WEBHOOKS_READ,
     crate::routes::webhooks::SCOPE_WEBHOOKS_WRITE,
 ];

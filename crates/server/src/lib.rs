@@ -94,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::jobs::router())
         .merge(routes::issuers::router())
         .merge(routes::credentials::router())
+        .merge(routes::exchanges::router())
         .merge(routes::identifiers::router())
         .merge(routes::webhooks::router())
         .merge(routes::dashboard::router())

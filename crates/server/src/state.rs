@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
+use credbridge_exchange::{ExchangeService, MemoryStore, ServiceConfig};
 use credbridge_store::Store;
 
 use crate::auth::TokenMemory;
 use crate::metrics::Metrics;
 use crate::profiles::SharedFrameworks;
+use crate::routes::exchanges::ServerPresentationVerifier;
 use crate::settings::ServeSettings;
 use crate::verifier::Verifier;
 
@@ -27,6 +29,8 @@ pub struct AppState {
     pub tokens: Arc<TokenMemory>,
     /// The bundled skill frameworks, loaded on first use.
     pub frameworks: Arc<SharedFrameworks>,
+    /// VCALM workflows and exchanges with wallets.
+    pub exchanges: Arc<ExchangeService>,
     /// The issuer instances of every tenant.
     pub issuing: Arc<crate::issuing::Issuing>,
 }
@@ -55,10 +59,13 @@ impl AppState {
         };
         let issuing = Arc::new(crate::issuing::Issuing::new(&settings.public_base()));
         verifier.know_own_status_lists(issuing.clone());
+        let verifier = Arc::new(verifier);
+        let exchanges = Arc::new(exchange_service(&settings, &verifier));
         Ok(AppState {
             issuing,
+            exchanges,
             store,
-            verifier: Arc::new(verifier),
+            verifier,
             settings: Arc::new(settings),
             dev_tenant,
             metrics: Arc::default(),
@@ -66,6 +73,27 @@ impl AppState {
             frameworks: Arc::default(),
         })
     }
+}
+
+/// The workflows and exchanges of this server: links under its public base URL, presentations
+/// checked by its verifier within the time budget. Exchanges are kept in memory, so they end
+/// with the process (an exchange lives minutes to days; a restart makes a wallet ask again).
+fn exchange_service(settings: &ServeSettings, verifier: &Arc<Verifier>) -> ExchangeService {
+    let base = settings.public_base();
+    let config = ServiceConfig::for_base_url(&base).unwrap_or_else(|_| ServiceConfig {
+        domain: settings.listen.ip().to_string(),
+        base_url: base,
+        default_ttl: credbridge_exchange::DEFAULT_TTL_SECONDS,
+        max_ttl: credbridge_exchange::MAX_TTL_SECONDS,
+    });
+    ExchangeService::new(
+        Arc::new(MemoryStore::new()),
+        Arc::new(ServerPresentationVerifier::new(
+            verifier.clone(),
+            settings.time_budget,
+        )),
+        config,
+    )
 }
 
 /// Unix seconds now.

@@ -16,6 +16,8 @@ mod bad_input;
 mod credentials;
 #[path = "main/employer.rs"]
 mod employer;
+#[path = "main/exchanges.rs"]
+mod exchanges;
 #[path = "main/fetches.rs"]
 mod fetches;
 #[path = "main/fixtures.rs"]

@@ -2,6 +2,7 @@
 
 pub mod credentials;
 pub mod dashboard;
+pub mod exchanges;
 pub mod identifiers;
 pub mod inbox;
 pub mod issuers;
