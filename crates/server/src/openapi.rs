@@ -5,7 +5,9 @@ use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, Securit
 use utoipa::{Modify, OpenApi};
 
 use crate::auth::ALL_SCOPES;
-use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, verify, webhooks};
+use crate::routes::{
+    exchanges, identifiers, inbox, issuers, jobs, oauth, ops, profiles, verify, webhooks,
+};
 
 /// The API description served at `/openapi.json`.
 #[derive(OpenApi)]
@@ -36,6 +38,14 @@ use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, ver
         issuers::issuer_batch,
         issuers::batch,
         identifiers::resolve,
+        exchanges::create_workflow,
+        exchanges::workflow,
+        exchanges::create_exchange,
+        exchanges::exchange,
+        exchanges::participate,
+        exchanges::request,
+        exchanges::protocols,
+        exchanges::qr_svg,
         webhooks::create,
         webhooks::list,
         webhooks::read,
@@ -65,6 +75,7 @@ use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, ver
         (name = "profiles", description = "skills profiles built from the inbox"),
         (name = "jobs", description = "jobs, their requirements and ranked, explained matches"),
         (name = "issuing", description = "issuers and asynchronous issuing batches"),
+        (name = "exchanges", description = "VCALM workflows and exchanges with wallets: ask for credentials, hand them out"),
         (name = "identifiers", description = "DID resolution (did:key, did:jwk; did:web with a token)"),
         (name = "webhooks", description = "signed event deliveries to hiring systems, with a delivery log"),
         (name = "auth", description = "OAuth 2.0 client credentials and login"),

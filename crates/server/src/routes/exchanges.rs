@@ -167,7 +167,17 @@ fn created(location: String, body: Value) -> Response {
 }
 
 /// `POST /workflows`: a VCALM `CreateWorkflowRequest` (`initialStep`, `steps`).
-async fn create_workflow(
+#[utoipa::path(
+    post, path = "/workflows", tag = "exchanges",
+    request_body(content = Object, description = "VCALM `CreateWorkflowRequest`: `{id?, initialStep, steps: {NAME: {createChallenge?, verifiablePresentationRequest?, nextStep?, redirectUrl?, credentialsVariable?}}}`"),
+    responses(
+        (status = 201, description = "the workflow; `Location` is its URL"),
+        (status = 400, description = "a rule of the workflow is broken (the pointer and rule are named)"),
+        (status = 409, description = "the workflow id is taken"),
+    ),
+    security(("oauth2" = ["write:/workflows"]))
+)]
+pub async fn create_workflow(
     State(state): State<AppState>,
     principal: Principal,
     JsonBytes(body): JsonBytes,
@@ -185,7 +195,13 @@ async fn create_workflow(
 }
 
 /// `GET /workflows/{id}`.
-async fn workflow(
+#[utoipa::path(
+    get, path = "/workflows/{id}", tag = "exchanges",
+    params(("id" = String, Path, description = "the workflow")),
+    responses((status = 200, description = "the workflow"), (status = 404, description = "no such workflow of this tenant")),
+    security(("oauth2" = ["read:/workflows"]))
+)]
+pub async fn workflow(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
@@ -196,7 +212,18 @@ async fn workflow(
 }
 
 /// `POST /workflows/{id}/exchanges`: `{ttl | expires, variables}`.
-async fn create_exchange(
+#[utoipa::path(
+    post, path = "/workflows/{id}/exchanges", tag = "exchanges",
+    params(("id" = String, Path, description = "the workflow")),
+    request_body(content = Object, description = "VCALM `CreateExchangeRequest`: `{ttl? (seconds) | expires? (date-time), variables?: {credentials?: [VC…]}}`"),
+    responses(
+        (status = 201, description = "the exchange with `exchangeUrl` (the wallet's link, also in `Location`) and `qrCode`"),
+        (status = 400, description = "a bad ttl, expiry or variable (named)"),
+        (status = 404, description = "no such workflow of this tenant"),
+    ),
+    security(("oauth2" = ["write:/workflows"]))
+)]
+pub async fn create_exchange(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
@@ -219,7 +246,13 @@ async fn create_exchange(
 }
 
 /// `GET /workflows/{id}/exchanges/{eid}`: the coordinator's view (state, step, results).
-async fn exchange(
+#[utoipa::path(
+    get, path = "/workflows/{id}/exchanges/{eid}", tag = "exchanges",
+    params(("id" = String, Path, description = "the workflow"), ("eid" = String, Path, description = "the exchange")),
+    responses((status = 200, description = "`{id, state, step, expires, variables: {results…}, lastError?}`"), (status = 404, description = "no such exchange of this tenant")),
+    security(("oauth2" = ["read:/workflows"]))
+)]
+pub async fn exchange(
     State(state): State<AppState>,
     principal: Principal,
     Path((id, eid)): Path<(String, String)>,
@@ -234,7 +267,18 @@ async fn exchange(
 
 /// `POST /workflows/{id}/exchanges/{eid}`: the wallet's message, read as sent (so presented
 /// credentials keep the wallet's own bytes in the inbox).
-async fn participate(
+#[utoipa::path(
+    post, path = "/workflows/{id}/exchanges/{eid}", tag = "exchanges",
+    params(("id" = String, Path, description = "the workflow"), ("eid" = String, Path, description = "the exchange")),
+    request_body(content = Object, description = "the wallet's message: `{}` to start, then `{verifiablePresentation}`"),
+    responses(
+        (status = 200, description = "`{verifiablePresentationRequest}`, `{verifiablePresentation}` (offered credentials), `{redirectUrl}` or `{}`"),
+        (status = 409, description = "`challenge-replayed`: a presentation seen before"),
+        (status = 410, description = "`exchange-expired`"),
+        (status = 422, description = "the presentation fails a check or does not satisfy the request (named)"),
+    ),
+)]
+pub async fn participate(
     State(state): State<AppState>,
     Path((id, eid)): Path<(String, String)>,
     JsonBytes(body): JsonBytes,
@@ -264,13 +308,26 @@ async fn participate(
 }
 
 /// `GET /workflows/{id}/exchanges/{eid}/request`: the current presentation request.
-async fn request(State(state): State<AppState>, Path((id, eid)): Path<(String, String)>) -> Answer {
+#[utoipa::path(
+    get, path = "/workflows/{id}/exchanges/{eid}/request", tag = "exchanges",
+    params(("id" = String, Path, description = "the workflow"), ("eid" = String, Path, description = "the exchange")),
+    responses((status = 200, description = "the current `verifiablePresentationRequest`"), (status = 410, description = "`exchange-expired`")),
+)]
+pub async fn request(
+    State(state): State<AppState>,
+    Path((id, eid)): Path<(String, String)>,
+) -> Answer {
     let request = state.exchanges.current_request(&id, &eid, now_s()).await?;
     Ok(axum::Json(request).into_response())
 }
 
 /// `GET /workflows/{id}/exchanges/{eid}/protocols`: `{"protocols": {"vcapi": URL}}`.
-async fn protocols(
+#[utoipa::path(
+    get, path = "/workflows/{id}/exchanges/{eid}/protocols", tag = "exchanges",
+    params(("id" = String, Path, description = "the workflow"), ("eid" = String, Path, description = "the exchange")),
+    responses((status = 200, description = "`{protocols: {vcapi: URL}}`")),
+)]
+pub async fn protocols(
     State(state): State<AppState>,
     Path((id, eid)): Path<(String, String)>,
 ) -> Answer {
@@ -281,7 +338,13 @@ async fn protocols(
 
 /// `GET /workflows/{id}/exchanges/{eid}/qr.svg`: the exchange link as a QR code, for the
 /// coordinator to show a learner.
-async fn qr_svg(
+#[utoipa::path(
+    get, path = "/workflows/{id}/exchanges/{eid}/qr.svg", tag = "exchanges",
+    params(("id" = String, Path, description = "the workflow"), ("eid" = String, Path, description = "the exchange")),
+    responses((status = 200, description = "the exchange link as a QR code", content_type = "image/svg+xml")),
+    security(("oauth2" = ["read:/workflows"]))
+)]
+pub async fn qr_svg(
     State(state): State<AppState>,
     principal: Principal,
     Path((id, eid)): Path<(String, String)>,
