@@ -5,14 +5,16 @@ use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, Securit
 use utoipa::{Modify, OpenApi};
 
 use crate::auth::ALL_SCOPES;
-use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, verify, webhooks};
+use crate::routes::{
+    credentials, identifiers, inbox, issuers, jobs, oauth, ops, profiles, verify, webhooks,
+};
 
 /// The API description served at `/openapi.json`.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "credbridge",
-        description = "Verify digital credentials (Open Badges 2.0/3.0, CLR 2.0, W3C VCs) and receive them into an inbox. Errors are RFC 9457 problem details (`application/problem+json`)."
+        description = "Verify digital credentials (Open Badges 2.0/3.0, CLR 2.0, W3C VCs) and receive them into an inbox; issue them (VC API) with Bitstring Status Lists. Errors are RFC 9457 problem details (`application/problem+json`)."
     ),
     paths(
         verify::verify_credential,
@@ -35,6 +37,16 @@ use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, ver
         issuers::submit,
         issuers::issuer_batch,
         issuers::batch,
+        credentials::issue_default,
+        credentials::issue_named,
+        credentials::instance_info,
+        credentials::get_credential,
+        credentials::delete_credential,
+        credentials::update_status,
+        credentials::status_list,
+        credentials::publish_status_list,
+        credentials::create_presentation,
+        credentials::did_web_document,
         identifiers::resolve,
         webhooks::create,
         webhooks::list,
@@ -64,7 +76,7 @@ use crate::routes::{identifiers, inbox, issuers, jobs, oauth, ops, profiles, ver
         (name = "inbox", description = "the credential inbox"),
         (name = "profiles", description = "skills profiles built from the inbox"),
         (name = "jobs", description = "jobs, their requirements and ranked, explained matches"),
-        (name = "issuing", description = "issuers and asynchronous issuing batches"),
+        (name = "issuing", description = "issuer instances (VC API issuing, status lists, presentations) and asynchronous issuing batches"),
         (name = "identifiers", description = "DID resolution (did:key, did:jwk; did:web with a token)"),
         (name = "webhooks", description = "signed event deliveries to hiring systems, with a delivery log"),
         (name = "auth", description = "OAuth 2.0 client credentials and login"),

@@ -532,13 +532,14 @@ async fn https_get(port: u16, cert_pem: &str, path: &str) -> String {
     let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .unwrap();
-    let name = rustls::pki_types::ServerName::IpAddress(
-        std::net::IpAddr::from([127, 0, 0, 1]).into(),
-    );
+    let name =
+        rustls::pki_types::ServerName::IpAddress(std::net::IpAddr::from([127, 0, 0, 1]).into());
     let mut tls = connector.connect(name, tcp).await.unwrap();
-    tls.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
+    tls.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
     let mut response = Vec::new();
     let _ = tls.read_to_end(&mut response).await;
     String::from_utf8_lossy(&response).into_owned()
@@ -627,10 +628,15 @@ async fn https_listener_serves_the_status_lists_of_the_dev_instances() {
         .to_owned();
     let prefix = format!("https://127.0.0.1:{https_port}/status/");
     assert!(url.starts_with(&prefix), "{url}");
-    let path = url.strip_prefix(&format!("https://127.0.0.1:{https_port}")).unwrap();
+    let path = url
+        .strip_prefix(&format!("https://127.0.0.1:{https_port}"))
+        .unwrap();
     let list = https_get(https_port, &cert_pem, path).await;
     assert!(list.starts_with("HTTP/1.1 200"), "{list}");
-    assert!(list.to_ascii_lowercase().contains("etag: \"sha256-"), "{list}");
+    assert!(
+        list.to_ascii_lowercase().contains("etag: \"sha256-"),
+        "{list}"
+    );
     assert!(list.contains("BitstringStatusListCredential"), "{list}");
 
     stop_tx.send(()).unwrap();
