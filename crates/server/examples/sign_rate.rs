@@ -41,7 +41,7 @@ fn main() {
                     let signature = key.sign(Algorithm::EdDsa, &message).unwrap();
                     std::hint::black_box(signature);
                     n += 1;
-                    if n % 256 == 0 {
+                    if n.is_multiple_of(256) {
                         done.fetch_add(256, Ordering::Relaxed);
                     }
                 }

@@ -6,7 +6,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::auth::ALL_SCOPES;
 use crate::routes::{
-    exchanges, identifiers, inbox, issuers, jobs, oauth, ops, profiles, verify, webhooks,
+    credentials, exchanges, identifiers, inbox, issuers, jobs, oauth, ops, profiles, verify,
+    webhooks,
 };
 
 /// The API description served at `/openapi.json`.
@@ -14,7 +15,7 @@ use crate::routes::{
 #[openapi(
     info(
         title = "credbridge",
-        description = "Verify digital credentials (Open Badges 2.0/3.0, CLR 2.0, W3C VCs) and receive them into an inbox. Errors are RFC 9457 problem details (`application/problem+json`)."
+        description = "Verify digital credentials (Open Badges 2.0/3.0, CLR 2.0, W3C VCs) and receive them into an inbox; issue them (VC API) with Bitstring Status Lists. Errors are RFC 9457 problem details (`application/problem+json`)."
     ),
     paths(
         verify::verify_credential,
@@ -37,6 +38,16 @@ use crate::routes::{
         issuers::submit,
         issuers::issuer_batch,
         issuers::batch,
+        credentials::issue_default,
+        credentials::issue_named,
+        credentials::instance_info,
+        credentials::get_credential,
+        credentials::delete_credential,
+        credentials::update_status,
+        credentials::status_list,
+        credentials::publish_status_list,
+        credentials::create_presentation,
+        credentials::did_web_document,
         identifiers::resolve,
         exchanges::create_workflow,
         exchanges::workflow,
@@ -74,7 +85,7 @@ use crate::routes::{
         (name = "inbox", description = "the credential inbox"),
         (name = "profiles", description = "skills profiles built from the inbox"),
         (name = "jobs", description = "jobs, their requirements and ranked, explained matches"),
-        (name = "issuing", description = "issuers and asynchronous issuing batches"),
+        (name = "issuing", description = "issuer instances (VC API issuing, status lists, presentations) and asynchronous issuing batches"),
         (name = "exchanges", description = "VCALM workflows and exchanges with wallets: ask for credentials, hand them out"),
         (name = "identifiers", description = "DID resolution (did:key, did:jwk; did:web with a token)"),
         (name = "webhooks", description = "signed event deliveries to hiring systems, with a delivery log"),

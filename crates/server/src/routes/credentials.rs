@@ -626,6 +626,17 @@ fn is_tenant_id(text: &str) -> bool {
     !text.is_empty() && text.len() <= 64 && text.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
+#[utoipa::path(
+    post, path = "/status/{tenant}/{instance}/{n}/{purpose}/publish", tag = "issuing",
+    params(
+        ("tenant" = String, Path, description = "the tenant id"),
+        ("instance" = String, Path, description = "the issuer instance"),
+        ("n" = u32, Path, description = "the list number"),
+        ("purpose" = String, Path, description = "revocation or suspension"),
+    ),
+    responses((status = 204, description = "the list is published (it is re-signed on every change)")),
+    security(("oauth2" = ["write:/credentials/status"]))
+)]
 /// `POST …/publish`: lists are re-signed as soon as they change, so publishing is already
 /// done; answered 204 for clients (the BSL suite) that ask for it.
 pub async fn publish_status_list(

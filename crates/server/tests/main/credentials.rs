@@ -503,3 +503,147 @@ both!(
     a_presentation_is_signed_as_holder,
     a_presentation_is_signed_as_holder_and_verifies
 );
+
+/// A free loopback port (bound and released: the HTTPS listener does not announce its port).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `GET path` over TLS to `port`, trusting only `cert_pem`; the whole response.
+async fn https_get(port: u16, cert_pem: &str, path: &str) -> String {
+    use rustls::pki_types::pem::PemObject;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap())
+        .unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let name =
+        rustls::pki_types::ServerName::IpAddress(std::net::IpAddr::from([127, 0, 0, 1]).into());
+    let mut tls = connector.connect(name, tcp).await.unwrap();
+    tls.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut response = Vec::new();
+    let _ = tls.read_to_end(&mut response).await;
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+/// `serve --dev` with the HTTPS listener (a self-signed pair from rcgen): the development
+/// instances exist, a credential of the `status` instance points at an https status list URL,
+/// and that list is served over TLS with the same router.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_listener_serves_the_status_lists_of_the_dev_instances() {
+    let dir = std::env::temp_dir().join(crate::fixtures::unique("credbridge_https_test"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pair = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert_pem = pair.cert.pem();
+    std::fs::write(dir.join("cert.pem"), &cert_pem).unwrap();
+    std::fs::write(dir.join("key.pem"), pair.signing_key.serialize_pem()).unwrap();
+    let https_port = free_port();
+    let mut settings = credbridge_server::ServeSettings::with_data_dir(dir.clone());
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    settings.dev = true;
+    settings.offline = true;
+    settings.https_listen = Some(format!("127.0.0.1:{https_port}").parse().unwrap());
+    settings.tls_cert = Some(dir.join("cert.pem"));
+    settings.tls_key = Some(dir.join("key.pem"));
+    let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(credbridge_server::serve_with(
+        settings,
+        move |addr| {
+            addr_tx.send(addr).unwrap();
+        },
+        async move {
+            let _ = stop_rx.await;
+        },
+    ));
+    let addr = tokio::time::timeout(std::time::Duration::from_secs(60), addr_rx)
+        .await
+        .unwrap()
+        .unwrap();
+    let health = https_get(https_port, &cert_pem, "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+
+    // Issue over plain HTTP with the `status` development instance.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let info = {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET /issuers/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut r = Vec::new();
+        s.read_to_end(&mut r).await.unwrap();
+        String::from_utf8_lossy(&r).into_owned()
+    };
+    assert!(info.starts_with("HTTP/1.1 200"), "{info}");
+    let did = info
+        .split("\"did\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let body = serde_json::to_vec(&json!({"credential": credential_v2(&did)})).unwrap();
+    let issued = {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(
+            format!(
+                "POST /issuers/status/credentials/issue HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+        s.write_all(&body).await.unwrap();
+        let mut r = Vec::new();
+        s.read_to_end(&mut r).await.unwrap();
+        String::from_utf8_lossy(&r).into_owned()
+    };
+    assert!(issued.starts_with("HTTP/1.1 201"), "{issued}");
+    let json_start = issued.find("\r\n\r\n").unwrap() + 4;
+    let vc: Value = serde_json::from_str(&issued[json_start..]).unwrap();
+    let url = vc["verifiableCredential"]["credentialStatus"]["statusListCredential"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let prefix = format!("https://127.0.0.1:{https_port}/status/");
+    assert!(url.starts_with(&prefix), "{url}");
+    let path = url
+        .strip_prefix(&format!("https://127.0.0.1:{https_port}"))
+        .unwrap();
+    let list = https_get(https_port, &cert_pem, path).await;
+    assert!(list.starts_with("HTTP/1.1 200"), "{list}");
+    assert!(
+        list.to_ascii_lowercase().contains("etag: \"sha256-"),
+        "{list}"
+    );
+    assert!(list.contains("BitstringStatusListCredential"), "{list}");
+
+    stop_tx.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(30), server)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+}
