@@ -24,6 +24,8 @@ mod jose_cose;
 mod online;
 #[path = "main/registries.rs"]
 mod registries;
+#[path = "main/revocation.rs"]
+mod revocation;
 #[path = "main/server.rs"]
 mod server;
 #[path = "main/settings.rs"]

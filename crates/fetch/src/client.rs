@@ -1,5 +1,6 @@
 //! [`GuardedClient`]: the one way credbridge reaches the network.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read as _, Write as _};
 use std::net::IpAddr;
@@ -71,9 +72,17 @@ pub struct GuardedClient {
     proxies: Proxies,
     clock: Arc<dyn Clock>,
     cache: Mutex<Cache>,
+    /// One gate per (purpose, URL) being fetched: concurrent requests for the same document
+    /// wait for the first instead of fetching it again (bulk verification's workers all ask
+    /// for the same status list at once; the issuer should see one fetch per run).
+    in_flight: Mutex<HashMap<(Purpose, String), Arc<Mutex<()>>>>,
     snapshots: Option<SnapshotStore>,
     stats: FetchStats,
 }
+
+/// Most gates [`GuardedClient`] keeps for fetches in flight; past it they start over (a
+/// document then may be fetched twice, never wrongly).
+const MAX_IN_FLIGHT_GATES: usize = 4_096;
 
 impl fmt::Debug for GuardedClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -129,6 +138,7 @@ impl GuardedClient {
             proxies,
             clock,
             cache: Mutex::new(Cache::default()),
+            in_flight: Mutex::new(HashMap::new()),
             snapshots: None,
             stats: FetchStats::default(),
         }
@@ -188,6 +198,22 @@ impl GuardedClient {
         {
             return Err(failure);
         }
+        // One fetch at a time per document: whoever waited finds the first one's answer in
+        // the cache (or its failure, remembered briefly).
+        let gate = self.gate(purpose, url);
+        let _fetching = gate.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(hit) = self
+            .lock_cache()
+            .fresh(purpose, url, now, self.policy.cache_ttl)
+        {
+            return Ok(hit);
+        }
+        if let Some(failure) =
+            self.lock_cache()
+                .recent_failure(purpose, url, now, self.policy.cache_ttl)
+        {
+            return Err(failure);
+        }
         let fetched = match self.fetch(url, purpose, now) {
             Ok(fetched) => fetched,
             Err(e) => {
@@ -234,6 +260,21 @@ impl GuardedClient {
             return Ok(Some(snapshot));
         }
         Ok(self.lock_cache().any(url).map(crate::snapshot::snapshot_of))
+    }
+
+    /// The gate of fetches of `url` for `purpose`.
+    fn gate(&self, purpose: Purpose, url: &str) -> Arc<Mutex<()>> {
+        let mut gates = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if gates.len() >= MAX_IN_FLIGHT_GATES {
+            gates.retain(|_, gate| Arc::strong_count(gate) > 1);
+            if gates.len() >= MAX_IN_FLIGHT_GATES {
+                gates.clear();
+            }
+        }
+        gates.entry((purpose, url.to_owned())).or_default().clone()
     }
 
     fn lock_cache(&self) -> std::sync::MutexGuard<'_, Cache> {

@@ -236,13 +236,8 @@ pub async fn serve_with(
             source,
         })?;
     let verifier = verifier::Verifier::standard(settings.offline)?;
+    let mut settings = settings;
     let listen = settings.listen;
-    let state = AppState::new(store.clone(), verifier, settings)
-        .await
-        .map_err(|source| ServeError::Store {
-            location: location.describe(),
-            source,
-        })?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|source| ServeError::Bind {
@@ -253,10 +248,9 @@ pub async fn serve_with(
         addr: listen,
         source,
     })?;
-    let https = match state.settings.https_listen {
+    let https = match settings.https_listen {
         Some(https_addr) => {
-            let (Some(cert), Some(key)) = (&state.settings.tls_cert, &state.settings.tls_key)
-            else {
+            let (Some(cert), Some(key)) = (&settings.tls_cert, &settings.tls_key) else {
                 return Err(tls::TlsError::MissingFiles.into());
             };
             let config = tls::server_config(cert, key)?;
@@ -270,6 +264,20 @@ pub async fn serve_with(
         }
         None => None,
     };
+    // The addresses as bound (a port of 0 becomes the real one): the public URL defaults to
+    // them, and issued credentials carry status list URLs under it.
+    settings.listen = addr;
+    if let Some((listener, _)) = &https
+        && let Ok(https_addr) = listener.local_addr()
+    {
+        settings.https_listen = Some(https_addr);
+    }
+    let state = AppState::new(store.clone(), verifier, settings)
+        .await
+        .map_err(|source| ServeError::Store {
+            location: location.describe(),
+            source,
+        })?;
     if let Some(tenant) = state.dev_tenant.clone() {
         create_dev_instances(&state, &tenant)?;
     }

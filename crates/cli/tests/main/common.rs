@@ -83,12 +83,20 @@ impl Serve {
             child,
             addr: String::new(),
         };
+        // `--dev` first prints the development issuer instances it made, then the address.
+        let mut reader = BufReader::new(stdout);
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let mut printed = Vec::new();
+        while !line.starts_with("listening on ") {
+            line.clear();
+            let read = reader.read_line(&mut line).unwrap();
+            assert!(read > 0, "no `listening on` line among {printed:?}");
+            printed.push(line.clone());
+        }
         let url = line
             .trim()
             .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("first line: {line:?}"));
+            .unwrap_or_else(|| panic!("listening line: {line:?}"));
         assert!(url.starts_with("127.0.0.1:"), "{url}");
         assert_ne!(url, "127.0.0.1:0", "the real port is printed");
         server.addr = url.to_owned();

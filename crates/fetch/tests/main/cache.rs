@@ -65,6 +65,30 @@ fn failures_are_remembered_briefly() {
 }
 
 #[test]
+fn concurrent_requests_for_one_document_fetch_it_once() {
+    let server = routes_server();
+    let url = server.url(STATUS_PATH);
+    let client = Arc::new(loopback_client());
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            let url = url.clone();
+            std::thread::spawn(move || client.get(&url, Purpose::StatusList).map(|f| f.body))
+        })
+        .collect();
+    let bodies: Vec<_> = threads
+        .into_iter()
+        .map(|t| t.join().unwrap().unwrap())
+        .collect();
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+    assert_eq!(
+        server.connections(),
+        1,
+        "eight workers asking at once make one request"
+    );
+}
+
+#[test]
 fn snapshot_outlives_the_server() {
     let dir = temp_dir("snapshot");
     let did_url;
