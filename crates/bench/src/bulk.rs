@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 /// Entries in the status list: the spec's minimum size (16 KiB of bits).
-const LIST_BITS: usize = 131_072;
+pub(crate) const LIST_BITS: usize = 131_072;
 
 /// Where credential `i`'s status sits in the list: scattered, as when issuers assign indexes
 /// at random so that they do not reveal issuance order (Bitstring Status List §6.4). The
@@ -49,22 +49,22 @@ fn status_index(i: usize) -> usize {
     x
 }
 
-const SEED: [u8; 32] = [0x2b; 32];
+pub(crate) const SEED: [u8; 32] = [0x2b; 32];
 /// Credentials generated (in parallel) before they are written out.
 const GENERATION_CHUNK: usize = 4096;
 /// The verification time: after issuance, before the valid credentials expire.
-const NOW: i64 = 1_800_000_000;
+pub(crate) const NOW: i64 = 1_800_000_000;
 
 /// What the generator made each credential to be.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Intent {
+pub(crate) enum Intent {
     Valid,
     Revoked,
     Expired,
     Tampered,
 }
 
-fn intent(i: usize) -> Intent {
+pub(crate) fn intent(i: usize) -> Intent {
     match i % 10 {
         3 => Intent::Revoked,
         5 => Intent::Expired,
@@ -74,7 +74,7 @@ fn intent(i: usize) -> Intent {
 }
 
 /// Peak resident set size of this process so far, in bytes (Linux `VmHWM`).
-fn peak_rss() -> Option<u64> {
+pub(crate) fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -86,11 +86,11 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-struct Generated {
-    intents: Vec<Intent>,
+pub(crate) struct Generated {
+    pub(crate) intents: Vec<Intent>,
 }
 
-fn generate(
+pub(crate) fn generate(
     count: usize,
     list_url: &str,
     file: &Path,
@@ -203,6 +203,63 @@ fn verdict_is_right(report: &VerificationReport, intent: Intent) -> bool {
     }
 }
 
+/// The Bitstring status list every generated credential points at, signed by the same issuer
+/// (eddsa-rdfc-2022), with the entries of the credentials meant to be revoked set.
+pub(crate) fn signed_status_list(
+    count: usize,
+    list_url: &str,
+    key: &SecretKey,
+    did: &DidKey,
+) -> Result<Value> {
+    let revoked = (0..count)
+        .filter(|i| intent(*i) == Intent::Revoked)
+        .map(status_index);
+    let list = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": did.did,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": format!("{list_url}#list"),
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_status_list(LIST_BITS, revoked)?,
+        }
+    });
+    let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
+    Ok(sign_data_integrity(
+        &list,
+        suites::EDDSA_RDFC_2022,
+        key,
+        &SignOptions {
+            verification_method: did.verification_method_id(),
+            proof_purpose: "assertionMethod".into(),
+            created: Some(NOW - 86_400 * 60),
+            canonicalizer: Some(&canonicalizer as &dyn Canonicalizer),
+            ..SignOptions::default()
+        },
+    )?)
+}
+
+/// Raw Ed25519 verifications per second, `count` of them spread over every core (rayon's
+/// global pool): the same-run baseline the bulk figures are divided by.
+pub(crate) fn parallel_ed25519_baseline(key: &SecretKey, count: usize) -> Result<f64> {
+    let public = key.public_key();
+    let message = [9u8; 64];
+    let signature = key.sign(Algorithm::EdDsa, &message)?;
+    let started = Instant::now();
+    let ok = (0..count)
+        .into_par_iter()
+        .filter(|_| {
+            public
+                .verify(Algorithm::EdDsa, &message, &signature)
+                .is_ok()
+        })
+        .count();
+    Ok(ok as f64 / started.elapsed().as_secs_f64())
+}
+
 /// Runs the bulk benchmark and prints its JSON line.
 pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
     if count == 0 {
@@ -218,37 +275,9 @@ pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
     let file = dir.join("credentials.jsonl");
 
     // The status list, signed by the same issuer, served on loopback.
-    let revoked = (0..count)
-        .filter(|i| intent(*i) == Intent::Revoked)
-        .map(status_index);
     let listener = TcpListener::bind("127.0.0.1:0").context("binding a loopback port")?;
     let list_url = format!("http://{}/status/1", listener.local_addr()?);
-    let list = json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": list_url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": did.did,
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {
-            "id": format!("{list_url}#list"),
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": encoded_status_list(LIST_BITS, revoked)?,
-        }
-    });
-    let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
-    let signed_list = sign_data_integrity(
-        &list,
-        suites::EDDSA_RDFC_2022,
-        &key,
-        &SignOptions {
-            verification_method: did.verification_method_id(),
-            proof_purpose: "assertionMethod".into(),
-            created: Some(NOW - 86_400 * 60),
-            canonicalizer: Some(&canonicalizer as &dyn Canonicalizer),
-            ..SignOptions::default()
-        },
-    )?;
+    let signed_list = signed_status_list(count, &list_url, &key, &did)?;
     let list_body = serde_json::to_vec(&signed_list)?;
     let list_bytes = list_body.len();
     // Served until dropped; the limits leave room for the longest bulk run.
@@ -266,22 +295,10 @@ pub fn run(count: usize, out: &mut impl Write) -> Result<()> {
     let generation = started.elapsed();
 
     // Baseline: raw Ed25519 verifications on the same worker threads.
-    let public = key.public_key();
-    let message = [9u8; 64];
-    let signature = key.sign(Algorithm::EdDsa, &message)?;
-    let baseline_count = count.clamp(1_000, 200_000);
-    let baseline_started = Instant::now();
-    let ok = (0..baseline_count)
-        .into_par_iter()
-        .filter(|_| {
-            public
-                .verify(Algorithm::EdDsa, &message, &signature)
-                .is_ok()
-        })
-        .count();
-    let baseline_per_second = ok as f64 / baseline_started.elapsed().as_secs_f64();
+    let baseline_per_second = parallel_ed25519_baseline(&key, count.clamp(1_000, 200_000))?;
 
     // The verification phase: the same path as `credbridge verify`.
+    let canonicalizer = JsonLdCanonicalizer::with_bundled_contexts();
     let client = GuardedClient::new(
         FetchPolicy::dangerous_loopback_for_tests(),
         Arc::new(SystemClock),

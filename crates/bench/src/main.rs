@@ -6,6 +6,8 @@
 //! ```text
 //! cargo run --release -p credbridge-bench -- --seconds 2      # one JSON line per benchmark
 //! cargo run --release -p credbridge-bench -- --bulk 20000     # the bulk verification run
+//! cargo build --release -p credbridge-cli -p credbridge-bench
+//! target/release/credbridge-bench --cli 100000 --runs 3     # the real CLI over JSONL/folder/zip
 //! ```
 
 // The generator builds its own credentials with `value["key"] = …`, which inserts into an object
@@ -13,6 +15,7 @@
 #![allow(clippy::indexing_slicing)]
 
 mod bulk;
+mod cli;
 mod micro;
 
 use std::process::ExitCode;
@@ -40,6 +43,20 @@ pub struct BenchArgs {
     /// all in parallel and check every verdict.
     #[arg(long, value_name = "N")]
     pub bulk: Option<usize>,
+    /// Run the CLI benchmark instead: generate this many credentials as --bulk does, lay them
+    /// out as JSON Lines, a folder and a zip, and time the real `credbridge verify --offline
+    /// --json` over each (process start to exit, peak memory, every verdict checked).
+    #[arg(long, value_name = "N")]
+    pub cli: Option<usize>,
+    /// With --cli: runs per layout (figures are min/median/max over them).
+    #[arg(long, default_value_t = 3, value_name = "R")]
+    pub runs: usize,
+    /// With --cli: which layouts, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "jsonl,folder,zip", value_parser = cli::Layout::parse)]
+    pub layouts: Vec<cli::Layout>,
+    /// With --cli: the credbridge binary [default: the one beside credbridge-bench].
+    #[arg(long, value_name = "PATH")]
+    pub credbridge: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {

@@ -109,7 +109,8 @@ pub use datetime::{DateTime, DateTimeDefect, Timestamp, Zone, format_unix, parse
 pub use document::{Document, MAX_DEPTH, Typed, parse, parse_jwt, parse_owned};
 pub use error::ModelError;
 pub use schema::{
-    SchemaFinding, SchemaName, SchemaReport, SchemaVerdict, schema_findings, schema_findings_of,
+    SchemaFinding, SchemaName, SchemaReport, SchemaVerdict, is_compiled as is_schema_compiled,
+    prepare as prepare_schema, schema_findings, schema_findings_of, schema_for,
 };
 
 /// The former name of [`SchemaVerdict`], kept so that callers can move at their pace; it

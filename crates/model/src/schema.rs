@@ -212,12 +212,37 @@ pub fn schema_findings_of(
     Ok(findings_for(value, classification))
 }
 
+/// The bundled schema a document of this classification is checked against, if any.
+#[must_use]
+pub fn schema_for(classification: &Classification) -> Option<SchemaName> {
+    match classification.format {
+        Format::OpenBadges3 => Some(SchemaName::Ob3AchievementCredential),
+        Format::Endorsement3 => Some(SchemaName::Ob3EndorsementCredential),
+        Format::Clr2 => Some(SchemaName::Clr2ClrCredential),
+        _ => None,
+    }
+}
+
+/// Whether `schema` is compiled already in this process (so a check against it costs only
+/// the validation).
+#[must_use]
+pub fn is_compiled(schema: SchemaName) -> bool {
+    COMPILED
+        .get(schema.slot())
+        .is_some_and(|slot| slot.get().is_some())
+}
+
+/// Compiles `schema` now if it is not compiled yet (a few milliseconds for the large OB 3.0
+/// and CLR schemas), so that a caller with a spare thread can do it while other work runs;
+/// a check that needs it meanwhile waits for this compilation rather than starting another.
+pub fn prepare(schema: SchemaName) {
+    let _ = compiled(schema);
+}
+
 fn findings_for(value: &Value, classification: &Classification) -> SchemaReport {
-    let schema = match classification.format {
-        Format::OpenBadges3 => SchemaName::Ob3AchievementCredential,
-        Format::Endorsement3 => SchemaName::Ob3EndorsementCredential,
-        Format::Clr2 => SchemaName::Clr2ClrCredential,
-        _ => {
+    let schema = match schema_for(classification) {
+        Some(schema) => schema,
+        None => {
             return SchemaReport {
                 schema: None,
                 verdict: SchemaVerdict::NotApplicable,

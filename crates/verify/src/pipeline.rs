@@ -197,13 +197,16 @@ fn credential_checks(
 
     // Schema findings are advisory: the published schemas describe VCDM 2.0 only, and
     // real issuers use values (e.g. `achievementType: "Program"`) the schema rejects
-    // while the credential is genuine and verifiable.
-    if matches!(
-        classification.format,
-        Format::OpenBadges3 | Format::Endorsement3 | Format::Clr2
-    ) && let Ok(report) = credbridge_model::schema_findings_of(value, classification)
+    // while the credential is genuine and verifiable. The check is made after the proof
+    // and put back in its place: the first credential of a format in a process needs its
+    // schema compiled (most of a one-file run), which a spare worker then does while this
+    // one checks the proof.
+    let schema_at = checks.len();
+    let schema = credbridge_model::schema_for(classification);
+    if let Some(schema) = schema
+        && !credbridge_model::is_schema_compiled(schema)
     {
-        checks.push(schema_check(&report));
+        rayon::spawn(move || credbridge_model::prepare_schema(schema));
     }
 
     // The proof: a JOSE envelope, or embedded Data Integrity proofs.
@@ -315,6 +318,11 @@ fn credential_checks(
     }
     if !is_presentation && let Some(check) = refresh_service(value) {
         checks.push(check);
+    }
+    if schema.is_some()
+        && let Ok(report) = credbridge_model::schema_findings_of(value, classification)
+    {
+        checks.insert(schema_at, schema_check(&report));
     }
     (checks, issuer_identity)
 }

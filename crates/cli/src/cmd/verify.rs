@@ -18,7 +18,7 @@ use anyhow::{Context, Result, anyhow};
 use credbridge_config::Settings;
 use credbridge_formats::Limits;
 use credbridge_verify::bulk::{
-    BulkError, Class, Described, Header, Summary, verify_stream_described,
+    BulkError, Class, Described, Header, Summary, verify_stream, verify_stream_described,
 };
 use credbridge_verify::{
     Check, ConfirmedBy, Disposition, IdentityStatus, IssuerIdentity, Outcome, Verdict,
@@ -132,11 +132,24 @@ pub fn run(args: &VerifyArgs, as_json: bool) -> Result<Status> {
             }
             Ok(())
         };
-        verify_stream_described(blobs(path, &limits, &built)?, &built.options, &pool, sink)
-            .map_err(|e| match e {
-                BulkError::Sink(e) => e,
-                other => anyhow!(other.to_string()),
-            })?;
+        let blobs = blobs(path, &limits, &built)?;
+        // Headers (what each credential says it is) are for people; a JSON report is the
+        // whole report already, so JSON output skips reading every credential a second time.
+        if as_json {
+            let mut sink = sink;
+            verify_stream(blobs, &built.options, &pool, |report| {
+                sink(Described {
+                    report,
+                    header: None,
+                })
+            })
+        } else {
+            verify_stream_described(blobs, &built.options, &pool, sink)
+        }
+        .map_err(|e| match e {
+            BulkError::Sink(e) => e,
+            other => anyhow!(other.to_string()),
+        })?;
         out.flush()?;
     }
     progress.finish_and_clear();
