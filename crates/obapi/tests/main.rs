@@ -13,5 +13,7 @@ mod consumer;
 mod host;
 #[path = "main/oauth.rs"]
 mod oauth;
+#[path = "main/robustness.rs"]
+mod robustness;
 #[path = "main/support.rs"]
 mod support;
