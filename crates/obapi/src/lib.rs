@@ -109,6 +109,41 @@
 //! # }
 //! ```
 //!
+//! # Wiring (server, store, cli)
+//! Each route converts the axum request into an [`HttpRequest`] (method, path, raw query,
+//! headers, body bytes) and the [`HttpResponse`] back; none holds a rule.
+//!
+//! | route | call |
+//! |---|---|
+//! | `GET  /ims/ob/v3p0/discovery`, `/ims/clr/v2p0/discovery` | [`Host::discovery`]`(flavor)` |
+//! | `GET  /ims/{ob/v3p0,clr/v2p0}/credentials` | [`Host::get_credentials`]`(flavor, &req)` |
+//! | `POST /ims/{…}/credentials` | [`Host::upsert_credential`]`(flavor, &req)` |
+//! | `GET  /ims/{…}/profile` | [`Host::get_profile`]`(flavor, &req)` |
+//! | `PUT  /ims/{…}/profile` | [`Host::put_profile`]`(flavor, &req)` |
+//! | `POST /oauth/register` | [`AuthorizationServer::register`]`(&req)` |
+//! | `GET  /oauth/authorize` (login required) | [`AuthorizationServer::authorization_request`]`(query)` → render the [`ConsentRequest`], or [`AuthorizeRejection::respond`] |
+//! | `POST /oauth/authorize` (login + CSRF) | validate the same query again, then [`AuthorizationServer::approve`]`(&consent, user)` or [`AuthorizationServer::deny`] → 302 `Location` |
+//! | `POST /oauth/token` | [`AuthorizationServer::token`]`(&req)` |
+//! | `POST /oauth/revoke` | [`AuthorizationServer::revoke`]`(&req)` |
+//!
+//! [`Service::handle`] does all of these but the authorization page in one call. The OB API
+//! answers `Imsx_StatusInfo`, not RFC 9457 problem details, as the spec requires.
+//!
+//! Store: [`OAuthStore`] over tables `oauth_clients` (client_id PK, client_secret_hash,
+//! issued_at, metadata JSON), `oauth_codes` (code_hash PK, client_id, user, redirect_uri,
+//! scopes, code_challenge, expires_at, used, family), `oauth_tokens` (token_hash PK, kind,
+//! client_id, user, scopes, expires_at, revoked, used, family; index on family);
+//! [`CredentialRepo`] over `obapi_credentials` (owner, flavor, issuer_id, credential_id,
+//! format, text, issued_at, stored_at, a sequence for list order; unique on owner, flavor,
+//! issuer_id, credential_id) and `obapi_profiles` (owner PK, text); the consumer's
+//! [`Connection`] (client secret and tokens encrypted) in `obapi_connections`.
+//!
+//! CLI: `credbridge obapi connect URL` = [`discover`] → [`register`] (loopback redirect) →
+//! [`begin_authorization`] → open the browser, take the redirect on the loopback listener →
+//! [`PendingAuthorization::code_from_redirect`] → [`exchange_code`] → save the
+//! [`Connection`]; `credbridge obapi pull [CONNECTION]` = [`pull`] with a sink putting each
+//! [`PulledCredential`] into the inbox (source `obapi`, the host), then save the connection.
+//!
 //! # Design decisions
 //! - **Sans-IO, plain values.** Handlers take [`HttpRequest`] and return [`HttpResponse`], so
 //!   the axum routes are three lines each and every rule is tested here without sockets; the
