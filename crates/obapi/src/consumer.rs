@@ -627,8 +627,9 @@ pub struct PullReport {
 /// `Link: rel="next"`, and hands each to `sink` in order. On success the connection's
 /// `last_sync` moves to one second before the host's `Date` on the first page (the host's
 /// clock, not ours, so skew cannot lose credentials; the second of overlap can repeat one,
-/// which the inbox's content dedupe absorbs). A 401 refreshes the token once; 429/502/503/504
-/// wait `Retry-After` (else 30 minutes) and retry twice.
+/// which the inbox's content dedupe absorbs). An access token past its `expires_at` is
+/// refreshed first; a 401 refreshes it once more; 429/502/503/504 wait `Retry-After` (else 30
+/// minutes) and retry twice.
 ///
 /// # Errors
 /// [`ConsumerError`]; `connection.tokens` may have been rotated even then (save it).
@@ -662,6 +663,22 @@ pub fn pull(
         next_since: String::new(),
     };
     let mut first_date: Option<i64> = None;
+    // A token known to be expired is refreshed before it is sent (one round trip saved); a
+    // token the host refuses anyway (revoked, clock skew) is refreshed on the 401.
+    if connection.tokens.refresh_token.is_some() && clock.now_unix() >= connection.tokens.expires_at
+    {
+        connection.tokens = refresh(
+            http,
+            clock,
+            &connection.service,
+            &connection.client,
+            &connection.tokens,
+        )
+        .map_err(|_| ConsumerError::Unauthorized {
+            url: connection.service.refresh_url.clone(),
+        })?;
+        report.refreshed = true;
+    }
     while let Some(url) = next.take() {
         if report.pages >= options.max_pages {
             return Err(ConsumerError::TooManyPages {

@@ -176,11 +176,15 @@ impl AuthorizeRejection {
         }
     }
 
-    /// 400 with the JSON error, or 302 to the client.
+    /// 400 with the JSON error (a page: never 401, there is no client authentication on the
+    /// authorization endpoint), or 302 to the client.
     #[must_use]
     pub fn respond(&self) -> HttpResponse {
         match self {
-            AuthorizeRejection::Page(error) => error.respond(),
+            AuthorizeRejection::Page(error) => no_store(HttpResponse::json(
+                400,
+                &json!({"error": error.error, "error_description": error.description}),
+            )),
             AuthorizeRejection::Redirect { location, .. } => {
                 no_store(HttpResponse::empty(302).with_header("Location", location.clone()))
             }

@@ -262,6 +262,43 @@ fn an_expired_access_token_is_refreshed_once_and_rotated() {
     assert_ne!(connection.tokens.access_token, before.access_token);
     assert_ne!(connection.tokens.refresh_token, before.refresh_token);
 
+    // An access token the host refuses before its time (revoked) is refreshed on the 401.
+    let revoke = |token: &str| {
+        env.service.handle(
+            &HttpRequest::new("POST", "/oauth/revoke")
+                .with_header("Authorization", &basic(&connection.client))
+                .with_header("Content-Type", "application/x-www-form-urlencoded")
+                .with_body(format!("token={token}")),
+        )
+    };
+    assert_eq!(revoke(&connection.tokens.access_token).status, 200);
+    let http = env.client();
+    let before = connection.tokens.clone();
+    let report = pull(
+        &http,
+        env.clock.as_ref(),
+        &sleeper(&env),
+        &mut connection,
+        &PullOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(report.refreshed);
+    assert_ne!(connection.tokens.access_token, before.access_token);
+    let statuses: Vec<&str> = http
+        .sent
+        .borrow()
+        .iter()
+        .map(|r| {
+            if r.url.ends_with("/oauth/token") {
+                "token"
+            } else {
+                "page"
+            }
+        })
+        .collect();
+    assert_eq!(statuses, ["page", "token", "page"], "401, refresh, retry");
+
     // A revoked grant cannot be refreshed: the user must connect again.
     env.clock.advance(7200);
     let revoke = env.service.handle(
