@@ -916,6 +916,34 @@ mod tests {
     }
 
     #[test]
+    fn read_page_keeps_exact_texts_and_takes_single_values() {
+        let body = br#"{"credential": {"b": 1,  "a": [ 2 ]}, "compactJwsString": "x.y.z"}"#;
+        assert_eq!(
+            read_page("u", body).unwrap(),
+            [
+                PulledCredential::Json(r#"{"b": 1,  "a": [ 2 ]}"#.into()),
+                PulledCredential::CompactJws("x.y.z".into()),
+            ]
+        );
+        let body = br#"{"credential": [ {"z":0} , {"y" : 1}], "compactJwsString": []}"#;
+        assert_eq!(
+            read_page("u", body).unwrap(),
+            [
+                PulledCredential::Json(r#"{"z":0}"#.into()),
+                PulledCredential::Json(r#"{"y" : 1}"#.into()),
+            ]
+        );
+        assert!(matches!(
+            read_page("u", br#"{"compactJwsString": [1]}"#),
+            Err(ConsumerError::Malformed { .. })
+        ));
+        assert!(matches!(
+            read_page("u", b"[]"),
+            Err(ConsumerError::Malformed { .. })
+        ));
+    }
+
+    #[test]
     fn retry_after_reads_seconds_and_dates() {
         assert_eq!(retry_after_seconds("120", 0), Some(120));
         assert_eq!(

@@ -380,6 +380,16 @@ fn a_reused_code_is_refused_and_revokes_what_it_issued() {
     let access = body["access_token"].as_str().unwrap().to_owned();
     assert_eq!(env.get(CREDS, &access).status, 200);
 
+    // The store knows the token only by its SHA-256.
+    use sha2::Digest as _;
+    let hash: [u8; 32] = sha2::Sha256::digest(access.as_bytes()).into();
+    let record = env
+        .store
+        .token(&hash)
+        .unwrap()
+        .expect("stored under its hash");
+    assert_eq!(record.kind, oauth::TokenKind::Access);
+    assert_eq!(record.user, "alice");
     assert_oauth_error(
         &exchange(&env, &a, &a.pending.code_verifier, REDIRECT),
         400,
