@@ -24,8 +24,10 @@ pub fn ob(p: Permission) -> String {
 
 pub struct Env {
     pub clock: Arc<ManualClock>,
-    pub store: Arc<MemoryOAuthStore>,
+    pub store: Arc<dyn OAuthStore>,
     pub service: Service,
+    /// Keeps the backend of `store` (and of the default repository) alive until the test ends.
+    _backend: crate::backend::Backend,
 }
 
 pub fn host_config() -> HostConfig {
@@ -40,16 +42,26 @@ pub fn host_config() -> HostConfig {
 }
 
 impl Env {
+    /// The host and authorization server over the test binary's backend (`crate::backend`:
+    /// memory here; SQLite or PostgreSQL when credbridge-store runs these same tests).
     pub fn new() -> Env {
-        Env::with(
-            Arc::new(MemoryCredentialRepo::new()),
-            OAuthConfig::new(BASE),
-        )
+        let backend = crate::backend::Backend::fresh();
+        let repo = backend.repo.clone();
+        Env::over(backend, repo, OAuthConfig::new(BASE))
     }
 
+    /// Like [`Env::new`], with another credential repository and OAuth configuration.
     pub fn with(repo: Arc<dyn CredentialRepo>, oauth: OAuthConfig) -> Env {
+        Env::over(crate::backend::Backend::fresh(), repo, oauth)
+    }
+
+    fn over(
+        backend: crate::backend::Backend,
+        repo: Arc<dyn CredentialRepo>,
+        oauth: OAuthConfig,
+    ) -> Env {
         let clock = Arc::new(ManualClock::at(T0));
-        let store = Arc::new(MemoryOAuthStore::new());
+        let store = backend.oauth.clone();
         let authz = Arc::new(AuthorizationServer::new(
             oauth,
             store.clone(),
@@ -60,6 +72,7 @@ impl Env {
             clock,
             store,
             service: Service::new(host, authz),
+            _backend: backend,
         }
     }
 
