@@ -137,6 +137,10 @@
 //! format, text, issued_at, stored_at, a sequence for list order; unique on owner, flavor,
 //! issuer_id, credential_id) and `obapi_profiles` (owner PK, text); the consumer's
 //! [`Connection`] (client secret and tokens encrypted) in `obapi_connections`.
+//! These are `credbridge_store::SqlOAuthStore`, `SqlCredentialRepo` and `ConnectionRecord`
+//! (migration `0004_obapi`; the store's tests run this crate's integration tests over SQLite
+//! and PostgreSQL). The consent page is `credbridge_pages::consent_page` over a `ConsentView`
+//! built from the [`ConsentRequest`].
 //!
 //! CLI: `credbridge obapi connect URL` = [`discover`] → [`register`] (loopback redirect) →
 //! [`begin_authorization`] → open the browser, take the redirect on the loopback listener →
