@@ -180,17 +180,17 @@ pub trait ObapiStore {
     async fn obapi_put_profile(&self, owner: &str, profile: &str) -> Result<(), StoreError>;
 
     /// Saves a connection, replacing the one with the same owner and name.
-    async fn save_connection(&self, connection: &ConnectionRecord) -> Result<(), StoreError>;
+    async fn obapi_save_connection(&self, connection: &ConnectionRecord) -> Result<(), StoreError>;
     /// One connection.
-    async fn connection(
+    async fn obapi_connection(
         &self,
         owner: &str,
         name: &str,
     ) -> Result<Option<ConnectionRecord>, StoreError>;
     /// `owner`'s connections by name.
-    async fn connections(&self, owner: &str) -> Result<Vec<ConnectionRecord>, StoreError>;
+    async fn obapi_connections(&self, owner: &str) -> Result<Vec<ConnectionRecord>, StoreError>;
     /// Deletes a connection; `false` when there was none.
-    async fn delete_connection(&self, owner: &str, name: &str) -> Result<bool, StoreError>;
+    async fn obapi_delete_connection(&self, owner: &str, name: &str) -> Result<bool, StoreError>;
 }
 
 fn flavor_text(flavor: ApiFlavor) -> &'static str {
@@ -592,7 +592,7 @@ macro_rules! impl_obapi {
                 Ok(())
             }
 
-            async fn save_connection(&self, c: &ConnectionRecord) -> Result<(), StoreError> {
+            async fn obapi_save_connection(&self, c: &ConnectionRecord) -> Result<(), StoreError> {
                 sqlx::query(
                     "INSERT INTO obapi_connections (owner, name, api_root, service, client_id, \
                      sealed_client_secret, sealed_tokens, last_sync, updated_at) \
@@ -618,7 +618,7 @@ macro_rules! impl_obapi {
                 Ok(())
             }
 
-            async fn connection(
+            async fn obapi_connection(
                 &self,
                 owner: &str,
                 name: &str,
@@ -635,7 +635,7 @@ macro_rules! impl_obapi {
                     .map_err(|e| StoreError::from_sqlx("reading an API connection", e))
             }
 
-            async fn connections(&self, owner: &str) -> Result<Vec<ConnectionRecord>, StoreError> {
+            async fn obapi_connections(&self, owner: &str) -> Result<Vec<ConnectionRecord>, StoreError> {
                 let rows =
                     sqlx::query("SELECT * FROM obapi_connections WHERE owner = $1 ORDER BY name")
                         .bind(owner)
@@ -648,7 +648,7 @@ macro_rules! impl_obapi {
                     .map_err(|e| StoreError::from_sqlx("listing API connections", e))
             }
 
-            async fn delete_connection(&self, owner: &str, name: &str) -> Result<bool, StoreError> {
+            async fn obapi_delete_connection(&self, owner: &str, name: &str) -> Result<bool, StoreError> {
                 let done = sqlx::query("DELETE FROM obapi_connections WHERE owner = $1 AND name = $2")
                     .bind(owner)
                     .bind(name)

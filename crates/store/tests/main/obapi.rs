@@ -240,7 +240,7 @@ fn toy_open(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(rest.iter().map(|b| b ^ 0x5a).collect())
 }
 
-async fn connections(store: &dyn Store) {
+async fn obapi_connections(store: &dyn Store) {
     let connection = Connection {
         service: ServiceDescription {
             api_root: "https://badges.example/ims/ob/v3p0".into(),
@@ -266,9 +266,9 @@ async fn connections(store: &dyn Store) {
         last_sync: None,
     };
     let mut record = ConnectionRecord::seal("tenant-a", "badges", &connection, 1, toy_seal);
-    store.save_connection(&record).await.unwrap();
+    store.obapi_save_connection(&record).await.unwrap();
     let back = store
-        .connection("tenant-a", "badges")
+        .obapi_connection("tenant-a", "badges")
         .await
         .unwrap()
         .unwrap();
@@ -283,14 +283,30 @@ async fn connections(store: &dyn Store) {
 
     // Saving again replaces (a pull moves last_sync on).
     record.last_sync = Some("2027-01-15T08:00:09Z".into());
-    store.save_connection(&record).await.unwrap();
-    let list = store.connections("tenant-a").await.unwrap();
+    store.obapi_save_connection(&record).await.unwrap();
+    let list = store.obapi_connections("tenant-a").await.unwrap();
     assert_eq!(list, [record]);
-    assert!(store.connections("tenant-b").await.unwrap().is_empty());
-    assert!(store.delete_connection("tenant-a", "badges").await.unwrap());
-    assert!(!store.delete_connection("tenant-a", "badges").await.unwrap());
+    assert!(
+        store
+            .obapi_connections("tenant-b")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .obapi_delete_connection("tenant-a", "badges")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .obapi_delete_connection("tenant-a", "badges")
+            .await
+            .unwrap()
+    );
 }
-both!(connections_are_stored_sealed, connections);
+both!(connections_are_stored_sealed, obapi_connections);
 
 /// On a current-thread runtime the sync adapter answers an error; it does not panic or hang.
 #[tokio::test]
@@ -300,5 +316,23 @@ async fn the_sync_adapter_refuses_a_current_thread_runtime() {
     let adapter = SqlOAuthStore::new(store, tokio::runtime::Handle::current());
     let err = adapter.client("c1").unwrap_err();
     assert!(err.0.contains("multi-thread"), "{err}");
+    t.cleanup().await;
+}
+
+/// On the server's multi-thread runtime the adapter works both on an async worker (through
+/// `block_in_place`) and inside `spawn_blocking` (how the routes call it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sync_adapter_runs_on_workers_and_in_spawn_blocking() {
+    let t = crate::fixtures::TestStore::sqlite().await;
+    let adapter = SqlOAuthStore::new(t.store.clone(), tokio::runtime::Handle::current());
+    adapter.insert_code(code(1, "f")).unwrap();
+    let moved = adapter.clone();
+    let first = tokio::task::spawn_blocking(move || moved.take_code(&hash(1)))
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(!first.used);
+    assert!(adapter.take_code(&hash(1)).unwrap().unwrap().used);
     t.cleanup().await;
 }
