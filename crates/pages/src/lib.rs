@@ -21,7 +21,8 @@
 //! - [`InboxRow`], [`InboxPaging`], [`StoredCredential`]: what the inbox pages show;
 //!   [`report_from_json`] reads a stored report back for the stored credential's page.
 //! - Pages: [`verifier_page`], [`results_page`], [`login_page`], [`inbox_page`],
-//!   [`credential_page`], [`error_page`]; [`assets()`] and [`paths`] for the server's routes.
+//!   [`credential_page`], [`error_page`], [`consent_page`] (the OB/CLR API's OAuth consent, from
+//!   a [`ConsentView`]); [`assets()`] and [`paths`] for the server's routes.
 //!
 //! # Example
 //! ```
@@ -59,6 +60,7 @@
 #![deny(missing_docs)]
 
 mod assets;
+mod consent;
 mod employer;
 mod inbox;
 mod layout;
@@ -68,6 +70,7 @@ mod verifier;
 mod view;
 
 pub use assets::{Asset, CONTENT_SECURITY_POLICY, assets};
+pub use consent::{ConsentView, consent_page};
 pub use employer::{
     CandidateFilters, ConceptName, CredentialLink, EXPORT_FORMATS, JobRow, RankedCandidate,
     candidate_page, candidates_page, job_page, jobs_page, match_status_name, person_label,

@@ -23,6 +23,18 @@ pub const INBOX: &str = "/inbox";
 /// then redirects to [`INBOX`] with a flash message.
 pub const INBOX_UPLOAD: &str = "/inbox/upload";
 
+/// `GET` (login, the OAuth authorization request's query): the consent page of the OB/CLR
+/// API's authorization server; `POST` (login, same query, urlencoded: [`FIELD_DECISION`],
+/// [`FIELD_CSRF`]): the person's answer, then a redirect to the client.
+pub const OAUTH_AUTHORIZE: &str = "/oauth/authorize";
+
+/// Form field of the consent page: [`DECISION_APPROVE`] or [`DECISION_DENY`].
+pub const FIELD_DECISION: &str = "decision";
+/// [`FIELD_DECISION`]: the person approves the scopes.
+pub const DECISION_APPROVE: &str = "approve";
+/// [`FIELD_DECISION`]: the person refuses.
+pub const DECISION_DENY: &str = "deny";
+
 /// The prefix under which [`crate::assets()`] are served (`GET /assets/style.css`, …).
 pub const ASSETS: &str = "/assets/";
 

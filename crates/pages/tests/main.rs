@@ -13,6 +13,8 @@
 mod a11y;
 #[path = "main/common.rs"]
 mod common;
+#[path = "main/consent.rs"]
+mod consent;
 #[path = "main/hostile.rs"]
 mod hostile;
 #[path = "main/inbox.rs"]

@@ -22,8 +22,8 @@ use crate::{
 
 /// One backend's pools, and the inbox's group commit.
 pub(crate) struct Db<DB: Database> {
-    read: Pool<DB>,
-    write: Pool<DB>,
+    pub(crate) read: Pool<DB>,
+    pub(crate) write: Pool<DB>,
     backend: &'static str,
     group: GroupCommit,
 }

@@ -12,7 +12,10 @@
 //!   [`open`] connects, applies the embedded migrations and returns an [`Arc<dyn Store>`].
 //! - One trait per aggregate: [`TenantStore`], [`ClientStore`], [`UserStore`],
 //!   [`SessionStore`], [`TokenStore`], [`ChallengeStore`], [`InboxStore`], [`JobStore`],
-//!   [`WebhookStore`] (subscriptions, the event outbox, the delivery log);
+//!   [`WebhookStore`] (subscriptions, the event outbox, the delivery log), [`ObapiStore`]
+//!   (the 1EdTech OB/CLR API: OAuth clients, codes and tokens as hashes, the host's credential
+//!   lists, the consumer's sealed connections; [`SqlOAuthStore`] and [`SqlCredentialRepo`]
+//!   adapt it to `credbridge-obapi`'s traits);
 //!   [`Store`] is all of them plus [`Store::ping`].
 //! - [`StoreError`]: [`StoreError::Unavailable`] (the database cannot be reached: the server
 //!   answers 503) is kept apart from query failures and from duplicates.
@@ -74,11 +77,16 @@ mod backend;
 mod error;
 mod group;
 mod migrations;
+mod obapi;
 mod postgres;
 mod sqlite;
 
 pub use error::StoreError;
 pub use group::MAX_GROUP_CREDENTIALS;
+pub use obapi::{
+    ConnectionRecord, ConnectionUnreadable, OBAPI_RETRY_AFTER_SECONDS, ObapiStore,
+    SqlCredentialRepo, SqlOAuthStore,
+};
 pub use postgres::{MAX_POSTGRES_CONNECTIONS, create_schema, drop_schema};
 pub use sqlite::{DATABASE_FILE, MAX_SQLITE_READERS, SQLITE_BUSY_TIMEOUT};
 
@@ -818,6 +826,7 @@ pub trait Store:
     + InboxStore
     + JobStore
     + WebhookStore
+    + ObapiStore
     + Send
     + Sync
 {

@@ -26,6 +26,11 @@ pub(crate) const SQLITE: &[Step] = &[
         "webhooks",
         include_str!("../migrations/sqlite/0003_webhooks.sql"),
     ),
+    (
+        4,
+        "obapi",
+        include_str!("../migrations/sqlite/0004_obapi.sql"),
+    ),
 ];
 
 /// PostgreSQL dialect (same tables).
@@ -44,6 +49,11 @@ pub(crate) const POSTGRES: &[Step] = &[
         3,
         "webhooks",
         include_str!("../migrations/postgres/0003_webhooks.sql"),
+    ),
+    (
+        4,
+        "obapi",
+        include_str!("../migrations/postgres/0004_obapi.sql"),
     ),
 ];
 

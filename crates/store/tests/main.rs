@@ -13,6 +13,8 @@ mod fixtures;
 mod inbox;
 #[path = "main/jobs.rs"]
 mod jobs;
+#[path = "main/obapi.rs"]
+mod obapi;
 #[path = "main/principals.rs"]
 mod principals;
 #[path = "main/webhooks.rs"]

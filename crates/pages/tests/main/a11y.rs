@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use credbridge_matching::JobIndex;
 use credbridge_pages::{
     CONTENT_SECURITY_POLICY, CandidateFilters, InboxPaging, JobRow, PageContext, RankedCandidate,
-    assets, candidate_page, candidates_page, error_page, inbox_page, job_page, jobs_page,
-    login_page, results_page, verifier_page,
+    assets, candidate_page, candidates_page, consent_page, error_page, inbox_page, job_page,
+    jobs_page, login_page, results_page, verifier_page,
 };
 use credbridge_profile::{
     Origin, SkillsProfile, Verification, VerificationStatus, build_profile, group_people, normalize,
@@ -97,6 +97,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
             login_page(&PageContext::new("Log in"), None, Some("no")),
         ),
         ("inbox", inbox_page(&ctx, &[], &InboxPaging::default())),
+        ("consent", consent_page(&ctx, &crate::consent::example())),
         (
             "error",
             error_page(500, "Something went wrong", "Try again later."),
