@@ -945,3 +945,122 @@ impl Instances {
             .map(|_| ())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use credbridge_keys::SecretKey;
+
+    fn instances(dir: &std::path::Path) -> Instances {
+        Instances::new(
+            crate::IssuerHome::new(dir),
+            MasterKey::generate().0,
+            "https://issuer.example/status",
+        )
+    }
+
+    #[test]
+    fn concurrent_allocations_are_distinct_and_logged_once_each() {
+        let dir = std::env::temp_dir().join(format!(
+            "credbridge-instance-test-{}-{}",
+            std::process::id(),
+            new_urn_uuid()
+        ));
+        let all = instances(&dir);
+        let instance = all
+            .create(NewInstance {
+                name: "status".into(),
+                did_web: None,
+                key_type: KeyType::Ed25519,
+                import: Some(SecretKey::generate(KeyType::Ed25519).unwrap()),
+                settings: InstanceSettings {
+                    proof_format: Some("eddsa-jcs-2022".into()),
+                    status_purposes: vec![StatusPurpose::Revocation],
+                    bare_response: false,
+                },
+                profile: IssuerProfile::default(),
+                now: 1_750_000_000,
+            })
+            .unwrap();
+        let did = instance.issuer().record.did.clone();
+        let credential = json!({
+            "@context": [crate::batch::VC2_CONTEXT],
+            "type": ["VerifiableCredential"],
+            "issuer": did,
+            "credentialSubject": {"id": "did:example:alice"}
+        });
+        let indexes: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    let instance = &instance;
+                    let credential = &credential;
+                    let did = did.as_str();
+                    scope.spawn(move || {
+                        (0..50)
+                            .map(|_| {
+                                check_issue_input(credential, did).unwrap();
+                                let (vc, _) = instance
+                                    .prepare(credential.clone(), &IssueOptions::default())
+                                    .unwrap();
+                                vc["credentialStatus"]["statusListIndex"]
+                                    .as_str()
+                                    .unwrap()
+                                    .to_owned()
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect()
+        });
+        let distinct: std::collections::HashSet<&String> = indexes.iter().collect();
+        assert_eq!(indexes.len(), 400);
+        assert_eq!(distinct.len(), 400, "an index was given twice");
+        // Every allocation is in the log (written by shared group commits), once.
+        let events = crate::FileStatusStore::new(dir.join("status"))
+            .load("api.status")
+            .unwrap();
+        assert_eq!(events.len(), 400);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn the_issuer_must_be_the_instance_did() {
+        let credential = json!({
+            "@context": [VC1_CONTEXT],
+            "type": ["VerifiableCredential"],
+            "issuer": {"id": "did:example:other"},
+            "credentialSubject": {"id": "did:example:alice"}
+        });
+        match check_issue_input(&credential, "did:key:z6Mk") {
+            Err(IssueError::CredentialRejected { pointer, .. }) => {
+                assert_eq!(pointer, "/issuer/id")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(check_issue_input(&credential, "did:example:other").is_ok());
+    }
+
+    #[test]
+    fn proof_formats_check_their_key() {
+        for name in PROOF_FORMATS {
+            assert_eq!(ProofFormat::parse(name).unwrap().name(), name);
+        }
+        assert!(ProofFormat::parse("bbs-2023").is_err());
+        assert!(
+            ProofFormat::parse("ecdsa-rdfc-2019")
+                .unwrap()
+                .check_key(KeyType::Ed25519)
+                .is_err()
+        );
+        assert!(
+            ProofFormat::parse("eddsa-rdfc-2022")
+                .unwrap()
+                .check_key(KeyType::Ed25519)
+                .is_ok()
+        );
+    }
+}

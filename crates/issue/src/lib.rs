@@ -27,6 +27,11 @@
 //!   resumable and idempotent; [`build_clr`] wraps a learner's credentials in a CLR 2.0.
 //! - [`IssuerHome`]: the file-backed directory the CLI works in; one call per command
 //!   (`issuer create`, `issue`, `revoke|suspend|unsuspend`; `lint` is [`lint_file`]).
+//! - [`Instances`] → [`Instance`]: VC API issuer instances, one credential at a time
+//!   ([`check_issue_input`], [`Instance::prepare`] gives the id and status entry,
+//!   [`Instance::secure`] signs in the instance's [`ProofFormat`]), their status lists
+//!   (allocation group-committed, [`Instance::status_list`] signed once per change) and the
+//!   issued credentials ([`FileCredentialStore`]).
 //! - [`BatchJobs`]: batches as asynchronous jobs for the server (`POST /issuers/{name}/batches`):
 //!   [`BatchRequest`] (template + roster bytes + options) → [`BatchHandle`] with a
 //!   content-derived id; [`BatchJobs::status`] → [`BatchStatus`] (progress, outcome);

@@ -4,7 +4,9 @@
 //! `/jobs`…; the candidate and job pages with exports, see [`routes::dashboard`]), OAuth 2.0
 //! client credentials and login sessions, RFC 9457 problem details for every error,
 //! `/healthz`, `/readyz`, `/metrics`, `/openapi.json` + `/docs`; webhook subscriptions
-//! (`/webhooks`…) and their delivery worker ([`webhooks`]); and [`serve`], the entry point
+//! (`/webhooks`…) and their delivery worker ([`webhooks`]); the VC API issuing side (issuer
+//! instances, `/credentials/issue`, status lists, `/presentations`: [`routes::credentials`],
+//! [`issuing`]) and an optional HTTPS listener ([`tls`]); and [`serve`], the entry point
 //! `credbridge serve` calls.
 //!
 //! **Not here:** SQL (`credbridge-store`), verification rules (`credbridge-verify`), decoding
