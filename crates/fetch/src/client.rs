@@ -75,10 +75,13 @@ pub struct GuardedClient {
     /// One gate per (purpose, URL) being fetched: concurrent requests for the same document
     /// wait for the first instead of fetching it again (bulk verification's workers all ask
     /// for the same status list at once; the issuer should see one fetch per run).
-    in_flight: Mutex<HashMap<(Purpose, String), Arc<Mutex<()>>>>,
+    in_flight: Mutex<HashMap<(Purpose, String), Gate>>,
     snapshots: Option<SnapshotStore>,
     stats: FetchStats,
 }
+
+/// Held while one document is fetched.
+type Gate = Arc<Mutex<()>>;
 
 /// Most gates [`GuardedClient`] keeps for fetches in flight; past it they start over (a
 /// document then may be fetched twice, never wrongly).
@@ -263,7 +266,7 @@ impl GuardedClient {
     }
 
     /// The gate of fetches of `url` for `purpose`.
-    fn gate(&self, purpose: Purpose, url: &str) -> Arc<Mutex<()>> {
+    fn gate(&self, purpose: Purpose, url: &str) -> Gate {
         let mut gates = self
             .in_flight
             .lock()

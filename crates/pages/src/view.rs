@@ -838,7 +838,7 @@ impl LintView {
                 hint: clean(&f.hint),
             })
             .collect();
-        findings.sort_by(|a, b| a.severity.cmp(&b.severity));
+        findings.sort_by_key(|f| f.severity);
         LintView {
             score: score.min(100),
             rules_version: clean(rules_version),
