@@ -586,6 +586,77 @@ pub fn write_manifest(
     Ok(path)
 }
 
+/// Most bytes of one issued credential file [`read_batch_credentials`] reads.
+pub const MAX_CREDENTIAL_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// One credential of a finished batch, as its manifest lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchCredential {
+    /// The credential id.
+    pub credential_id: String,
+    /// The roster row it came from.
+    pub row: usize,
+    /// Who it was issued to (the roster's recipient key: an email or a DID).
+    pub recipient: String,
+    /// The signed credential (its JSON delivery file).
+    pub credential: Value,
+}
+
+/// The credentials of a finished batch in `out_dir`, in roster order, read from its
+/// `manifest.csv` and each entry's JSON file (what a learner's pickup link hands out). A batch
+/// delivered without JSON files has nothing to hand out: [`IssueError::Parse`] says so.
+pub fn read_batch_credentials(out_dir: &Path) -> Result<Vec<BatchCredential>, IssueError> {
+    let path = out_dir.join("manifest.csv");
+    let parse = |reason: String| IssueError::Parse {
+        what: "manifest",
+        path: path.clone(),
+        reason,
+    };
+    let bytes = std::fs::read(&path).map_err(|e| parse(e.to_string()))?;
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| parse(e.to_string()))?;
+        let field = |i: usize| record.get(i).unwrap_or_default().to_owned();
+        let json_file = field(3)
+            .split(' ')
+            .find(|f| f.ends_with(".json"))
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                parse(format!(
+                    "credential {} has no JSON file (issue the batch with JSON delivery)",
+                    field(0)
+                ))
+            })?;
+        // The manifest names files inside the batch folder; anything else is refused.
+        if json_file.contains("..") || json_file.starts_with('/') {
+            return Err(parse(format!("{json_file:?} is not a file of this batch")));
+        }
+        let file = out_dir.join(&json_file);
+        let size = std::fs::metadata(&file)
+            .map_err(|e| parse(format!("{json_file}: {e}")))?
+            .len();
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        if size > MAX_CREDENTIAL_FILE_BYTES {
+            return Err(IssueError::LimitExceeded {
+                what: "credential file bytes",
+                found: size,
+                limit: MAX_CREDENTIAL_FILE_BYTES,
+            });
+        }
+        let text = std::fs::read(&file).map_err(|e| parse(format!("{json_file}: {e}")))?;
+        let credential =
+            serde_json::from_slice(&text).map_err(|e| parse(format!("{json_file}: {e}")))?;
+        out.push(BatchCredential {
+            credential_id: field(0),
+            row: field(1).parse().unwrap_or_default(),
+            recipient: field(2),
+            credential,
+        });
+    }
+    Ok(out)
+}
+
 fn write_zip(
     out_dir: &Path,
     entries: &[JournalEntry],

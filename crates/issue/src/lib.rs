@@ -139,8 +139,9 @@ pub mod status;
 pub mod template;
 
 pub use batch::{
-    BatchOptions, BatchReport, DEFAULT_CHUNK_ROWS, Delivery, Progress, StatusOptions,
-    build_credential, credential_id, issue_batch, publish_status_lists, suite_for,
+    BatchCredential, BatchOptions, BatchReport, DEFAULT_CHUNK_ROWS, Delivery,
+    MAX_CREDENTIAL_FILE_BYTES, Progress, StatusOptions, build_credential, credential_id,
+    issue_batch, publish_status_lists, read_batch_credentials, suite_for,
 };
 pub use clr::build_clr;
 pub use error::IssueError;

@@ -38,6 +38,7 @@ use crate::routes::{
         issuers::submit,
         issuers::issuer_batch,
         issuers::batch,
+        issuers::pickups,
         credentials::issue_default,
         credentials::issue_named,
         credentials::instance_info,

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/issuers", post(create))
         .route("/issuers/{name}/batches", post(submit))
         .route("/issuers/{name}/batches/{id}", get(issuer_batch))
+        .route("/issuers/{name}/batches/{id}/pickups", post(pickups))
         .route("/batches/{id}", get(batch))
 }
 
@@ -147,11 +148,18 @@ fn jobs(state: &AppState) -> Result<Arc<BatchJobs>, IssuersError> {
         return Ok(jobs.clone());
     }
     let master = master_key(state).map_err(|e| IssuersError::NotConfigured(NotConfigured(e)))?;
+    // The template lint checks alignments against the bundled frameworks, as `credbridge lint`.
+    let checker: Arc<dyn credbridge_issue::AlignmentChecker> = match state.frameworks.get() {
+        Ok(frameworks) => Arc::new(credbridge_config::FrameworkAlignmentChecker::new(
+            frameworks,
+        )),
+        Err(_) => Arc::new(IriShapeChecker),
+    };
     let jobs = Arc::new(BatchJobs::new(
         root.clone(),
         master,
         Arc::new(credbridge_proofs::JsonLdCanonicalizer::with_bundled_contexts()),
-        Arc::new(IriShapeChecker),
+        checker,
     ));
     all.push((root, jobs.clone()));
     Ok(jobs)
@@ -421,4 +429,113 @@ pub async fn batch(
     Path(id): Path<String>,
 ) -> Result<Response, IssuersError> {
     find(&state, &principal, id, None).await
+}
+
+/// How long a learner's pickup link lives: 30 days.
+pub const PICKUP_TTL_SECONDS: i64 = 30 * 24 * 3600;
+
+#[utoipa::path(
+    post, path = "/issuers/{name}/batches/{id}/pickups", tag = "issuing",
+    params(("name" = String, Path, description = "the issuer"), ("id" = String, Path, description = "the batch id")),
+    responses(
+        (status = 201, description = "`{workflow, pickups: [{credentialId, row, recipient, exchangeUrl, qrCode}]}`: one VCALM exchange per learner (DID Authentication, then the learner's credential), valid 30 days"),
+        (status = 404, description = "no such batch of this issuer"),
+        (status = 422, description = "`batch-not-finished`: the batch is still running (or failed)"),
+    ),
+    security(("oauth2" = ["write:/issuers", "write:/workflows"]))
+)]
+/// Per learner, a wallet pickup link for a finished batch: one offer workflow, then one
+/// exchange per credential of the batch, each handing that learner's credential to their wallet
+/// after DID Authentication (`docs/exchanges.md`). Calling it again makes fresh links.
+pub async fn pickups(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((name, id)): Path<(String, String)>,
+) -> Result<Response, IssuersError> {
+    principal
+        .require(SCOPE_ISSUE_WRITE)
+        .and_then(|p| p.require(crate::routes::exchanges::SCOPE_WORKFLOWS_WRITE))
+        .map_err(IssuersError::from)?;
+    let jobs = jobs(&state)?;
+    let tenant = principal.tenant_id.clone();
+    let not_found = || ApiError::NotFound {
+        what: "batch",
+        id: id.clone(),
+    };
+    let (status, out_dir) = {
+        let (jobs, tenant, id) = (jobs.clone(), tenant.clone(), id.clone());
+        within_budget(&state, move || {
+            (jobs.status(&tenant, &id), jobs.out_dir(&tenant, &id))
+        })
+        .await?
+    };
+    let status = status
+        .map_err(api_error)?
+        .filter(|s| s.issuer == name)
+        .ok_or_else(not_found)?;
+    if status.state != credbridge_issue::JobState::Done {
+        return Err(ApiError::Unprocessable {
+            slug: "batch-not-finished",
+            detail: format!(
+                "batch {id} is {:?}: pickup links are made once it has finished",
+                status.state
+            ),
+            pointer: None,
+            errors: Vec::new(),
+        }
+        .into());
+    }
+    let out_dir = out_dir.ok_or_else(not_found)?;
+    let credentials = within_budget(&state, move || {
+        credbridge_issue::read_batch_credentials(&out_dir)
+    })
+    .await?
+    .map_err(api_error)?;
+
+    let now = crate::state::now_s();
+    let offer = json!({
+        "initialStep": "didAuth",
+        "steps": {
+            "didAuth": {
+                "createChallenge": true,
+                "verifiablePresentationRequest": {"query": {"type": "DIDAuthentication"}},
+                "nextStep": "deliver"
+            },
+            "deliver": {"credentialsVariable": "credentials"}
+        }
+    });
+    let exchange_error = |e: credbridge_exchange::ExchangeError| {
+        IssuersError::Api(ApiError::internal(format!("making a pickup link: {e}")))
+    };
+    let workflow = state
+        .exchanges
+        .create_workflow(&tenant, &offer, now)
+        .await
+        .map_err(exchange_error)?;
+    let mut pickups = Vec::with_capacity(credentials.len());
+    for credential in credentials {
+        let exchange = state
+            .exchanges
+            .create_exchange(
+                &tenant,
+                &workflow.id,
+                &json!({"ttl": PICKUP_TTL_SECONDS, "variables": {"credentials": [credential.credential]}}),
+                now,
+            )
+            .await
+            .map_err(exchange_error)?;
+        let link = state.exchanges.exchange_url(&workflow.id, &exchange.id);
+        pickups.push(json!({
+            "credentialId": credential.credential_id,
+            "row": credential.row,
+            "recipient": credential.recipient,
+            "exchangeUrl": link,
+            "qrCode": format!("{link}/qr.svg"),
+        }));
+    }
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({"workflow": workflow.id, "pickups": pickups})),
+    )
+        .into_response())
 }

@@ -111,6 +111,41 @@ async fn a_batch_runs_to_done_within_its_tenant(backend: Backend) {
     assert_eq!(again.json()["id"], id.as_str());
     assert_eq!(again.json()["state"], "done");
 
+    // Per learner, a wallet pickup link: the wallet authenticates and gets that learner's badge.
+    let made = post_json(&t, &format!("{location}/pickups"), &a, Vec::new()).await;
+    assert_eq!(made.status, 201, "{}", made.text());
+    let pickups = made.json()["pickups"].as_array().unwrap().clone();
+    assert_eq!(pickups.len(), 40, "{}", made.text());
+    let learner = &pickups[7];
+    assert_eq!(learner["recipient"], "learner7@example.edu", "{learner}");
+    let link = learner["exchangeUrl"].as_str().unwrap();
+    let path = format!("/{}", link.splitn(4, '/').nth(3).unwrap());
+    let wallet = credbridge_exchange::testing::TestWallet::from_seed([7; 32]).unwrap();
+    let asked = t
+        .post(&path, None, "application/json", b"{}".to_vec())
+        .await;
+    assert_eq!(asked.status, 200, "{}", asked.text());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let answer = wallet.answer(&asked.json(), vec![], now).unwrap();
+    let delivered = t
+        .post(
+            &path,
+            None,
+            "application/json",
+            serde_json::to_vec(&answer).unwrap(),
+        )
+        .await;
+    assert_eq!(delivered.status, 200, "{}", delivered.text());
+    let badge = &delivered.json()["verifiablePresentation"]["verifiableCredential"][0];
+    assert_eq!(badge["id"], learner["credentialId"], "{badge}");
+    // Tenant B cannot make links for tenant A's batch.
+    post_json(&t, &format!("{location}/pickups"), &b, Vec::new())
+        .await
+        .assert_problem(404, "not-found");
+
     // Tenant B sees neither the batch nor the issuer.
     t.get(&location, Some(&b))
         .await
