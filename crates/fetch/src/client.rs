@@ -189,33 +189,15 @@ impl GuardedClient {
         }
         self.check_url(url)?;
         let now = self.clock.now();
-        if let Some(hit) = self
-            .lock_cache()
-            .fresh(purpose, url, now, self.policy.cache_ttl)
-        {
-            return Ok(hit);
-        }
-        if let Some(failure) =
-            self.lock_cache()
-                .recent_failure(purpose, url, now, self.policy.cache_ttl)
-        {
-            return Err(failure);
+        if let Some(answer) = self.remembered(purpose, url, now) {
+            return answer;
         }
         // One fetch at a time per document: whoever waited finds the first one's answer in
         // the cache (or its failure, remembered briefly).
         let gate = self.gate(purpose, url);
         let _fetching = gate.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(hit) = self
-            .lock_cache()
-            .fresh(purpose, url, now, self.policy.cache_ttl)
-        {
-            return Ok(hit);
-        }
-        if let Some(failure) =
-            self.lock_cache()
-                .recent_failure(purpose, url, now, self.policy.cache_ttl)
-        {
-            return Err(failure);
+        if let Some(answer) = self.remembered(purpose, url, now) {
+            return answer;
         }
         let fetched = match self.fetch(url, purpose, now) {
             Ok(fetched) => fetched,
@@ -263,6 +245,22 @@ impl GuardedClient {
             return Ok(Some(snapshot));
         }
         Ok(self.lock_cache().any(url).map(crate::snapshot::snapshot_of))
+    }
+
+    /// What the cache holds for `url`: a fresh copy, or a failure still remembered.
+    fn remembered(
+        &self,
+        purpose: Purpose,
+        url: &str,
+        now: SystemTime,
+    ) -> Option<Result<Fetched, FetchError>> {
+        let cache = self.lock_cache();
+        if let Some(hit) = cache.fresh(purpose, url, now, self.policy.cache_ttl) {
+            return Some(Ok(hit));
+        }
+        cache
+            .recent_failure(purpose, url, now, self.policy.cache_ttl)
+            .map(Err)
     }
 
     /// The gate of fetches of `url` for `purpose`.
