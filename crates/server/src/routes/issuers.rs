@@ -504,8 +504,18 @@ pub async fn pickups(
             "deliver": {"credentialsVariable": "credentials"}
         }
     });
+    // A credential the exchange refuses (too large to hand out, say) is the batch's problem, named.
     let exchange_error = |e: credbridge_exchange::ExchangeError| {
-        IssuersError::Api(ApiError::internal(format!("making a pickup link: {e}")))
+        IssuersError::Api(if e.is_internal() {
+            ApiError::internal(format!("making a pickup link: {e}"))
+        } else {
+            ApiError::Unprocessable {
+                slug: e.slug(),
+                detail: format!("a pickup link could not be made: {e}"),
+                pointer: None,
+                errors: Vec::new(),
+            }
+        })
     };
     let workflow = state
         .exchanges

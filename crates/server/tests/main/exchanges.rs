@@ -150,6 +150,17 @@ async fn request_flow(backend: Backend) {
     // Another tenant sees none of it.
     let other = t.token("other", &[]).await;
     assert_eq!(t.get(&exchange, Some(&other)).await.status, 404);
+    // A client without the workflow scopes may neither create nor read.
+    let reader = t.token("acme", &["read:/inbox"]).await;
+    post_json(&t, "/workflows", Some(&reader), &workflow)
+        .await
+        .assert_problem(403, "insufficient-scope");
+    t.get(&exchange, Some(&reader))
+        .await
+        .assert_problem(403, "insufficient-scope");
+    t.get(&format!("{exchange}/qr.svg"), Some(&reader))
+        .await
+        .assert_problem(403, "insufficient-scope");
     t.cleanup().await;
 }
 both!(

@@ -141,6 +141,11 @@ async fn a_batch_runs_to_done_within_its_tenant(backend: Backend) {
     assert_eq!(delivered.status, 200, "{}", delivered.text());
     let badge = &delivered.json()["verifiablePresentation"]["verifiableCredential"][0];
     assert_eq!(badge["id"], learner["credentialId"], "{badge}");
+    // Without the workflow scope, no links (the issuing scope alone is not enough).
+    let issue_only = t.token("tenant-a", &["write:/issuers"]).await;
+    post_json(&t, &format!("{location}/pickups"), &issue_only, Vec::new())
+        .await
+        .assert_problem(403, "insufficient-scope");
     // Tenant B cannot make links for tenant A's batch.
     post_json(&t, &format!("{location}/pickups"), &b, Vec::new())
         .await
