@@ -24,6 +24,9 @@ use crate::stats::{FetchOutcome, FetchStats};
 // widening their visibility.
 #[path = "post.rs"]
 pub(crate) mod post;
+// API calls (the Open Badges API consumer): any method, headers both ways, no redirects.
+#[path = "send.rs"]
+pub(crate) mod send;
 use crate::{
     Clock, FetchError, FetchPolicy, Purpose, RefusedRange, Snapshot, SnapshotStore,
     classify_address,

@@ -95,6 +95,7 @@ mod clock;
 mod did_web;
 mod error;
 mod https_controller;
+mod loopback;
 mod policy;
 mod snapshot;
 mod source;
@@ -102,6 +103,7 @@ mod stats;
 
 pub use address::{AddressClass, RefusedRange, classify_address};
 pub use client::post::{MAX_POST_RESPONSE_BYTES, Posted};
+pub use client::send::{MAX_API_RESPONSE_BYTES, Sent};
 pub use client::{Fetched, GuardedClient};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credbridge_keys::{
@@ -110,6 +112,7 @@ pub use credbridge_keys::{
 pub use did_web::DidWebResolver;
 pub use error::FetchError;
 pub use https_controller::HttpsControllerResolver;
+pub use loopback::{LoopbackError, LoopbackRedirect, MAX_REDIRECT_REQUEST_LINE};
 pub use policy::{
     DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_TTL, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_CONNECT, DEFAULT_TIMEOUT_TOTAL, DEFAULT_USER_AGENT,

@@ -196,3 +196,96 @@ fn the_guard_holds_for_posts() {
         "nothing reached the receiver"
     );
 }
+
+/// `GuardedClient::send` (the Open Badges API consumer's transport): any method, the headers
+/// both ways, any status, no redirect followed (a bearer token stays with its origin).
+#[test]
+fn send_carries_method_headers_and_body_and_returns_headers() {
+    let (port, got) = receiver(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Total-Count: 1000\r\nLink: <http://x/?offset=100>; rel=\"next\"\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".to_vec(),
+    );
+    let sent = loopback_client()
+        .send(
+            "PUT",
+            &format!("http://127.0.0.1:{port}/ims/ob/v3p0/profile"),
+            &[
+                ("Authorization".to_owned(), "Bearer t0k3n".to_owned()),
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+            ],
+            br#"{"name":"Alice"}"#,
+        )
+        .unwrap();
+    assert_eq!(sent.status, 200);
+    assert_eq!(sent.body, b"{}");
+    let header = |name: &str| {
+        sent.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(header("x-total-count"), Some("1000"));
+    assert_eq!(header("link"), Some("<http://x/?offset=100>; rel=\"next\""));
+    let got = got.lock().unwrap();
+    assert_eq!(
+        got[0].request_line.trim_end(),
+        "PUT /ims/ob/v3p0/profile HTTP/1.1"
+    );
+    assert!(
+        got[0]
+            .headers
+            .contains(&("authorization".to_owned(), "Bearer t0k3n".to_owned()))
+    );
+    assert_eq!(got[0].body, br#"{"name":"Alice"}"#);
+}
+
+#[test]
+fn send_returns_a_redirect_instead_of_taking_the_token_along() {
+    let (port, got) = receiver(
+        b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/steal\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+    );
+    let sent = loopback_client()
+        .send(
+            "GET",
+            &format!("http://127.0.0.1:{port}/ims/ob/v3p0/credentials"),
+            &[("Authorization".to_owned(), "Bearer secret".to_owned())],
+            b"",
+        )
+        .unwrap();
+    assert_eq!(sent.status, 302);
+    assert_eq!(got.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn send_is_guarded_like_every_fetch() {
+    // Loopback without the dangerous option: refused before connecting.
+    let client = GuardedClient::new(
+        FetchPolicy {
+            allow_http: true,
+            ..FetchPolicy::default()
+        },
+        Arc::new(SystemClock),
+    );
+    let err = client
+        .send("GET", "http://127.0.0.1:9/ims/ob/v3p0/discovery", &[], b"")
+        .unwrap_err();
+    assert!(matches!(err, FetchError::AddressRefused { .. }), "{err}");
+    // http refused when the policy wants https.
+    let err = GuardedClient::new(FetchPolicy::default(), Arc::new(SystemClock))
+        .send(
+            "GET",
+            "http://badges.example/ims/ob/v3p0/discovery",
+            &[],
+            b"",
+        )
+        .unwrap_err();
+    assert!(matches!(err, FetchError::SchemeRefused { .. }), "{err}");
+    // And through the obapi trait, a refusal is a TransportError naming the URL.
+    let request = credbridge_obapi::OutgoingRequest {
+        method: "GET".into(),
+        url: "http://127.0.0.1:9/x".into(),
+        headers: vec![],
+        body: vec![],
+    };
+    let err = credbridge_obapi::HttpClient::send(&client, &request).unwrap_err();
+    assert_eq!(err.url, "http://127.0.0.1:9/x");
+}
