@@ -181,6 +181,34 @@ impl IssuerHome {
         self.dir.join("public").join(name)
     }
 
+    /// The file that remembers the status-list URL base `name` last issued with, so that a
+    /// later revocation (the CLI without `--status-base`, or `POST /credentials/status`)
+    /// re-publishes each list under the URL its credentials name.
+    fn status_base_file(&self, name: &str) -> PathBuf {
+        self.dir.join("status").join(format!("{name}.base"))
+    }
+
+    /// The status-list URL base `name`'s batches were issued with, if one was given.
+    pub fn remembered_status_base(&self, name: &str) -> Result<Option<String>, IssueError> {
+        let path = self.status_base_file(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text.trim().to_owned()).filter(|b| !b.is_empty())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(IssueError::io(path, e)),
+        }
+    }
+
+    fn remember_status_base(&self, name: &str, base: &str) -> Result<(), IssueError> {
+        if self.remembered_status_base(name)?.as_deref() == Some(base) {
+            return Ok(());
+        }
+        let path = self.status_base_file(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| IssueError::io(parent, e))?;
+        }
+        write_atomic(&path, base.as_bytes())
+    }
+
     /// `credbridge issuer create NAME [--did-web DOMAIN] [--key-type p256]`: creates the issuer
     /// and writes its DID document to `public/NAME/did.json`.
     pub fn create(
@@ -249,6 +277,9 @@ impl IssuerHome {
             .clone()
             .or_else(|| default_status_base(&issuer.record));
         let journal = FileJournal::new(request.out_dir.join("journal.jsonl"));
+        if let (Some(base), false) = (&request.status_base_url, request.purposes.is_empty()) {
+            self.remember_status_base(&issuer.record.name, base.trim_end_matches('/'))?;
+        }
         let mut lists = match (&base, request.purposes.is_empty()) {
             (Some(base), false) => Some(StatusLists::open(
                 self.status_store(),
@@ -332,8 +363,10 @@ impl IssuerHome {
             let Some(record) = keys.load(&name)? else {
                 continue;
             };
+            let remembered = self.remembered_status_base(&name)?;
             let Some(base) = status_base_url
                 .map(str::to_owned)
+                .or(remembered)
                 .or_else(|| default_status_base(&record))
             else {
                 continue;

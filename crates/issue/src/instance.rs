@@ -302,6 +302,25 @@ fn json_type(value: &Value) -> &'static str {
     }
 }
 
+/// Whether `doc` is a 1EdTech credential whose schema allows a single `credentialStatus`:
+/// an OpenBadgeCredential / AchievementCredential, an EndorsementCredential or a
+/// ClrCredential.
+fn is_1edtech(doc: &serde_json::Map<String, Value>) -> bool {
+    const TYPES: [&str; 4] = [
+        "OpenBadgeCredential",
+        "AchievementCredential",
+        "EndorsementCredential",
+        "ClrCredential",
+    ];
+    match doc.get("type") {
+        Some(Value::String(t)) => TYPES.contains(&t.as_str()),
+        Some(Value::Array(types)) => types
+            .iter()
+            .any(|t| t.as_str().is_some_and(|t| TYPES.contains(&t))),
+        _ => false,
+    }
+}
+
 /// The VCDM version of a credential by its first context: `Some(true)` for 2.0.
 fn is_vcdm2(doc: &Map<String, Value>) -> bool {
     doc.get("@context")
@@ -514,6 +533,26 @@ impl Instance {
         for p in &options.status_purposes {
             if !purposes.contains(p) {
                 purposes.push(*p);
+            }
+        }
+        // The 1EdTech OB 3.0 and CLR 2.0 schemas allow one `credentialStatus` object, not an
+        // array: such a credential takes the one purpose its request names, and an instance
+        // that would add several must be told which (silently dropping one would leave a
+        // suspension the issuer believes it can set).
+        if purposes.len() > 1 && !doc.contains_key("credentialStatus") && is_1edtech(doc) {
+            match options.status_purposes.as_slice() {
+                [one] => purposes = vec![*one],
+                _ => {
+                    let names: Vec<&str> = purposes.iter().map(|p| p.as_str()).collect();
+                    return Err(reject(
+                        "/credentialStatus",
+                        format!(
+                            "the 1EdTech Open Badges 3.0 and CLR 2.0 schemas allow one credentialStatus object, and this instance adds {} ({}); name one purpose in options.credentialStatus",
+                            purposes.len(),
+                            names.join(", ")
+                        ),
+                    ));
+                }
             }
         }
         if !purposes.is_empty() && !doc.contains_key("credentialStatus") {
@@ -1062,5 +1101,61 @@ mod tests {
                 .check_key(KeyType::Ed25519)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_1edtech_credential_gets_one_status_object_or_a_named_refusal() {
+        let dir = std::env::temp_dir().join(format!(
+            "credbridge-instance-1edtech-{}-{}",
+            std::process::id(),
+            new_urn_uuid()
+        ));
+        let all = instances(&dir);
+        let instance = all
+            .create(NewInstance {
+                name: "both".into(),
+                did_web: None,
+                key_type: KeyType::Ed25519,
+                import: Some(SecretKey::generate(KeyType::Ed25519).unwrap()),
+                settings: InstanceSettings {
+                    proof_format: Some("eddsa-rdfc-2022".into()),
+                    status_purposes: vec![StatusPurpose::Revocation, StatusPurpose::Suspension],
+                    bare_response: false,
+                },
+                profile: IssuerProfile::default(),
+                now: 1_750_000_000,
+            })
+            .unwrap();
+        let did = instance.issuer().record.did.clone();
+        let badge = json!({
+            "@context": [crate::batch::VC2_CONTEXT, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": did, "type": ["Profile"], "name": "Both"},
+            "credentialSubject": {"type": ["AchievementSubject"]}
+        });
+        match instance.prepare(badge.clone(), &IssueOptions::default()) {
+            Err(IssueError::CredentialRejected { pointer, reason }) => {
+                assert_eq!(pointer, "/credentialStatus");
+                assert!(reason.contains("revocation, suspension"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let options = IssueOptions {
+            status_purposes: vec![StatusPurpose::Suspension],
+            ..IssueOptions::default()
+        };
+        let (vc, _) = instance.prepare(badge, &options).unwrap();
+        assert_eq!(vc["credentialStatus"]["statusPurpose"], "suspension");
+        assert!(vc["credentialStatus"].is_object());
+        // Any other credential keeps every purpose of the instance, as an array.
+        let plain = json!({
+            "@context": [crate::batch::VC2_CONTEXT],
+            "type": ["VerifiableCredential"],
+            "issuer": did,
+            "credentialSubject": {"id": "did:example:alice"}
+        });
+        let (vc, _) = instance.prepare(plain, &IssueOptions::default()).unwrap();
+        assert_eq!(vc["credentialStatus"].as_array().map(Vec::len), Some(2));
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -183,3 +183,104 @@ fn the_issuer_home_runs_create_issue_and_revoke_like_the_cli() {
     assert_eq!(suspended, 1);
     assert_eq!(record.did, "did:web:college.example");
 }
+
+/// A did:key issuer has no default place for its lists; a batch issued with an explicit
+/// status base must still be revocable later through the API path (`Instances::set_status`,
+/// which `POST /credentials/status` calls) and the CLI without `--status-base`, and the
+/// re-published list must carry the URL the credentials name.
+#[test]
+fn a_did_key_batch_with_its_own_status_base_is_revoked_later_without_naming_the_base() {
+    let dir = temp_dir("didkey-base");
+    let home = IssuerHome::new(dir.join("home"));
+    let record = home
+        .create(&master(), "quick", profile(), None, KeyType::Ed25519, NOW)
+        .unwrap();
+    assert!(record.did.starts_with("did:key:"), "{}", record.did);
+    let base = "https://badges.example/lists/quick";
+    let canonicalizer = credbridge_proofs::JsonLdCanonicalizer::with_bundled_contexts();
+    let summary = home
+        .issue(
+            &master(),
+            IssueRequest {
+                template: crate_dir().join("testdata/templates/welding.yaml"),
+                roster: RosterSource::detect(&data("oneroster"), None),
+                issuer: "quick".into(),
+                out_dir: dir.join("out"),
+                delivery: Delivery {
+                    json: true,
+                    ..Delivery::default()
+                },
+                purposes: vec![StatusPurpose::Revocation],
+                status_base_url: Some(format!("{base}/")),
+                now: NOW,
+                canonicalizer: &canonicalizer,
+                checker: &IriShapeChecker,
+                progress: &|_| {},
+            },
+        )
+        .unwrap();
+    assert_eq!(summary.batch.issued, 2);
+    assert_eq!(
+        home.remembered_status_base("quick").unwrap().as_deref(),
+        Some(base)
+    );
+    let id = credential_id(
+        "https://college.example/achievements/welding-level-1",
+        "ada.lovelace@college.example",
+        "2025-05-30T00:00:00Z",
+    );
+    // The API path: the server's issuer instances know nothing of this batch's base.
+    let instances = Instances::new(
+        IssuerHome::new(dir.join("home")),
+        master(),
+        "https://elsewhere.example/status",
+    );
+    instances
+        .set_status(&id, StatusPurpose::Revocation, true, &canonicalizer, NOW)
+        .unwrap();
+
+    let list_file = dir.join("home/public/quick/status/1/revocation.json");
+    let list: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&list_file).unwrap()).unwrap();
+    assert_eq!(list["id"], format!("{base}/1/revocation"));
+    let mut options = verify_options(None, &[], &[]);
+    let mut docs =
+        credbridge_fetch::OfflineDocuments::new(std::sync::Arc::new(credbridge_fetch::FixedClock(
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(LATER as u64),
+        )));
+    docs.insert(format!("{base}/1/revocation"), list_file);
+    options.documents = Some(std::sync::Arc::new(docs));
+    let mut revoked = Vec::new();
+    for entry in std::fs::read_dir(dir.join("out/credentials")).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let credential: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            credential["credentialStatus"]["statusListCredential"],
+            format!("{base}/1/revocation")
+        );
+        let report = verify_bytes(&bytes, &path.display().to_string(), &options);
+        let proof = report.checks.iter().find(|c| c.id == "proof").unwrap();
+        assert_eq!(proof.outcome, Outcome::Passed, "{}", proof.message);
+        let status = report.checks.iter().find(|c| c.id == "status").unwrap();
+        match &status.outcome {
+            Outcome::Failed(r) if r.contains("revoked") => {
+                revoked.push(credential["id"].as_str().unwrap().to_owned())
+            }
+            Outcome::Passed => {}
+            other => panic!("{other:?}: {}", status.message),
+        }
+    }
+    assert_eq!(revoked, [id.clone()]);
+    // And the CLI path without --status-base (unsuspending nothing is still found).
+    home.set_status(
+        &master(),
+        std::slice::from_ref(&id),
+        StatusPurpose::Revocation,
+        true,
+        None,
+        &canonicalizer,
+        NOW,
+    )
+    .unwrap();
+}
