@@ -200,7 +200,7 @@ impl PublicKey {
             expected: "32",
             found: bytes.len(),
         })?;
-        ed25519_dalek::VerifyingKey::from_bytes(&arr)
+        decoded_ed25519(&arr)
             .map(PublicKey::Ed25519)
             .map_err(|e| KeyError::InvalidKeyBytes {
                 key_type: "Ed25519",
@@ -621,4 +621,35 @@ mod tests {
             Err(KeyError::AlgorithmKeyMismatch { .. })
         ));
     }
+}
+
+/// Most decoded Ed25519 keys a thread remembers; past it the memory starts over.
+const ED25519_CACHE_ENTRIES: usize = 256;
+
+thread_local! {
+    /// Decoded (decompressed) Ed25519 public keys by their 32 bytes. Decoding is a field
+    /// square root, about a tenth of a signature check, and bulk verification sees the same
+    /// few issuer keys again and again (measured in `credbridge-bench`; see the crate doc).
+    /// Per thread, so the verify workers never contend; only successful decodes are kept, so
+    /// an invalid key is refused every time.
+    static ED25519_KEYS: std::cell::RefCell<std::collections::HashMap<[u8; 32], ed25519_dalek::VerifyingKey>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// `VerifyingKey::from_bytes`, remembered per thread.
+fn decoded_ed25519(
+    bytes: &[u8; 32],
+) -> Result<ed25519_dalek::VerifyingKey, ed25519_dalek::SignatureError> {
+    if let Some(key) = ED25519_KEYS.with(|keys| keys.borrow().get(bytes).copied()) {
+        return Ok(key);
+    }
+    let key = ed25519_dalek::VerifyingKey::from_bytes(bytes)?;
+    ED25519_KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.len() >= ED25519_CACHE_ENTRIES {
+            keys.clear();
+        }
+        keys.insert(*bytes, key);
+    });
+    Ok(key)
 }
