@@ -158,6 +158,18 @@ pub trait Clock: Send + Sync {
     fn now_unix(&self) -> i64;
 }
 
+/// The operating system's clock (a time before 1970 reads as 0).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_unix(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    }
+}
+
 /// A clock that stands still until it is moved; tests and replays use it.
 #[derive(Debug, Default)]
 pub struct ManualClock {

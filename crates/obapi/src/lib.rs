@@ -188,7 +188,9 @@ mod imsx;
 pub mod oauth;
 mod repo;
 
-pub use api::{ApiFlavor, Clock, ManualClock, OFFLINE_ACCESS, Permission, RandomError};
+pub use api::{
+    ApiFlavor, Clock, ManualClock, OFFLINE_ACCESS, Permission, RandomError, SystemClock,
+};
 pub use consumer::{
     ClientRegistration, Connection, ConsumerError, HttpClient, OutgoingRequest,
     PendingAuthorization, PullOptions, PullReport, PulledCredential, RandomErrorText,
