@@ -24,8 +24,9 @@
 //       credentials, revokes one with POST /credentials/status. Writes
 //       DIR/cred-NN.json, DIR/revoked.json ({file, id, list, index}).
 //   node serve-issue.mjs check-db --revoked FILE --fetch-log FILE JSONL
-//       verify.mjs --status output: every file verified, exactly the revoked
-//       one has status true, the list was fetched exactly once.
+//       verify.mjs --status output: every proof and the list verified,
+//       exactly the revoked one has its bit set (and so is not verified),
+//       the list was fetched exactly once.
 //   node serve-issue.mjs check-cb --revoked FILE JSONL
 //       credbridge verify --json output (one report per line, matched by
 //       credential_id): exactly the revoked one fails `status`, the others
@@ -535,15 +536,20 @@ function cmdCheckDb(opts, [jsonl]) {
   for(const line of lines) {
     const name = path.basename(line.file);
     const entries = line.status ?? [];
-    if(!line.verified || entries.length !== 1) {
-      bad(`DB status ${name}: verified=${line.verified} status=` +
-        `${JSON.stringify(entries)} ${line.error ?? ''}`.slice(0, 800));
+    const want = path.resolve(line.file) === path.resolve(revoked.file);
+    // the proofs and the list verified; only the revoked one is not
+    // verified, for its bit alone
+    const proofsOk = line.proofs.length > 0 && line.proofs.every(p => p.verified);
+    if(!proofsOk || line.library_verified !== true || entries.length !== 1 ||
+      line.verified === want) {
+      bad(`DB status ${name}: verified=${line.verified} library_verified=` +
+        `${line.library_verified} status=${JSON.stringify(entries)} ` +
+        `${line.error ?? ''}`.slice(0, 800));
       continue;
     }
-    const want = path.resolve(line.file) === path.resolve(revoked.file);
     if(entries[0].status === want) {
-      ok(`DB status ${name}: ${want ? 'revoked' : 'not revoked'} ` +
-        `(index ${entries[0].statusListIndex}, list verified)`);
+      ok(`DB status ${name}: ${want ? `revoked (${line.error})` :
+        'not revoked'} (index ${entries[0].statusListIndex}, list verified)`);
     } else {
       bad(`DB status ${name}: status=${entries[0].status}, wanted ${want}`);
     }

@@ -37,7 +37,9 @@
 // credential is loaded, verified with the same suites, its issuer compared).
 // Each line then has "status": [{statusPurpose, statusListIndex,
 // statusListCredential, status}] (status true = the bit is set, i.e. revoked
-// or suspended; the DB stack itself still says verified: true then).
+// or suspended). The DB stack itself still says verified: true then
+// ("library_verified"); this tool's "verified" is false, with the entry in
+// "error".
 // --allow-origin lets the loader GET documents (status lists, did:web DID
 // documents whose host:port is the origin's) from that one origin, each URL
 // once per run; --fetch-log FILE writes {url: number of GETs} at the end.
@@ -323,10 +325,16 @@ for(const file of files) {
       }
       line.library_verified = result.libraryVerified;
       const failed = result.proofs.filter(p => !p.verified);
+      // a set status bit (revoked, suspended) makes the file not verified,
+      // although the DB stack itself says verified: true
+      const set = (result.status ?? []).filter(e => e.status !== false);
       line.verified = result.proofs.length > 0 && failed.length === 0 &&
-        result.libraryVerified !== false;
+        result.libraryVerified !== false && set.length === 0;
       if(!line.verified) {
         line.error = (result.error && describeError(result.error)) ||
+          set.map(e => `${e.statusPurpose}: entry ${e.statusListIndex} of ` +
+            `${e.statusListCredential} is ${e.status === true ? 'set' :
+              e.status}`).join('; ') ||
           failed.map(p => p.error).filter(Boolean).join('; ') ||
           (result.proofs.length === 0 ? 'no proof' : 'not verified');
       }
