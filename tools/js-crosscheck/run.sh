@@ -17,15 +17,24 @@ ECDSA="$TD/vectors/vc-di-ecdsa/TestVectors"
 OBV="$TD/vectors/openbadges-3.0/eddsa-rdfc-2022-vectors.json"
 cd "$HERE"
 
+SERVE_PID=""  # credbridge serve of the serve-issue leg, stopped at exit
+REMOVE_WORK=0
 if [[ -n "${CROSSCHECK_WORK:-}" ]]; then
   WORK="$CROSSCHECK_WORK"
   mkdir -p "$WORK"
 else
   WORK="$(mktemp -d "${TMPDIR:-/tmp}/js-crosscheck.XXXXXX")"
   if [[ "${CROSSCHECK_KEEP:-0}" != 1 ]]; then
-    trap 'rm -rf "$WORK"' EXIT
+    REMOVE_WORK=1
   fi
 fi
+cleanup() {
+  stop_serve
+  if [[ "$REMOVE_WORK" == 1 ]]; then
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
 
 PASSED=0
 FAILED=0
@@ -62,6 +71,155 @@ verify_expect() {
       .split("\n").filter(Boolean)) {
       const r = JSON.parse(l); console.log(r.file + "\t" + r.verified);
     }' "$out")
+}
+
+# tally NAME < lines: counts "ok   ..." / "FAIL ..." lines (serve-issue.mjs)
+tally() {
+  local line
+  while IFS= read -r line; do
+    case "$line" in
+      "ok   "*) pass "$1: ${line#ok   }" ;;
+      "FAIL "*) fail "$1: ${line#FAIL }" ;;
+      *) log "     $line" ;;
+    esac
+  done
+}
+
+# run_tally NAME COMMAND...: runs COMMAND and tallies its ok/FAIL lines; a
+# non-zero exit without a FAIL line is a failure too.
+run_tally() {
+  local name="$1" out rc=0
+  shift
+  out="$("$@" 2>&1)" || rc=$?
+  tally "$name" <<<"$out"
+  if [[ "$rc" -ne 0 ]] && ! grep -q '^FAIL ' <<<"$out"; then
+    fail "$name: $(basename "$2") $3 exited $rc"
+  fi
+}
+
+stop_serve() {
+  if [[ -n "$SERVE_PID" ]]; then
+    kill "$SERVE_PID" 2>/dev/null || true
+    wait "$SERVE_PID" 2>/dev/null || true
+    SERVE_PID=""
+  fi
+}
+
+# revocation_round BASE DIR PROOF_FORMAT KEY_TYPE INPUT
+revocation_round() {
+  local base="$1" R="$2" format="$3" key="$4" input="$5" n0 n1 n2 rc
+  local name="revocation $format $key"
+  run_tally "$name" node serve-issue.mjs revocation --base "$base" --out "$R" \
+    --count 20 --proof-format "$format" --key-type "$key" --input "$input"
+  [[ -f "$R/revoked.json" ]] || return 0
+  local rev=("$R"/cred-*.json)
+  # (a) the DB stack: verify.mjs --status over all N in one run
+  n0="$(node serve-issue.mjs status-gets --base "$base")"
+  node verify.mjs --status --allow-origin "$base" --fetch-log "$R/db-fetches.json" \
+    "${rev[@]}" >"$R/db.jsonl" || true
+  n1="$(node serve-issue.mjs status-gets --base "$base")"
+  run_tally "$name, DB" node serve-issue.mjs check-db \
+    --revoked "$R/revoked.json" --fetch-log "$R/db-fetches.json" "$R/db.jsonl"
+  if [[ "$((n1 - n0))" -eq 1 ]]; then
+    pass "$name, DB: the server counted 1 GET of a status list (/metrics)"
+  else
+    fail "$name, DB: the server counted $((n1 - n0)) GETs of status lists, wanted 1"
+  fi
+  # (b) credbridge verify, online (loopback allowed for the test), all N in
+  # one run; exit 1 because one is invalid.
+  rc=0
+  "$CREDBRIDGE" verify --json --dangerous-allow-loopback --no-progress \
+    "${rev[@]}" >"$R/cb.jsonl" 2>"$R/cb.stderr" || rc=$?
+  n2="$(node serve-issue.mjs status-gets --base "$base")"
+  if [[ "$rc" -eq 1 ]]; then
+    pass "$name, credbridge: verify exits 1 (one credential invalid)"
+  else
+    fail "$name, credbridge: verify exited $rc, wanted 1"
+  fi
+  run_tally "$name, credbridge" node serve-issue.mjs check-cb \
+    --revoked "$R/revoked.json" "$R/cb.jsonl"
+  if [[ "$((n2 - n1))" -eq 1 ]]; then
+    pass "$name, credbridge: the server counted 1 GET of a status list (/metrics)"
+  else
+    fail "$name, credbridge: the server counted $((n2 - n1)) GETs of status lists, wanted 1"
+  fi
+}
+
+# The serve-issue leg (needs CREDBRIDGE): credbridge serve --dev on a free
+# loopback port, issuer instances per format, issued credentials verified by
+# the DB stack, vc-jose JWTs checked, and revocation seen by both verifiers.
+serve_issue_leg() {
+  local S="$WORK/serve" t0 base="" i
+  t0="$(now_ms)"
+  mkdir -p "$S/data" "$S/inputs" "$S/tampered"
+  # --offline: the server itself never fetches (it only issues and serves).
+  env -u CREDBRIDGE_LISTEN -u CREDBRIDGE_DATABASE_URL -u CREDBRIDGE_PUBLIC_URL \
+    -u CREDBRIDGE_HTTPS_LISTEN \
+    "$CREDBRIDGE" serve --dev --offline --log-format json \
+    --data-dir "$S/data" --listen 127.0.0.1:0 >"$S/stdout" 2>"$S/stderr" &
+  SERVE_PID=$!
+  for i in $(seq 1 300); do
+    base="$(sed -n 's|^listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$S/stdout" | head -n1)"
+    [[ -n "$base" ]] && break
+    kill -0 "$SERVE_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ -z "$base" ]]; then
+    fail "serve-issue: credbridge serve printed no 'listening on' line"
+    tail -n 20 "$S/stdout" "$S/stderr" || true
+    stop_serve
+    return 0
+  fi
+  pass "serve-issue: credbridge serve --dev listening on $base"
+  cp "$WORK/in/alumni.json" "$WORK/in/ob3-basic.json" "$WORK/in/ob3-vector.json" "$S/inputs/"
+
+  # 1-3: instances per format (did:key and did:web), issue, DB verifies.
+  run_tally serve-issue node serve-issue.mjs issue --base "$base" \
+    --inputs "$S/inputs" --out "$S"
+  local di=() jose=() tampered=()
+  mapfile -t di < <(grep . "$S/di.txt" 2>/dev/null || true)
+  mapfile -t jose < <(grep . "$S/jose.txt" 2>/dev/null || true)
+  if [[ "${#di[@]}" -gt 0 ]]; then
+    verify_expect serve-issued pass --status --allow-origin "$base" \
+      --fetch-log "$S/fetches.json" "${di[@]}"
+    # tampered copies: subject, proof.created, and the status entry moved
+    # to another index (a holder hiding a revocation)
+    mapfile -t tampered < <(node serve-issue.mjs tamper --out "$S/tampered" "${di[@]}")
+    verify_expect serve-issued-tampered fail --status --allow-origin "$base" \
+      "${tampered[@]}"
+  else
+    fail "serve-issue: no Data Integrity credential was issued"
+  fi
+  if [[ "${#jose[@]}" -gt 0 ]]; then
+    run_tally serve-issue-jose node serve-issue.mjs jose --base "$base" "${jose[@]}"
+    mapfile -t tampered < <(node serve-issue.mjs tamper --out "$S/tampered" "${jose[@]}")
+    run_tally serve-issue-jose node serve-issue.mjs jose --expect-fail "${tampered[@]}"
+  else
+    fail "serve-issue: no vc-jose credential was issued"
+  fi
+
+  # credbridge verifies what its server issued (online, loopback allowed;
+  # did:web documents as the server serves them, since credbridge resolves
+  # did:web over https only).
+  if [[ "${#di[@]}" -gt 0 || "${#jose[@]}" -gt 0 ]]; then
+    local didopt=()
+    [[ -d "$S/dids" ]] && didopt=(--did-dir "$S/dids")
+    "$CREDBRIDGE" verify --json --dangerous-allow-loopback --no-progress \
+      "${didopt[@]}" "${di[@]}" "${jose[@]}" >"$S/cb-all.jsonl" 2>"$S/cb-all.stderr" || true
+    run_tally serve-issued-credbridge node serve-issue.mjs check-cb-all \
+      "$S/cb-all.jsonl" "${di[@]}" "${jose[@]}"
+  fi
+
+  # 4. Revocation both ways, per format: N credentials from one instance
+  # (revocation entries only), one revoked; each verifier fetches the list
+  # once.
+  local spec
+  for spec in eddsa-rdfc-2022:Ed25519 ecdsa-jcs-2019:P-384; do
+    revocation_round "$base" "$S/revocation/${spec%%:*}" "${spec%%:*}" "${spec#*:}" \
+      "$S/inputs/alumni.json"
+  done
+  stop_serve
+  log "serve-issue leg: $(($(now_ms) - t0)) ms"
 }
 
 # ---------------------------------------------------------------------------
@@ -331,6 +489,12 @@ EOF_DID
     cb_proof sd-ob3-tampered "$WORK/tampered/sd-ob3.subject.json" failed
     cb_proof bbs-windsurf "$BBS_WINDSURF" passed
     cb_proof bbs-windsurf-tampered "$WORK/tampered/bbs-windsurf.subject.json" failed
+    # HOOK(serve-issue) ----------------------------------------------------
+    # credbridge serve issues through the VC API; the DB stack verifies,
+    # status lists included (fetched from the server, the one origin the
+    # loader may use); revoking one credential makes both verifiers say so
+    # after one fetch of the list. See README, "serve-issue leg".
+    serve_issue_leg
     # HOOK(more-credbridge-legs): add further Rust legs here.
   fi
 else

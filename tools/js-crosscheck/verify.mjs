@@ -3,7 +3,9 @@
 //
 //   node verify.mjs [--expect-fail] [--proof-only] [--previous-proof]
 //                   [--legacy-ld] [--now ISO]
-//                   [--trust-key VM_ID=PUBLIC_KEY_MULTIBASE]... FILE...
+//                   [--trust-key VM_ID=PUBLIC_KEY_MULTIBASE]...
+//                   [--status] [--allow-origin http://HOST:PORT]
+//                   [--fetch-log FILE] FILE...
 //
 // Prints one JSON line per file:
 //   {"file":..., "verified":true|false, "error":null|"...", "mode":...,
@@ -30,6 +32,18 @@
 // verificationMethod), since the suites' verify paths would otherwise refuse
 // a did:key Multikey (2018) or a context carried by the proof only (2020).
 //
+// --status checks Bitstring Status List entries the DB way: vc.verifyCredential
+// with @digitalbazaar/vc-bitstring-status-list's checkStatus (the list
+// credential is loaded, verified with the same suites, its issuer compared).
+// Each line then has "status": [{statusPurpose, statusListIndex,
+// statusListCredential, status}] (status true = the bit is set, i.e. revoked
+// or suspended). The DB stack itself still says verified: true then
+// ("library_verified"); this tool's "verified" is false, with the entry in
+// "error".
+// --allow-origin lets the loader GET documents (status lists, did:web DID
+// documents whose host:port is the origin's) from that one origin, each URL
+// once per run; --fetch-log FILE writes {url: number of GETs} at the end.
+//
 // Modes:
 //   credential (default) - @digitalbazaar/vc verifyCredential: VC data model
 //     checks (validFrom/validUntil against --now), every proof, and the
@@ -47,6 +61,7 @@ import jsigs from 'jsonld-signatures';
 import {Ed25519Signature2018} from '@digitalbazaar/ed25519-signature-2018';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as base58 from 'base58-universal';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import {
   createDocumentLoader, describeError, fixtureKeyDocuments
 } from './lib/loader.mjs';
@@ -58,7 +73,8 @@ function usage(message) {
   process.stderr.write(`verify.mjs: ${message}\n` +
     'usage: node verify.mjs [--expect-fail] [--proof-only] ' +
     '[--previous-proof] [--now ISO] ' +
-    '[--trust-key VM_ID=PUBLIC_KEY_MULTIBASE]... FILE...\n');
+    '[--trust-key VM_ID=PUBLIC_KEY_MULTIBASE]... [--status] ' +
+    '[--allow-origin http://HOST:PORT] [--fetch-log FILE] FILE...\n');
   process.exit(2);
 }
 
@@ -73,6 +89,9 @@ try {
       'legacy-ld': {type: 'boolean', default: false},
       now: {type: 'string'},
       'trust-key': {type: 'string', multiple: true, default: []},
+      status: {type: 'boolean', default: false},
+      'allow-origin': {type: 'string'},
+      'fetch-log': {type: 'string'},
       help: {type: 'boolean', short: 'h', default: false}
     }
   });
@@ -101,7 +120,15 @@ if(now && isNaN(now)) {
   usage(`--now "${opts.now}" is not a date`);
 }
 
-const documentLoader = createDocumentLoader({extraDocuments});
+const fetchCounts = new Map();
+let documentLoader;
+try {
+  documentLoader = createDocumentLoader({
+    extraDocuments, allowOrigin: opts['allow-origin'], fetchCounts
+  });
+} catch(e) {
+  usage(e.message);
+}
 const mode = opts['proof-only'] ? 'proof-only' : 'credential';
 
 // A file is verified only when EVERY proof in it verified: jsonld-signatures
@@ -120,7 +147,10 @@ async function verifyOne(credential) {
     await jsigs.verify(credential, {
       suite, documentLoader, purpose: new AssertionProofPurpose({date: now})
     }) :
-    await vc.verifyCredential({credential, suite, documentLoader, now});
+    await vc.verifyCredential({
+      credential, suite, documentLoader, now,
+      ...(opts.status ? {checkStatus: statusChecker} : {})
+    });
   const summary = proofs.map(proof => {
     const r = (result.results ?? []).find(x =>
       x.proof?.proofValue !== undefined &&
@@ -129,8 +159,24 @@ async function verifyOne(credential) {
       r ? (r.verified ? null : describeError(r.error)) :
         'proof not checked (no suite or purpose matched it)');
   });
-  return {libraryVerified: result.verified === true, error: result.error,
-    proofs: summary};
+  const status = result.statusResult ?
+    (result.statusResult.results ?? []).map(r => ({
+      statusPurpose: r.credentialStatus?.statusPurpose ?? null,
+      statusListIndex: r.credentialStatus?.statusListIndex ?? null,
+      statusListCredential: r.credentialStatus?.statusListCredential ?? null,
+      status: r.status ?? null
+    })) : undefined;
+  return {libraryVerified: result.verified === true,
+    error: result.error ?? result.statusResult?.error, proofs: summary, status};
+}
+
+// checkStatus as a DB verifier wires it: the list credential is verified with
+// fresh suites and must have the credential's issuer.
+async function statusChecker({credential}) {
+  return checkStatus({
+    credential, documentLoader, suite: createVerifyingSuites(),
+    verifyBitstringStatusListCredential: true, verifyMatchingIssuers: true
+  });
 }
 
 // VC Data Integrity 1.0, "Verify Proof" with `previousProof`: the proofs a
@@ -274,12 +320,21 @@ for(const file of files) {
     try {
       const result = await verifyOne(credential);
       line.proofs = result.proofs;
+      if(result.status) {
+        line.status = result.status;
+      }
       line.library_verified = result.libraryVerified;
       const failed = result.proofs.filter(p => !p.verified);
+      // a set status bit (revoked, suspended) makes the file not verified,
+      // although the DB stack itself says verified: true
+      const set = (result.status ?? []).filter(e => e.status !== false);
       line.verified = result.proofs.length > 0 && failed.length === 0 &&
-        result.libraryVerified !== false;
+        result.libraryVerified !== false && set.length === 0;
       if(!line.verified) {
         line.error = (result.error && describeError(result.error)) ||
+          set.map(e => `${e.statusPurpose}: entry ${e.statusListIndex} of ` +
+            `${e.statusListCredential} is ${e.status === true ? 'set' :
+              e.status}`).join('; ') ||
           failed.map(p => p.error).filter(Boolean).join('; ') ||
           (result.proofs.length === 0 ? 'no proof' : 'not verified');
       }
@@ -292,5 +347,9 @@ for(const file of files) {
     asExpected++;
   }
   process.stdout.write(JSON.stringify(line) + '\n');
+}
+if(opts['fetch-log']) {
+  fs.writeFileSync(opts['fetch-log'],
+    JSON.stringify(Object.fromEntries(fetchCounts), null, 2) + '\n');
 }
 process.exit(asExpected === files.length ? 0 : 1);

@@ -8,9 +8,16 @@
 //   3. crates/jsonld/contexts/vectors/index.json (files relative to vectors/);
 //   4. did:key URLs, resolved locally to a DID document with one Multikey
 //      verification method (Ed25519, P-256, P-384).
-// Anything else throws an error naming the URL. Nothing ever touches the
-// network: global fetch is replaced by a function that throws.
+//   5. only when the caller names one origin (`allowOrigin`, e.g. the
+//      credbridge server under test at http://127.0.0.1:PORT): URLs under
+//      that origin, and did:web DIDs whose host is that origin's host:port
+//      (https://HOST:PORT/... is fetched from the origin as given), over
+//      node:http, each URL at most once per loader (`fetchCounts` counts the
+//      GETs).
+// Anything else throws an error naming the URL. Nothing else ever touches
+// the network: global fetch is replaced by a function that throws.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
@@ -147,15 +154,107 @@ export function fixtureKeyDocuments(vmId, publicKeyMultibase) {
 }
 
 /**
+ * The did:web DID (no fragment) -> the https URL of its DID document
+ * (did:web method: ':' separates path segments, '%3A' is a port colon).
+ */
+export function didWebUrl(did) {
+  const parts = did.slice('did:web:'.length).split(':');
+  if(parts.length === 0 || parts.some(p => p === '')) {
+    throw new OfflineLoaderError(did, 'not a did:web DID');
+  }
+  const [host, ...segments] = parts.map(decodeURIComponent);
+  if(/[/?#@\s]/.test(host) || segments.some(p => /[/?#\s]/.test(p))) {
+    throw new OfflineLoaderError(did, 'not a did:web DID');
+  }
+  const path = segments.length === 0 ? '/.well-known/did.json' :
+    `/${segments.join('/')}/did.json`;
+  return {host, path, url: `https://${host}${path}`};
+}
+
+/** GET URL over plain http (loopback server under test), parsed as JSON. */
+function httpGetJson(url) {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, {
+      headers: {accept: 'application/vc+ld+json, application/ld+json, ' +
+        'application/did+json, application/json'}
+    }, response => {
+      const chunks = [];
+      response.on('data', chunk => chunks.push(chunk));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if(response.statusCode !== 200) {
+          reject(new Error(`GET ${url}: HTTP ${response.statusCode} ` +
+            body.slice(0, 300)));
+          return;
+        }
+        try {
+          resolve(JSON.parse(body));
+        } catch(e) {
+          reject(new Error(`GET ${url}: not JSON ` +
+            `(${response.headers['content-type']}): ${body.slice(0, 120)}`));
+        }
+      });
+    });
+    request.on('error', reject);
+    request.setTimeout(15000, () =>
+      request.destroy(new Error(`GET ${url}: timed out`)));
+  });
+}
+
+/**
  * Creates the loader. `extraDocuments`: iterable of [url, document].
  * `trace`: optional array that receives every URL requested.
+ * `allowOrigin`: the one http(s) origin that may be fetched (see the header);
+ * `fetchCounts`: a Map(url -> number of GETs) the loader fills in.
  */
 export function createDocumentLoader({
-  contextsDir = DEFAULT_CONTEXTS_DIR, extraDocuments = [], trace
+  contextsDir = DEFAULT_CONTEXTS_DIR, extraDocuments = [], trace,
+  allowOrigin, fetchCounts = new Map()
 } = {}) {
   const {entries} = readContextTables(contextsDir);
   const extra = new Map(extraDocuments);
   const cache = new Map();
+  const origin = allowOrigin ? new URL(allowOrigin) : null;
+  if(origin && (origin.origin !== allowOrigin.replace(/\/$/, '') ||
+    !['http:', 'https:'].includes(origin.protocol))) {
+    throw new Error(`allowOrigin "${allowOrigin}" is not a bare http origin`);
+  }
+  const remote = new Map(); // fetched URL -> Promise(document)
+  const getRemote = url => {
+    if(!remote.has(url)) {
+      fetchCounts.set(url, (fetchCounts.get(url) ?? 0) + 1);
+      remote.set(url, httpGetJson(url));
+    }
+    return remote.get(url).then(document => structuredClone(document));
+  };
+  const loadDidWeb = async url => {
+    const [did, fragment] = url.split('#');
+    const {host, path, url: httpsUrl} = didWebUrl(did);
+    if(!origin || host !== origin.host) {
+      throw new OfflineLoaderError(url, `did:web document ${httpsUrl} is ` +
+        'not under the one allowed origin; the network is never used');
+    }
+    let didDocument;
+    try {
+      didDocument = await getRemote(origin.origin + path);
+    } catch(e) {
+      throw new OfflineLoaderError(url, e.message);
+    }
+    if(didDocument?.id !== did) {
+      throw new OfflineLoaderError(url,
+        `the DID document's id is "${didDocument?.id}", not "${did}"`);
+    }
+    if(fragment === undefined) {
+      return didDocument;
+    }
+    const vm = [].concat(didDocument.verificationMethod ?? []).find(m =>
+      m?.id === url || m?.id === `#${fragment}`);
+    if(!vm) {
+      throw new OfflineLoaderError(url,
+        'the DID document has no verification method with this id');
+    }
+    return {'@context': didDocument['@context'], ...vm, id: url};
+  };
 
   return async function documentLoader(url) {
     if(trace) {
@@ -186,6 +285,14 @@ export function createDocumentLoader({
             'did:key has no verification method with this fragment');
         }
         document = {'@context': MULTIKEY_CONTEXT_V1, ...vm};
+      }
+    } else if(url.startsWith('did:web:')) {
+      document = await loadDidWeb(url);
+    } else if(origin && url.startsWith(origin.origin + '/')) {
+      try {
+        document = await getRemote(url);
+      } catch(e) {
+        throw new OfflineLoaderError(url, e.message);
       }
     } else {
       throw new OfflineLoaderError(url,
