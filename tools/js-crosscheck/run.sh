@@ -152,6 +152,10 @@ serve_issue_leg() {
   local S="$WORK/serve" t0 base="" i
   t0="$(now_ms)"
   mkdir -p "$S/data" "$S/inputs" "$S/tampered"
+  # Made before the server starts: its redirections open them only once the child runs,
+  # and the loop below must not race that.
+  : >"$S/stdout"
+  : >"$S/stderr"
   # --offline: the server itself never fetches (it only issues and serves).
   env -u CREDBRIDGE_LISTEN -u CREDBRIDGE_DATABASE_URL -u CREDBRIDGE_PUBLIC_URL \
     -u CREDBRIDGE_HTTPS_LISTEN \
@@ -159,7 +163,7 @@ serve_issue_leg() {
     --data-dir "$S/data" --listen 127.0.0.1:0 >"$S/stdout" 2>"$S/stderr" &
   SERVE_PID=$!
   for i in $(seq 1 300); do
-    base="$(sed -n 's|^listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$S/stdout" | head -n1)"
+    base="$(sed -n 's|^listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$S/stdout" | head -n1 || true)"
     [[ -n "$base" ]] && break
     kill -0 "$SERVE_PID" 2>/dev/null || break
     sleep 0.1

@@ -134,9 +134,17 @@ function prepare(input, did) {
   return credential;
 }
 
-async function issue(base, instance, credential) {
+async function issue(base, instance, credential, options) {
   return api(base, 'POST',
-    `/issuers/${instance.name}/credentials/issue`, {credential});
+    `/issuers/${instance.name}/credentials/issue`,
+    options ? {credential, options} : {credential});
+}
+
+/** 1EdTech types whose schemas allow one credentialStatus object. */
+const ONE_STATUS_TYPES = ['OpenBadgeCredential', 'AchievementCredential',
+  'EndorsementCredential', 'ClrCredential'];
+function isOneStatus(credential) {
+  return [].concat(credential.type ?? []).some(t => ONE_STATUS_TYPES.includes(t));
 }
 
 /**
@@ -236,7 +244,23 @@ async function cmdIssue(opts) {
       if(!withStatus && !isV11) {
         continue; // the status-less twins are for VCDM 1.1 only
       }
-      const r = await issue(base, instance, prepare(input, instance.did));
+      let r = await issue(base, instance, prepare(input, instance.did));
+      const oneStatus = withStatus && !isV11 && isOneStatus(input) &&
+        STATUS_PURPOSES.length > 1;
+      if(oneStatus) {
+        // docs/issuing-api.md: the 1EdTech schemas allow one credentialStatus
+        // object, so a multi-purpose instance must be told which purpose.
+        if(r.status === 422 && r.json?.pointer === '/credential/credentialStatus') {
+          ok(`issue ${label}: several status purposes for a 1EdTech ` +
+            `credential refused without a named one (422 ${r.json.pointer})`);
+        } else {
+          bad(`issue ${label}: wanted 422 at /credential/credentialStatus ` +
+            `for a 1EdTech credential on a multi-purpose instance: ${short(r)}`);
+        }
+        r = await issue(base, instance, prepare(input, instance.did),
+          {credentialStatus: {type: 'BitstringStatusListEntry',
+            statusPurpose: 'revocation'}});
+      }
       const credential = r.json?.verifiableCredential;
       if(isV11 && withStatus) {
         // documented (docs/issuing-api.md): status entries need VCDM 2.0
@@ -259,7 +283,8 @@ async function cmdIssue(opts) {
       const file = path.join(out, 'issued', `${label}.json`);
       write(file, credential);
       const statuses = [].concat(credential.credentialStatus ?? []);
-      const wantStatus = withStatus ? STATUS_PURPOSES.length : 0;
+      const wantStatus = oneStatus ? 1 :
+        withStatus ? STATUS_PURPOSES.length : 0;
       if(instance.proofFormat === 'vc-jose') {
         if(credential.type === 'EnvelopedVerifiableCredential' &&
           /^data:application\/vc\+jwt,/.test(credential.id ?? '')) {
