@@ -86,6 +86,10 @@ pub enum Command {
     /// a given key (W3C VC-JOSE-COSE; the contract of its test suite).
     #[command(name = "vc-jose-cose")]
     VcJoseCose(crate::cmd::jose_cose::JoseCoseArgs),
+    /// Pull credentials from platforms that serve the 1EdTech Open Badges 3.0 API (or the CLR
+    /// 2.0 API) into the inbox, with the person's consent (OAuth 2.0, PKCE).
+    #[command(subcommand)]
+    Obapi(crate::cmd::obapi::ObapiCommand),
     /// Revoke issued credentials (status list entries set, lists re-signed).
     Revoke(crate::cmd::issue::StatusArgs),
     /// Suspend issued credentials.

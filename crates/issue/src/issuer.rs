@@ -73,6 +73,27 @@ impl MasterKey {
         MasterKey::parse(&text)
     }
 
+    /// Seals `plaintext` under the master key, bound to `context` (the AEAD's associated
+    /// data: a sealed value opens only with the same context), as the JSON of a [`Sealed`].
+    /// For secrets other than issuer keys, e.g. the Open Badges API consumer's tokens.
+    ///
+    /// # Errors
+    /// [`IssueError::MasterKey`] when the AEAD refuses (a plaintext past its size limit).
+    pub fn seal_bytes(&self, plaintext: &[u8], context: &[u8]) -> Result<Vec<u8>, IssueError> {
+        let sealed = seal(&self.0, plaintext, context)?;
+        serde_json::to_vec(&sealed).map_err(|e| IssueError::MasterKey {
+            reason: e.to_string(),
+        })
+    }
+
+    /// Opens what [`MasterKey::seal_bytes`] sealed with the same `context`; `None` when the
+    /// key, the context or the bytes differ.
+    #[must_use]
+    pub fn open_bytes(&self, sealed: &[u8], context: &[u8]) -> Option<Vec<u8>> {
+        let sealed: Sealed = serde_json::from_slice(sealed).ok()?;
+        open(&self.0, &sealed, context)
+    }
+
     /// A fresh random master key and its hex text, for first-time setup.
     pub fn generate() -> (MasterKey, String) {
         let mut bytes = [0u8; 32];

@@ -104,7 +104,7 @@ fn home(args: &HomeArgs) -> Result<IssuerHome> {
     Ok(IssuerHome::new(dir.join("issuers")))
 }
 
-fn master() -> Result<MasterKey> {
+pub(crate) fn master() -> Result<MasterKey> {
     if let Ok(text) = std::env::var("CREDBRIDGE_MASTER_KEY") {
         return MasterKey::parse(&text).context("CREDBRIDGE_MASTER_KEY");
     }

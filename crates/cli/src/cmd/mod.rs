@@ -7,6 +7,7 @@ mod inspect;
 pub mod issue;
 pub mod jose_cose;
 mod keys;
+pub mod obapi;
 pub mod people;
 mod registries;
 pub mod serve;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Issue(args) => issue::issue(&args, cli.json),
         Command::Lint { files } => issue::lint(&files, cli.json),
         Command::VcJoseCose(args) => jose_cose::run(&args),
+        Command::Obapi(command) => obapi::run(&command, cli.json),
         Command::Revoke(args) => {
             issue::set_status(&args, credbridge_issue::StatusPurpose::Revocation, true)
         }

@@ -148,7 +148,7 @@ fn resolve(flags: SettingsLayer, file: Option<&PathBuf>) -> Result<ServeSettings
     Ok(ServeSettings::resolve(&layers, default_dir)?)
 }
 
-fn admin(store: &StoreArgs) -> Result<Admin> {
+pub(crate) fn admin(store: &StoreArgs) -> Result<Admin> {
     let settings = resolve(layer_of(store), None)?;
     Ok(Admin::open(
         settings.data_dir,
