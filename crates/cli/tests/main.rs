@@ -20,6 +20,8 @@ mod inputs;
 mod issuer;
 #[path = "main/jose_cose.rs"]
 mod jose_cose;
+#[path = "main/obapi.rs"]
+mod obapi;
 #[path = "main/online.rs"]
 mod online;
 #[path = "main/registries.rs"]
