@@ -82,8 +82,8 @@ use serde_json::Value;
 pub use context::Direction;
 pub use error::{ErrorCode, JsonLdError};
 pub use loader::{
-    BundledContext, BundledLoader, ChainLoader, DirectoryLoader, DocumentLoader, LoadError,
-    RemoteDocument, bundled_contexts,
+    BundledContext, BundledLoader, ChainLoader, DirectoryLoader, DocumentLoader, EarlierRevision,
+    LoadError, RemoteDocument, bundled_contexts, earlier_revisions, published_revisions,
 };
 
 /// Deepest nesting of arrays and objects the expansion follows.

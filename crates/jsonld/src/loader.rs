@@ -111,6 +111,56 @@ pub fn bundled_contexts() -> &'static [BundledContext] {
     bundled::BUNDLED
 }
 
+/// An earlier published revision of a bundled context: bytes once served at `url` and since
+/// replaced by the bundled file. The loaders never serve it (documents are always processed
+/// with the current bytes); it is kept so that a digest computed over it, such as a VCDM 2.0
+/// `relatedResource` `digestSRI` written while it was current, is recognised as that revision
+/// of the URL instead of being reported as an unknown resource.
+#[derive(Debug)]
+pub struct EarlierRevision {
+    /// The URL it was published under.
+    pub url: &'static str,
+    /// Its file, relative to the crate's `contexts/` directory.
+    pub file: &'static str,
+    /// When and where from: the source repository, commit and date.
+    pub revision: &'static str,
+    /// The lower-case hex SHA-256 of `bytes`.
+    pub sha256: &'static str,
+    /// The file's bytes, exactly as published then.
+    pub bytes: &'static [u8],
+}
+
+/// Every earlier revision kept (see [`EarlierRevision`]), sorted by URL.
+pub fn earlier_revisions() -> &'static [EarlierRevision] {
+    EARLIER
+}
+
+static EARLIER: &[EarlierRevision] = &[EarlierRevision {
+    url: "https://www.w3.org/ns/credentials/v2",
+    file: "w3c/history/credentials-v2-2024-07-20.jsonld",
+    revision: "w3c/vc-data-model 8d0ee107 (2024-07-20), the base context of VCDM 2.0 CR2",
+    sha256: "24a18c90e9856d526111f29376e302d970b2bd10182e33959995b0207d7043b9",
+    bytes: include_bytes!("../contexts/w3c/history/credentials-v2-2024-07-20.jsonld"),
+}];
+
+/// The published bytes held for `url`, newest first: the bundled file (labelled `"bundled"`)
+/// and then any [`EarlierRevision`]s (labelled with their revision). Empty when nothing is held.
+pub fn published_revisions(url: &str) -> Vec<(&'static str, &'static [u8])> {
+    let mut held = Vec::new();
+    if let Ok(i) = bundled::BUNDLED.binary_search_by(|c| c.url.cmp(url))
+        && let Some(current) = bundled::BUNDLED.get(i)
+    {
+        held.push(("bundled", current.bytes));
+    }
+    held.extend(
+        EARLIER
+            .iter()
+            .filter(|r| r.url == url)
+            .map(|r| (r.revision, r.bytes)),
+    );
+    held
+}
+
 /// Serves the contexts compiled into the binary (see [`bundled_contexts`]). Each file is
 /// parsed once, on first use, and shared afterwards.
 #[derive(Debug, Default)]

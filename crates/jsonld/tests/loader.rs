@@ -167,3 +167,50 @@ fn warm_cache_is_not_extended_by_repeat_documents() {
     }
     assert_eq!(processor.cached_contexts(), cached);
 }
+
+/// The earlier revisions are byte-for-byte their files, hashed as recorded, named in SOURCES.md,
+/// never served by the loader, and listed after the bundled bytes of their URL.
+#[test]
+fn earlier_revisions_are_hashed_sourced_and_never_served() {
+    let sources = std::fs::read_to_string(contexts_dir().join("SOURCES.md")).unwrap();
+    let loader = BundledLoader::new();
+    assert!(!credbridge_jsonld::earlier_revisions().is_empty());
+    for r in credbridge_jsonld::earlier_revisions() {
+        assert_eq!(hex(&sha2::Sha256::digest(r.bytes)), r.sha256, "{}", r.file);
+        let on_disk = std::fs::read(contexts_dir().join(r.file)).unwrap();
+        assert_eq!(on_disk, r.bytes, "{} differs from its file", r.file);
+        assert!(
+            sources.contains(&format!("`contexts/{}`", r.file)),
+            "{} has no SOURCES.md row",
+            r.file
+        );
+        let served = loader.load(r.url).unwrap();
+        let earlier: Value = serde_json::from_slice(r.bytes).unwrap();
+        assert_ne!(*served.document, earlier, "{} is served", r.file);
+        let held = credbridge_jsonld::published_revisions(r.url);
+        assert_eq!(held.first().map(|h| h.0), Some("bundled"));
+        assert!(held.iter().skip(1).any(|h| h.1 == r.bytes));
+    }
+    assert!(credbridge_jsonld::published_revisions("https://example.org/unknown").is_empty());
+}
+
+/// The VCDM 2.0 CR2 base context: the digests VCDM 2.0 CR2 printed for
+/// https://www.w3.org/ns/credentials/v2, and that the W3C VCDM 2.0 test suite's
+/// `relatedResource` fixture carries, are over the 2024-07-20 revision, not the REC bytes.
+#[test]
+fn the_cr2_base_context_is_the_revision_behind_the_published_digests() {
+    let held = credbridge_jsonld::published_revisions("https://www.w3.org/ns/credentials/v2");
+    let sha256 = |b: &[u8]| hex(&sha2::Sha256::digest(b));
+    assert_eq!(
+        sha256(held[0].1),
+        "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734"
+    );
+    assert_eq!(
+        sha256(held[1].1),
+        "24a18c90e9856d526111f29376e302d970b2bd10182e33959995b0207d7043b9"
+    );
+    assert_eq!(
+        hex(&sha2::Sha384::digest(held[1].1)),
+        "35239c36999d2155312091af194a1edb61634d6ad789a5e5b19f2aebdd762dd9d1dcaada40eda7ef921c6b8c0ae107a0"
+    );
+}

@@ -91,6 +91,12 @@ pub static CHECKS: &[CheckKind] = &[
         "Is every property defined by the credential's vocabulary (JSON-LD contexts)?",
     ),
     varies(
+        "related-resource",
+        Fatal,
+        "advisory when a pinned resource is not held here (could-not-check)",
+        "Are the resources the credential pins by their digest (relatedResource) the ones it names?",
+    ),
+    varies(
         "issuer.key-binding",
         Fatal,
         "advisory when the issuer's identifier cannot be resolved (could-not-check)",

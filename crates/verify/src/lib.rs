@@ -62,6 +62,7 @@ mod options;
 mod pipeline;
 mod proof;
 mod recipient;
+mod related;
 pub mod report;
 mod status;
 pub mod trust;

@@ -250,6 +250,8 @@ fn credential_checks(
     if value.get("@context").is_some() && !rdfc_verified {
         checks.push(json_ld_check(value, jwt.is_some(), options));
     }
+    // VCDM 2.0 §5.3: digests of the resources the credential pins (`relatedResource`).
+    checks.extend(crate::related::check(value));
 
     // Every path that verified a signature ends in the binding check, whatever the signer.
     // A JWT's `iss` stands for the issuer (credential) or the holder (presentation) when the

@@ -322,8 +322,8 @@ fn date_time_property<'v>(
 }
 
 /// `relatedResource` (VCDM 2.0 §5.3): objects with a unique URL `id` and a `digestSRI` or
-/// `digestMultibase`. Whether the digests match the resources needs the network and is not
-/// checked here.
+/// `digestMultibase`. Whether the digests match the resources is the `related-resource` check
+/// (`crate::related`).
 fn related_resources(f: &mut Findings, spec: Spec, at: &Pointer<'_>, object: &Map<String, Value>) {
     let Some(value) = object.get("relatedResource") else {
         return;

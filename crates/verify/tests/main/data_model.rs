@@ -665,3 +665,69 @@ fn refresh_service_is_reported_not_contacted() {
         assert!(report.checks.iter().all(|c| c.id != "refresh-service"));
     }
 }
+
+/// VCDM 2.0 §5.3 through the whole pipeline, with the W3C VCDM 2.0 test suite's own values
+/// (`tests/fixtures.js` `relatedResource`, the wrong digests of `tests/5-advanced-concepts.js`):
+/// the suite's digests (of the CR2 base context) pass, its wrong ones fail, and a resource not
+/// held here is could-not-check.
+#[test]
+fn related_resource_digests_of_the_vcdm_suite() {
+    const V2: &str = "https://www.w3.org/ns/credentials/v2";
+    let related_check = |related: Value| -> Check {
+        let value = json!({
+            "@context": [V2],
+            "type": ["VerifiableCredential"],
+            "issuer": SUITE_ISSUER,
+            "credentialSubject": {"name": "Alice"},
+            "relatedResource": related,
+        });
+        let decode = Check::new("decode", Severity::Fatal, Outcome::Passed, "test input");
+        let report = verify_value(
+            "test".into(),
+            &value,
+            None,
+            decode,
+            &offline_options(NOW),
+            0,
+        );
+        assert_eq!(
+            report
+                .checks
+                .iter()
+                .find(|c| c.id == "data-model")
+                .map(|c| &c.outcome),
+            Some(&Outcome::Passed)
+        );
+        report
+            .checks
+            .into_iter()
+            .find(|c| c.id == "related-resource")
+            .expect("a relatedResource gets a related-resource check")
+    };
+    for good in [
+        json!({"id": V2, "digestSRI": "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"}),
+        json!({"id": V2, "digestMultibase": "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"}),
+        json!([{"id": V2, "mediaType": "application/ld+json", "digestSRI": "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"}]),
+    ] {
+        let check = related_check(good.clone());
+        assert_eq!(check.outcome, Outcome::Passed, "{good}");
+        assert_eq!(check.severity, Severity::Fatal);
+    }
+    for wrong in [
+        json!([{"id": V2, "digestMultibase": "uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"}]),
+        json!([{"id": V2, "digestSRI": "sha384-_rCVIV7fSXXTNIvpiq26jRDyj8JG8TDjij-tD0ewLk4JpnXEz6a5AeeY_1qQ0d0P"}]),
+    ] {
+        let check = related_check(wrong.clone());
+        assert!(
+            matches!(check.outcome, Outcome::Failed(_)),
+            "{wrong}: {:?}",
+            check.outcome
+        );
+        assert_eq!(check.severity, Severity::Fatal);
+    }
+    let elsewhere = related_check(
+        json!([{"id": "https://example.org/logo.png", "digestMultibase": "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"}]),
+    );
+    assert!(matches!(elsewhere.outcome, Outcome::CouldNotCheck(_)));
+    assert_eq!(elsewhere.severity, Severity::Advisory);
+}
