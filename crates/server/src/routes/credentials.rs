@@ -194,7 +194,9 @@ fn check_options(state: &AppState, now: i64) -> VerifyOptions {
     options
 }
 
-/// Failed or uncheckable `data-model` / `json-ld` checks of the unsigned credential.
+/// Failed or uncheckable `data-model` / `json-ld` checks, and failed `related-resource` checks
+/// (a `relatedResource` digest that does not match the resource, VCDM 2.0 §5.3), of the
+/// unsigned credential.
 fn refusals(credential: &Value, options: &VerifyOptions) -> Vec<Check> {
     let decode = Check::new(
         "decode",
@@ -213,7 +215,7 @@ fn refusals(credential: &Value, options: &VerifyOptions) -> Vec<Check> {
     report
         .checks
         .into_iter()
-        .filter(|c| c.id == "data-model" || c.id == "json-ld")
+        .filter(|c| c.id == "data-model" || c.id == "json-ld" || c.id == "related-resource")
         .filter(|c| {
             matches!(c.outcome, Outcome::Failed(_))
                 || (c.id == "json-ld" && matches!(c.outcome, Outcome::CouldNotCheck(_)))
