@@ -101,6 +101,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::webhooks::router())
         .merge(routes::dashboard::router())
         .merge(routes::oauth::router())
+        .merge(routes::obapi::router())
         .merge(routes::ops::router())
         .merge(routes::pages::router())
         .route_layer(middleware::from_fn_with_state(

@@ -80,7 +80,7 @@ use crate::routes::{
         issuers::CreateIssuerRequest,
         webhooks::CreateSubscription,
     )),
-    modifiers(&Security),
+    modifiers(&Security, &ObApi),
     tags(
         (name = "verifier", description = "VCALM verifier endpoints"),
         (name = "inbox", description = "the credential inbox"),
@@ -91,6 +91,7 @@ use crate::routes::{
         (name = "identifiers", description = "DID resolution (did:key, did:jwk; did:web with a token)"),
         (name = "webhooks", description = "signed event deliveries to hiring systems, with a delivery log"),
         (name = "auth", description = "OAuth 2.0 client credentials and login"),
+        (name = "obapi", description = "the 1EdTech Open Badges 3.0 API and CLR 2.0 API (each described in full by its `GET …/discovery` document) and their OAuth 2.0 authorization server (RFC 7591 registration, authorization code with PKCE S256, RFC 7009 revocation); errors are `Imsx_StatusInfo` and RFC 6749 JSON, as those specifications require"),
         (name = "operations", description = "health, readiness, metrics"),
     )
 )]
@@ -108,6 +109,132 @@ impl Modify for Security {
             SecurityScheme::OAuth2(OAuth2::new([Flow::ClientCredentials(
                 ClientCredentials::new("/oauth2/token", scopes),
             )])),
+        );
+    }
+}
+
+/// The OB 3.0 / CLR 2.0 API and its authorization server: their routes are generic
+/// (`/ims/ob/v3p0/{*rest}`), so they are listed here; each API's own Service Description
+/// Document (`GET …/discovery`) is the full description.
+struct ObApi;
+
+impl Modify for ObApi {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{HttpMethod, OperationBuilder};
+        use utoipa::openapi::response::ResponseBuilder;
+        let operation = |summary: &str, responses: &[(&str, &str)]| {
+            let mut op = OperationBuilder::new()
+                .tag("obapi")
+                .summary(Some(summary.to_owned()));
+            for (status, description) in responses {
+                op = op.response(*status, ResponseBuilder::new().description(*description));
+            }
+            op.build()
+        };
+        let imsx = "`Imsx_StatusInfo` (`imsx_codeMinor`: unauthorizedrequest, forbidden, invalid_data, invalid_query_parameter, not_found, server_busy)";
+        for (root, noun) in [("/ims/ob/v3p0", "Open Badges"), ("/ims/clr/v2p0", "CLR")] {
+            let paths = &mut openapi.paths;
+            paths.add_path_operation(
+                format!("{root}/discovery"),
+                vec![HttpMethod::Get],
+                operation(
+                    &format!("the {noun} API's Service Description Document (OpenAPI 3.0 with the OAuth2ACG scheme)"),
+                    &[("200", "the document")],
+                ),
+            );
+            paths.add_path_operation(
+                format!("{root}/credentials"),
+                vec![HttpMethod::Get],
+                operation(
+                    &format!("the person's {noun} credentials (`limit`, `offset`, `since`; `X-Total-Count`, RFC 8288 `Link`)"),
+                    &[("200", "`{credential[], compactJwsString[]}`"), ("400", imsx), ("401", imsx), ("403", imsx)],
+                ),
+            );
+            paths.add_path_operation(
+                format!("{root}/credentials"),
+                vec![HttpMethod::Post],
+                operation(
+                    &format!("stores a {noun} credential (JSON or `text/plain` compact JWS), replacing the one with the same id and issuer"),
+                    &[("200", "replaced (the body echoed)"), ("201", "created (the body echoed)"), ("400", imsx), ("401", imsx), ("403", imsx)],
+                ),
+            );
+            paths.add_path_operation(
+                format!("{root}/profile"),
+                vec![HttpMethod::Get],
+                operation(
+                    "the person's profile",
+                    &[("200", "the Profile"), ("401", imsx), ("404", imsx)],
+                ),
+            );
+            paths.add_path_operation(
+                format!("{root}/profile"),
+                vec![HttpMethod::Put],
+                operation(
+                    "replaces the person's profile",
+                    &[
+                        ("200", "the Profile as stored"),
+                        ("400", imsx),
+                        ("401", imsx),
+                    ],
+                ),
+            );
+        }
+        let oauth = "RFC 6749 / RFC 7591 JSON error (`error`, `error_description`)";
+        let paths = &mut openapi.paths;
+        paths.add_path_operation(
+            crate::routes::obapi::REGISTER_PATH,
+            vec![HttpMethod::Post],
+            operation(
+                "RFC 7591 dynamic client registration (https redirect URIs)",
+                &[
+                    ("201", "the client's id, secret and metadata"),
+                    ("400", oauth),
+                ],
+            ),
+        );
+        paths.add_path_operation(
+            credbridge_pages::paths::OAUTH_AUTHORIZE,
+            vec![HttpMethod::Get],
+            operation(
+                "the consent page (login required; PKCE S256 and `state` required)",
+                &[
+                    ("200", "the consent page (HTML)"),
+                    ("302", "an error sent back to the client"),
+                    ("303", "to the login page"),
+                    ("400", oauth),
+                ],
+            ),
+        );
+        paths.add_path_operation(
+            credbridge_pages::paths::OAUTH_AUTHORIZE,
+            vec![HttpMethod::Post],
+            operation(
+                "the person's decision (login and the form's CSRF token; `decision` = approve or deny)",
+                &[("302", "to the client's redirect URI with `code` and `state`, or `error=access_denied`"), ("403", "a forged or expired form (HTML)")],
+            ),
+        );
+        paths.add_path_operation(
+            crate::routes::obapi::TOKEN_PATH,
+            vec![HttpMethod::Post],
+            operation(
+                "the authorization code (PKCE) and refresh token grants (`client_secret_basic`)",
+                &[
+                    (
+                        "200",
+                        "`{access_token, token_type, expires_in, scope, refresh_token?}`",
+                    ),
+                    ("400", oauth),
+                    ("401", oauth),
+                ],
+            ),
+        );
+        paths.add_path_operation(
+            crate::routes::obapi::REVOKE_PATH,
+            vec![HttpMethod::Post],
+            operation(
+                "RFC 7009 token revocation (`client_secret_basic`)",
+                &[("200", "revoked (or unknown)"), ("401", oauth)],
+            ),
         );
     }
 }

@@ -100,6 +100,17 @@ pub struct ServeSettings {
     /// `privateKeyMultibase`) whose keys the development issuer instances import, so they sign
     /// as known DIDs (the W3C suites' spec keys). Without them the keys are generated.
     pub dev_issuer_keys: Vec<PathBuf>,
+    /// The 1EdTech OB 3.0 / CLR 2.0 API: admit RFC 8252 loopback `http` redirect URIs
+    /// (`http://127.0.0.1:…`) at client registration. OB 3.0 wants HTTPS everywhere, so this is
+    /// off unless set or `--dev`.
+    pub obapi_allow_loopback_redirects: bool,
+    /// The service name the OB/CLR API's discovery document gives (default `credbridge`).
+    pub obapi_service_name: Option<String>,
+    /// The terms of service URL of the OB/CLR API (default `{public base}/terms`, a page saying
+    /// none were published).
+    pub obapi_terms_url: Option<String>,
+    /// The privacy policy URL of the OB/CLR API (default `{public base}/privacy`).
+    pub obapi_privacy_url: Option<String>,
 }
 
 impl ServeSettings {
@@ -129,7 +140,16 @@ impl ServeSettings {
             tls_key: None,
             public_url: None,
             dev_issuer_keys: Vec::new(),
+            obapi_allow_loopback_redirects: false,
+            obapi_service_name: None,
+            obapi_terms_url: None,
+            obapi_privacy_url: None,
         }
+    }
+
+    /// Whether the OB/CLR API admits loopback `http` redirect URIs: the setting, or `--dev`.
+    pub fn obapi_loopback_redirects(&self) -> bool {
+        self.obapi_allow_loopback_redirects || self.dev
     }
 
     /// Resolves the layers, highest precedence first (flags, environment, file), over the
@@ -193,6 +213,19 @@ impl ServeSettings {
             if let Some(keys) = &layer.dev_issuer_keys {
                 settings.dev_issuer_keys = keys.clone();
             }
+            if let Some(allow) = layer.obapi_allow_loopback_redirects {
+                settings.obapi_allow_loopback_redirects = allow;
+            }
+            let text = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+            if layer.obapi_service_name.is_some() {
+                settings.obapi_service_name = text(&layer.obapi_service_name);
+            }
+            if layer.obapi_terms_url.is_some() {
+                settings.obapi_terms_url = text(&layer.obapi_terms_url);
+            }
+            if layer.obapi_privacy_url.is_some() {
+                settings.obapi_privacy_url = text(&layer.obapi_privacy_url);
+            }
         }
         Ok(settings)
     }
@@ -242,6 +275,14 @@ pub struct SettingsLayer {
     pub public_url: Option<String>,
     /// `--dev`: key pair files for the development issuer instances.
     pub dev_issuer_keys: Option<Vec<PathBuf>>,
+    /// Admit loopback `http` redirect URIs at OB/CLR API client registration.
+    pub obapi_allow_loopback_redirects: Option<bool>,
+    /// The OB/CLR API's service name.
+    pub obapi_service_name: Option<String>,
+    /// The OB/CLR API's terms of service URL.
+    pub obapi_terms_url: Option<String>,
+    /// The OB/CLR API's privacy policy URL.
+    pub obapi_privacy_url: Option<String>,
 }
 
 impl SettingsLayer {
@@ -276,7 +317,8 @@ impl SettingsLayer {
     /// `log-format`, `max-body-bytes`, `time-budget-seconds`, `offline`; and `webhook-allow-http`,
     /// `webhook-dangerous-allow-loopback`, `webhook-timeout-ms`, `webhook-poll-ms`,
     /// `webhook-retry-base-ms`, `webhook-retry-max-ms`, `webhook-max-attempts`; `https-listen`,
-    /// `tls-cert`, `tls-key`, `public-url`, `dev-issuer-keys`).
+    /// `tls-cert`, `tls-key`, `public-url`, `dev-issuer-keys`; `obapi-allow-loopback-redirects`,
+    /// `obapi-service-name`, `obapi-terms-url`, `obapi-privacy-url`).
     pub fn from_toml(text: &str) -> Result<SettingsLayer, SettingsError> {
         if text.len() > MAX_CONFIG_FILE_BYTES {
             return Err(SettingsError::FileTooLarge {
@@ -295,8 +337,9 @@ impl SettingsLayer {
     /// `…_DANGEROUS_ALLOW_LOOPBACK`, `…_TIMEOUT_MS`, `…_POLL_MS`, `…_RETRY_BASE_MS`,
     /// `…_RETRY_MAX_MS`, `…_MAX_ATTEMPTS`; the issuing settings `CREDBRIDGE_HTTPS_LISTEN`,
     /// `…_TLS_CERT`, `…_TLS_KEY`, `…_PUBLIC_URL` and `…_DEV_ISSUER_KEYS` (paths separated as in
-    /// `PATH`). Other `CREDBRIDGE_*` variables are left for other
-    /// commands.
+    /// `PATH`); the OB/CLR API's `CREDBRIDGE_OBAPI_ALLOW_LOOPBACK_REDIRECTS`,
+    /// `…_OBAPI_SERVICE_NAME`, `…_OBAPI_TERMS_URL`, `…_OBAPI_PRIVACY_URL`. Other `CREDBRIDGE_*`
+    /// variables are left for other commands.
     pub fn from_env(
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<SettingsLayer, SettingsError> {
@@ -344,6 +387,12 @@ impl SettingsLayer {
                             .collect(),
                     );
                 }
+                "OBAPI_ALLOW_LOOPBACK_REDIRECTS" => {
+                    layer.obapi_allow_loopback_redirects = Some(parse_bool(&name, &value)?);
+                }
+                "OBAPI_SERVICE_NAME" => layer.obapi_service_name = Some(value),
+                "OBAPI_TERMS_URL" => layer.obapi_terms_url = Some(value),
+                "OBAPI_PRIVACY_URL" => layer.obapi_privacy_url = Some(value),
                 _ => {}
             }
         }
@@ -461,5 +510,30 @@ mod tests {
         };
         let err = ServeSettings::resolve(&[layer], "/d".into()).unwrap_err();
         assert!(matches!(err, SettingsError::Listen { .. }));
+    }
+
+    #[test]
+    fn obapi_loopback_redirects_only_when_asked_or_dev() {
+        let s = ServeSettings::resolve(&[], "/d".into()).unwrap();
+        assert!(!s.obapi_loopback_redirects());
+        let env = SettingsLayer::from_env([(
+            "CREDBRIDGE_OBAPI_ALLOW_LOOPBACK_REDIRECTS".to_owned(),
+            "true".to_owned(),
+        )])
+        .unwrap();
+        assert!(
+            ServeSettings::resolve(&[env], "/d".into())
+                .unwrap()
+                .obapi_loopback_redirects()
+        );
+        let file =
+            SettingsLayer::from_toml("dev = true\nobapi-terms-url = \"https://x.example/terms\"\n")
+                .unwrap();
+        let s = ServeSettings::resolve(&[file], "/d".into()).unwrap();
+        assert!(s.obapi_loopback_redirects() && !s.obapi_allow_loopback_redirects);
+        assert_eq!(
+            s.obapi_terms_url.as_deref(),
+            Some("https://x.example/terms")
+        );
     }
 }

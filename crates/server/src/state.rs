@@ -1,9 +1,11 @@
-//! [`AppState`]: the store, the verifier, the settings and the shared counters; nothing else.
+//! [`AppState`]: the store, the verifier, the settings, the shared counters and the protocol
+//! services built over them (exchanges, issuing, the OB/CLR API); nothing else.
 
 use std::sync::Arc;
 
 use credbridge_exchange::{ExchangeService, MemoryStore, ServiceConfig};
-use credbridge_store::Store;
+use credbridge_obapi::{AuthorizationServer, Host, HostConfig, OAuthConfig};
+use credbridge_store::{SqlCredentialRepo, SqlOAuthStore, Store};
 
 use crate::auth::TokenMemory;
 use crate::metrics::Metrics;
@@ -33,6 +35,9 @@ pub struct AppState {
     pub exchanges: Arc<ExchangeService>,
     /// The issuer instances of every tenant.
     pub issuing: Arc<crate::issuing::Issuing>,
+    /// The 1EdTech OB 3.0 / CLR 2.0 API: host and authorization server over the store. Its
+    /// calls block on the store, so routes call it inside `spawn_blocking`.
+    pub obapi: Arc<credbridge_obapi::Service>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -61,7 +66,9 @@ impl AppState {
         verifier.know_own_status_lists(issuing.clone());
         let verifier = Arc::new(verifier);
         let exchanges = Arc::new(exchange_service(&settings, &verifier));
+        let obapi = Arc::new(obapi_service(&settings, &store));
         Ok(AppState {
+            obapi,
             issuing,
             exchanges,
             store,
@@ -94,6 +101,59 @@ fn exchange_service(settings: &ServeSettings, verifier: &Arc<Verifier>) -> Excha
         )),
         config,
     )
+}
+
+/// The default page size of the OB/CLR API's `GET /credentials` when the client sends no
+/// `limit`.
+pub const OBAPI_DEFAULT_PAGE_SIZE: usize = 100;
+
+/// The OB/CLR API over the store: the authorization server's endpoints under
+/// `{public base}/oauth/…`, the APIs under `{public base}/ims/…`, the system clock. The store
+/// adapters block on the current runtime (the server's multi-thread one).
+fn obapi_service(settings: &ServeSettings, store: &Arc<dyn Store>) -> credbridge_obapi::Service {
+    let base = settings.public_base();
+    let runtime = tokio::runtime::Handle::current();
+    let clock: Arc<dyn credbridge_obapi::Clock> = Arc::new(SystemClock);
+    let mut oauth = OAuthConfig::new(&base);
+    oauth.dangerous_allow_loopback_http_redirects = settings.obapi_loopback_redirects();
+    let authz = Arc::new(AuthorizationServer::new(
+        oauth,
+        Arc::new(SqlOAuthStore::new(store.clone(), runtime.clone())),
+        clock.clone(),
+    ));
+    let host = Host::new(
+        HostConfig {
+            public_base_url: base.clone(),
+            service_name: settings
+                .obapi_service_name
+                .clone()
+                .unwrap_or_else(|| "credbridge".to_owned()),
+            terms_of_service_url: settings
+                .obapi_terms_url
+                .clone()
+                .unwrap_or_else(|| format!("{base}{}", crate::routes::obapi::TERMS_PATH)),
+            privacy_policy_url: settings
+                .obapi_privacy_url
+                .clone()
+                .unwrap_or_else(|| format!("{base}{}", crate::routes::obapi::PRIVACY_PATH)),
+            image_url: None,
+            default_page_size: OBAPI_DEFAULT_PAGE_SIZE,
+        },
+        authz.clone(),
+        Arc::new(SqlCredentialRepo::new(store.clone(), runtime)),
+        clock,
+    );
+    credbridge_obapi::Service::new(host, authz)
+}
+
+/// The system clock, for the OB/CLR API (the server is the edge that reads the time).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl credbridge_obapi::Clock for SystemClock {
+    fn now_unix(&self) -> i64 {
+        now_s()
+    }
 }
 
 /// Unix seconds now.

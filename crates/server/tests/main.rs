@@ -30,6 +30,8 @@ mod inbox;
 mod issuers;
 #[path = "main/loopback.rs"]
 mod loopback;
+#[path = "main/obapi.rs"]
+mod obapi;
 #[path = "main/ops.rs"]
 mod ops;
 #[path = "main/pages.rs"]

@@ -8,6 +8,7 @@ pub mod inbox;
 pub mod issuers;
 pub mod jobs;
 pub mod oauth;
+pub mod obapi;
 pub mod ops;
 pub mod pages;
 pub mod profiles;

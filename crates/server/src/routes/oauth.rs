@@ -165,10 +165,31 @@ pub struct LoginRequest {
     pub next: Option<String>,
 }
 
-/// `next` if it is a local path (never an absolute URL: that would be an open redirect).
-fn local_path(next: Option<&str>) -> &str {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/inbox")
+/// Where to go after logging in: `next` when it is a local path (`/oauth/authorize?…`), or an
+/// absolute URL on this server's own public origin turned into its local path; anything else
+/// (another origin, `//host`, a backslash, control characters) would be an open redirect or a
+/// broken header, and goes to `/inbox`.
+pub(crate) fn local_path(next: Option<&str>, public_base: &str) -> String {
+    const DEFAULT: &str = "/inbox";
+    let Some(next) = next else {
+        return DEFAULT.to_owned();
+    };
+    let origin = public_base.trim_end_matches('/');
+    let path = match next.strip_prefix(origin) {
+        // Only the exact origin followed by a path: `https://a.example.evil` must not pass.
+        Some(rest) if rest.starts_with('/') => rest,
+        Some(_) => return DEFAULT.to_owned(),
+        None => next,
+    };
+    let safe = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control);
+    if safe {
+        path.to_owned()
+    } else {
+        DEFAULT.to_owned()
+    }
 }
 
 fn session_cookie(value: &str, max_age: u64) -> Result<HeaderValue, ApiError> {
@@ -198,7 +219,7 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Result<Re
     let matches = tokio::task::spawn_blocking(move || secret_matches(&password, &hash))
         .await
         .map_err(ApiError::internal)?;
-    let next = local_path(body.next.as_deref()).to_owned();
+    let next = local_path(body.next.as_deref(), &state.settings.public_base());
     let Some(user) = user.filter(|_| matches) else {
         if is_form {
             // A person's browser: back to the form, which says why.
@@ -260,4 +281,34 @@ pub async fn logout(State(state): State<AppState>, request: Request) -> Result<R
     headers.insert(header::LOCATION, HeaderValue::from_static("/"));
     headers.insert(header::SET_COOKIE, session_cookie("", 0)?);
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn next_is_local_or_our_origin() {
+        let base = "https://cb.example";
+        assert_eq!(local_path(None, base), "/inbox");
+        assert_eq!(
+            local_path(Some("/oauth/authorize?client_id=a&state=b"), base),
+            "/oauth/authorize?client_id=a&state=b"
+        );
+        assert_eq!(
+            local_path(Some("https://cb.example/oauth/authorize?x=1"), base),
+            "/oauth/authorize?x=1"
+        );
+        for bad in [
+            "https://evil.example/",
+            "https://cb.example.evil/x",
+            "https://cb.example",
+            "//evil.example/x",
+            "/\\evil.example",
+            "/a\r\nSet-Cookie: x=1",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(local_path(Some(bad), base), "/inbox", "{bad}");
+        }
+    }
 }

@@ -122,6 +122,9 @@ pub(crate) fn error_page(error: ApiError) -> Response {
 pub struct Viewer {
     /// Their tenant, when logged in (or `--dev`).
     pub tenant_id: Option<String>,
+    /// Their user id, when logged in (a session, never `--dev` alone): the stable id of the
+    /// person, e.g. the resource owner of the OB/CLR API.
+    pub user_id: Option<String>,
     /// Their email, when logged in.
     pub email: Option<String>,
     /// The CSRF token their forms must carry (logged in only).
@@ -192,6 +195,7 @@ impl FromRequestParts<AppState> for Viewer {
                     .map(|user| user.email);
                 return Ok(Viewer {
                     tenant_id: Some(session.tenant_id),
+                    user_id: Some(session.user_id),
                     email: email.or(Some(String::new())),
                     csrf: Some(csrf_token(secret)),
                     dev,
@@ -200,6 +204,7 @@ impl FromRequestParts<AppState> for Viewer {
         }
         Ok(Viewer {
             tenant_id: state.dev_tenant.clone(),
+            user_id: None,
             email: None,
             csrf: None,
             dev,
