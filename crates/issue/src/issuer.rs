@@ -73,25 +73,17 @@ impl MasterKey {
         MasterKey::parse(&text)
     }
 
-    /// Seals `plaintext` under the master key, bound to `context` (the AEAD's associated
-    /// data: a sealed value opens only with the same context), as the JSON of a [`Sealed`].
-    /// For secrets other than issuer keys, e.g. the Open Badges API consumer's tokens.
-    ///
-    /// # Errors
-    /// [`IssueError::MasterKey`] when the AEAD refuses (a plaintext past its size limit).
-    pub fn seal_bytes(&self, plaintext: &[u8], context: &[u8]) -> Result<Vec<u8>, IssueError> {
-        let sealed = seal(&self.0, plaintext, context)?;
-        serde_json::to_vec(&sealed).map_err(|e| IssueError::MasterKey {
-            reason: e.to_string(),
-        })
-    }
-
-    /// Opens what [`MasterKey::seal_bytes`] sealed with the same `context`; `None` when the
-    /// key, the context or the bytes differ.
+    /// A 32-byte key for another use of the master key (e.g. sealing the Open Badges API
+    /// consumer's tokens), derived with HMAC-SHA-256 under the master key over `label`, so
+    /// that no two uses share a key and the master key itself seals only issuer keys.
     #[must_use]
-    pub fn open_bytes(&self, sealed: &[u8], context: &[u8]) -> Option<Vec<u8>> {
-        let sealed: Sealed = serde_json::from_slice(sealed).ok()?;
-        open(&self.0, &sealed, context)
+    pub fn derive_key(&self, label: &str) -> [u8; 32] {
+        use hmac::Mac as _;
+        // HMAC accepts a key of any length, so this cannot fail.
+        let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     /// A fresh random master key and its hex text, for first-time setup.
