@@ -2,7 +2,7 @@
 # Runs the browser test against a freshly built `credbridge serve --dev`:
 # installs what is missing (Debian chromium, node + npm, playwright-core from the lock file),
 # builds the binary, starts the server on a free loopback port with a temporary data folder,
-# runs e2e/verifier.test.mjs then e2e/employer.test.mjs, stops the server, and exits non-zero when anything failed.
+# runs e2e/verifier.test.mjs, e2e/employer.test.mjs then e2e/consent.test.mjs, stops the server, and exits non-zero when anything failed.
 # Screenshots land in e2e/out/ (git-ignored). Set CREDBRIDGE_BIN to test a binary already built.
 set -euo pipefail
 
@@ -73,6 +73,13 @@ status=0
 (cd "$here" && BASE_URL="$base" node --test --test-reporter=spec verifier.test.mjs) || status=$?
 # The employer's side, after the verifier (one file at a time: they share the server's inbox).
 (cd "$here" && BASE_URL="$base" node --test --test-reporter=spec employer.test.mjs) || status=$?
+# The OB 3.0 API's consent page (needs a person to log in as).
+if [ -n "${E2E_USER:-}" ]; then
+    (cd "$here" && BASE_URL="$base" node --test --test-reporter=spec consent.test.mjs) || status=$?
+else
+    echo "e2e: consent.test.mjs needs a user to log in as ('users add' failed above)" >&2
+    status=1
+fi
 if [ "$status" != 0 ]; then
     echo "e2e: failed; server log:" >&2
     tail -n 50 "$log" >&2

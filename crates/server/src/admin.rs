@@ -88,6 +88,9 @@ pub enum AdminError {
         /// The limit.
         limit: u64,
     },
+    /// An OB/CLR API connection or pull failed.
+    #[error(transparent)]
+    Obapi(#[from] crate::obapi_pull::PullError),
     /// Hashing, or an item error the server would answer with a problem.
     #[error("{0}")]
     Api(#[from] ApiError),
@@ -213,6 +216,78 @@ impl Admin {
             &tenant_id,
             records,
             errors,
+        ))?)
+    }
+
+    /// `credbridge obapi connect`'s last step: saves `connection` of `tenant` (created if
+    /// needed) under `name`, its secrets sealed with `seal`.
+    pub fn obapi_save_connection(
+        &self,
+        tenant: &str,
+        name: &str,
+        connection: &credbridge_obapi::Connection,
+        seal: &dyn crate::obapi_pull::ConnectionSeal,
+    ) -> Result<(), AdminError> {
+        let tenant_id = self.runtime.block_on(self.store.ensure_tenant(tenant))?.id;
+        Ok(self.runtime.block_on(crate::obapi_pull::save_connection(
+            self.store.as_ref(),
+            &tenant_id,
+            name,
+            connection,
+            seal,
+            now_ms(),
+        ))?)
+    }
+
+    /// `credbridge obapi list`: `tenant`'s connections, without secrets.
+    pub fn obapi_connections(
+        &self,
+        tenant: &str,
+    ) -> Result<Vec<crate::obapi_pull::ConnectionSummary>, AdminError> {
+        let tenant_id = self.tenant_id(tenant)?;
+        Ok(self.runtime.block_on(crate::obapi_pull::list_connections(
+            self.store.as_ref(),
+            &tenant_id,
+        ))?)
+    }
+
+    /// `credbridge obapi pull NAME`: pulls what the host stored since the last pull through
+    /// `client` and puts it into `tenant`'s inbox as `inbox add` would (source `pull`, the
+    /// host in each item's path); `offline` as `verify --offline`. Busy answers are waited out
+    /// on this thread (`Retry-After`, else 30 minutes, twice).
+    pub fn obapi_pull(
+        &self,
+        tenant: &str,
+        name: &str,
+        client: &dyn credbridge_obapi::HttpClient,
+        seal: &dyn crate::obapi_pull::ConnectionSeal,
+        offline: bool,
+    ) -> Result<crate::obapi_pull::PullOutcome, AdminError> {
+        use crate::obapi_pull;
+        let tenant_id = self.tenant_id(tenant)?;
+        let verifier = Verifier::new(build_verify_options(offline)?);
+        let connection = self.runtime.block_on(obapi_pull::load(
+            self.store.as_ref(),
+            &tenant_id,
+            name,
+            seal,
+        ))?;
+        let now = now_ms();
+        let fetched = obapi_pull::fetch(
+            &verifier,
+            client,
+            &obapi_pull::ThreadSleeper,
+            &credbridge_obapi::PullOptions::default(),
+            connection,
+            now,
+        );
+        Ok(self.runtime.block_on(obapi_pull::finish(
+            self.store.as_ref(),
+            &tenant_id,
+            name,
+            fetched,
+            seal,
+            now,
         ))?)
     }
 

@@ -73,6 +73,7 @@ pub mod ingest;
 pub mod issuing;
 pub mod lint;
 pub mod metrics;
+pub mod obapi_pull;
 pub mod openapi;
 pub mod profiles;
 pub mod record;

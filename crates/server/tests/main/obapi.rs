@@ -1184,3 +1184,108 @@ async fn loopback_redirects(backend: Backend) {
     t.cleanup().await;
 }
 both!(obapi_loopback_redirects_only_when_asked, loopback_redirects);
+
+// ---- the server's consumer: connections and pulls into the inbox ----
+
+fn pull_into_inbox(wire: &Wire, location: Location) {
+    use credbridge_server::obapi_pull::{ConnectionSeal, KeySeal, PullError};
+    let cookie = log_in(wire, "/inbox");
+    let mut scopes: Vec<String> = Permission::ALL
+        .into_iter()
+        .map(|p| ApiFlavor::OpenBadges.scope(p))
+        .collect();
+    scopes.push(credbridge_obapi::OFFLINE_ACCESS.to_owned());
+    let connection = connect(wire, &cookie, &scopes);
+    let token = connection.tokens.access_token.clone();
+    for n in 0..3 {
+        let response = wire.send(
+            "POST",
+            "/ims/ob/v3p0/credentials",
+            &token,
+            "application/json",
+            ob_credential(n).as_bytes(),
+        );
+        assert_eq!(response.status, 201);
+    }
+    let admin = Admin::open_at(location).unwrap();
+    let seal = KeySeal::new([7; 32]);
+    admin
+        .obapi_save_connection("default", "self", &connection, &seal)
+        .unwrap();
+    // What is stored is sealed: not the plaintext, and it opens only with the key.
+    let sealed = seal.seal(connection.client.client_secret.as_bytes());
+    assert!(
+        !sealed
+            .windows(connection.client.client_secret.len())
+            .any(|w| w == connection.client.client_secret.as_bytes())
+    );
+    assert_eq!(
+        seal.open(&sealed).as_deref(),
+        Some(connection.client.client_secret.as_bytes())
+    );
+    let listed = admin.obapi_connections("default").unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].name, "self");
+    assert_eq!(listed[0].api_root, format!("{}/ims/ob/v3p0", wire.base));
+    assert!(listed[0].last_sync.is_none());
+
+    let outcome = admin
+        .obapi_pull("default", "self", wire, &seal, true)
+        .unwrap();
+    assert_eq!(outcome.pulled, 3);
+    assert_eq!(outcome.ingested.items.len(), 3);
+    assert!(outcome.ingested.items.iter().all(|i| i.created));
+    for (n, item) in outcome.ingested.items.iter().enumerate() {
+        assert_eq!(item.path, format!("obapi:{}/ims/ob/v3p0#{n}", wire.base));
+    }
+    let inbox = admin
+        .inbox_list(
+            "default",
+            &credbridge_store::CredentialFilter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(inbox.total, 3);
+    assert!(
+        inbox
+            .items
+            .iter()
+            .all(|c| c.source == credbridge_store::Source::Pull)
+    );
+    let saved = admin.obapi_connections("default").unwrap();
+    assert_eq!(
+        saved[0].last_sync.as_deref(),
+        Some(outcome.next_since.as_str())
+    );
+
+    // Another key cannot open the connection.
+    let other = KeySeal::new([8; 32]);
+    assert!(other.open(&seal.seal(b"secret")).is_none());
+    let err = admin
+        .obapi_pull("default", "self", wire, &other, true)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            credbridge_server::admin::AdminError::Obapi(PullError::Unreadable(_))
+        ),
+        "{err}"
+    );
+    let err = admin
+        .obapi_pull("default", "nobody", wire, &seal, true)
+        .unwrap_err();
+    assert!(err.to_string().contains("no connection named"), "{err}");
+}
+
+async fn server_pulls(backend: Backend) {
+    let live = Live::start(backend).await;
+    let base = live.base.clone();
+    let location = live.location.clone();
+    tokio::task::spawn_blocking(move || pull_into_inbox(&Wire::new(&base), location))
+        .await
+        .unwrap();
+    live.stop().await;
+}
+both!(obapi_server_pulls_from_a_host_into_the_inbox, server_pulls);
