@@ -50,7 +50,17 @@ impl std::fmt::Debug for KeySeal {
 const SEAL_AAD: &[u8] = b"credbridge obapi connection v1";
 const NONCE_BYTES: usize = 24;
 
+/// The label `credbridge_issue::MasterKey::derive_key` derives the connection-sealing key
+/// with, in the CLI and the server alike.
+pub const CONNECTION_SEAL_LABEL: &str = "credbridge obapi connection seal v1";
+
 impl KeySeal {
+    /// The seal of the CLI and the server: a key derived from the master key (which itself
+    /// seals only issuer keys) with [`CONNECTION_SEAL_LABEL`].
+    pub fn from_master(master: &credbridge_issue::MasterKey) -> KeySeal {
+        KeySeal::new(master.derive_key(CONNECTION_SEAL_LABEL))
+    }
+
     /// A seal under `key` (keep it apart from other uses of the same secret: derive it).
     pub fn new(key: [u8; 32]) -> KeySeal {
         KeySeal {

@@ -17,6 +17,8 @@ use credbridge_obapi::{
 };
 use serde_json::json;
 
+use credbridge_server::obapi_pull::KeySeal;
+
 use crate::cmd::issue::master;
 use crate::cmd::serve::{StoreArgs, admin};
 use crate::exit::Status;
@@ -130,6 +132,7 @@ pub fn run(command: &ObapiCommand, as_json: bool) -> Result<Status> {
 fn connect(args: &ConnectArgs, as_json: bool) -> Result<Status> {
     // Both are needed at the end; a missing master key must not waste the person's approval.
     let master = master()?;
+
     let admin = admin(&args.store)?;
     let root = api_root(&args.url);
     let http = client_for(&root)?;
@@ -190,7 +193,7 @@ fn connect(args: &ConnectArgs, as_json: bool) -> Result<Status> {
         tokens,
         last_sync: None,
     };
-    admin.obapi_save_connection(&args.store.tenant, &name, &connection, &master)?;
+    admin.obapi_save_connection(&args.store.tenant, &name, &connection, &seal_of(&master))?;
     if as_json {
         println!(
             "{}",
@@ -212,8 +215,14 @@ fn connect(args: &ConnectArgs, as_json: bool) -> Result<Status> {
     Ok(Status::Ok)
 }
 
+/// The key that seals connections, derived from the master key (which seals issuer keys).
+fn seal_of(master: &credbridge_issue::MasterKey) -> KeySeal {
+    KeySeal::from_master(master)
+}
+
 fn pull(name: Option<&str>, offline: bool, store: &StoreArgs, as_json: bool) -> Result<Status> {
     let master = master()?;
+    let seal = seal_of(&master);
     let admin = admin(store)?;
     let names: Vec<(String, String)> = match name {
         Some(name) => {
@@ -235,19 +244,33 @@ fn pull(name: Option<&str>, offline: bool, store: &StoreArgs, as_json: bool) -> 
     let mut status = Status::Ok;
     for (name, api_root) in names {
         let http = client_for(&api_root)?;
-        match admin.obapi_pull(&store.tenant, &name, &master, &http, offline) {
-            Ok(summary) => {
+        match admin.obapi_pull(&store.tenant, &name, &http, &seal, offline) {
+            Ok(outcome) => {
+                let stored = outcome.ingested.items.iter().filter(|i| i.created).count();
+                let already = outcome.ingested.items.len() - stored;
+                let unreadable = outcome.ingested.errors.len();
                 if as_json {
-                    println!("{}", serde_json::to_string(&summary)?);
+                    println!(
+                        "{}",
+                        json!({
+                            "name": outcome.name,
+                            "apiRoot": outcome.api_root,
+                            "pulled": outcome.pulled,
+                            "stored": stored,
+                            "alreadyStored": already,
+                            "unreadable": unreadable,
+                            "errors": outcome.ingested.errors,
+                            "pages": outcome.pages,
+                            "refreshed": outcome.refreshed,
+                            "nextSince": outcome.next_since,
+                        })
+                    );
                 } else {
                     println!(
-                        "{}: {} pulled, {} new in the inbox, {} already there, {} unreadable ({} pages)",
+                        "{}: {} pulled, {stored} new in the inbox, {already} already there, {unreadable} unreadable ({} pages)",
                         clean(&name),
-                        summary.pulled,
-                        summary.stored,
-                        summary.already_stored,
-                        summary.unreadable,
-                        summary.pages
+                        outcome.pulled,
+                        outcome.pages
                     );
                 }
             }

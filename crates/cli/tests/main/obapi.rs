@@ -297,8 +297,12 @@ fn connect_then_pull_brings_the_learners_badges_into_the_inbox_then_only_new_one
     assert_eq!(connected["name"], "riverside");
     assert_eq!(connected["apiRoot"], root);
 
-    // The first pull: all 120, verified and stored with their bytes.
+    // The first pull: all 120, verified and stored with their bytes. A pull's next `since` is
+    // one second before the host's `Date` (so that no clock skew loses a credential; the
+    // inbox absorbs a repeat from that second), so each pull here starts two seconds after
+    // the last upload and must then bring exactly the new ones.
     let pull = |expected: usize| {
+        std::thread::sleep(std::time::Duration::from_millis(2_100));
         let output = Command::new(env!("CARGO_BIN_EXE_credbridge"))
             .args(["obapi", "pull", "--json", "--offline", "--data-dir", e])
             .env("CREDBRIDGE_MASTER_KEY", KEY)
@@ -313,6 +317,7 @@ fn connect_then_pull_brings_the_learners_badges_into_the_inbox_then_only_new_one
         let summary = json_lines(&output).remove(0);
         assert_eq!(summary["pulled"], expected, "{summary:#}");
         assert_eq!(summary["stored"], expected, "{summary:#}");
+        assert_eq!(summary["alreadyStored"], 0, "{summary:#}");
         assert_eq!(summary["unreadable"], 0, "{summary:#}");
         summary
     };
