@@ -345,19 +345,35 @@ pub async fn finish(
     })
 }
 
+/// What a pull needs from the server: the store, the verifier and the sealing key.
+#[derive(Clone)]
+pub struct Puller {
+    /// Persistence (the inbox and the connections).
+    pub store: Arc<dyn Store>,
+    /// Verification of the pulled credentials.
+    pub verifier: Arc<Verifier>,
+    /// The connections' sealing key.
+    pub seal: Arc<dyn ConnectionSeal>,
+}
+
+impl std::fmt::Debug for Puller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Puller").finish_non_exhaustive()
+    }
+}
+
 /// All three steps for an async caller: the blocking step runs on the blocking pool.
 pub async fn pull(
-    store: Arc<dyn Store>,
-    verifier: Arc<Verifier>,
-    seal: Arc<dyn ConnectionSeal>,
+    puller: &Puller,
     owner: &str,
     name: &str,
     client: Arc<dyn HttpClient + Send + Sync>,
     sleeper: Arc<dyn Sleeper + Send + Sync>,
     options: PullOptions,
 ) -> Result<PullOutcome, PullError> {
-    let connection = load(store.as_ref(), owner, name, seal.as_ref()).await?;
+    let connection = load(puller.store.as_ref(), owner, name, puller.seal.as_ref()).await?;
     let now = crate::state::now_ms();
+    let verifier = puller.verifier.clone();
     let fetched = tokio::task::spawn_blocking(move || {
         fetch(
             &verifier,
@@ -370,7 +386,15 @@ pub async fn pull(
     })
     .await
     .map_err(|e| PullError::Join(e.to_string()))?;
-    finish(store.as_ref(), owner, name, fetched, seal.as_ref(), now).await
+    finish(
+        puller.store.as_ref(),
+        owner,
+        name,
+        fetched,
+        puller.seal.as_ref(),
+        now,
+    )
+    .await
 }
 
 /// A [`Sleeper`] that sleeps the thread (the CLI; a scheduled task should rather pass
