@@ -271,7 +271,7 @@ fn a_did_key_batch_with_its_own_status_base_is_revoked_later_without_naming_the_
             other => panic!("{other:?}: {}", status.message),
         }
     }
-    assert_eq!(revoked, [id.clone()]);
+    assert_eq!(revoked, std::slice::from_ref(&id));
     // And the CLI path without --status-base (unsuspending nothing is still found).
     home.set_status(
         &master(),
