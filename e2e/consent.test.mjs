@@ -153,6 +153,8 @@ async function assertConsentPage() {
   const scopes = await page.locator("ul.consent-scopes li").allTextContents();
   assert.deepEqual(scopes.map((s) => s.trim()), SENTENCES);
   assert.match(await page.locator("dl.facts").textContent(), /client\.example/);
+  // Under --dev every other page says no login is needed; a consent always needs one.
+  assert.equal(await page.locator(".dev-banner").count(), 0, "no development banner on the consent page");
 }
 
 test("log in, approve with the keyboard, exchange the code", async () => {

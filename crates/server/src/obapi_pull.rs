@@ -26,11 +26,20 @@ use crate::state::SystemClock;
 use crate::verifier::Verifier;
 
 /// Seals and opens a connection's secrets (the client secret and the tokens) for storage.
+/// `context` names the row (owner and connection name), so a sealed value copied to another
+/// row does not open there.
 pub trait ConnectionSeal: Send + Sync {
-    /// The sealed form of `plaintext`.
-    fn seal(&self, plaintext: &[u8]) -> Vec<u8>;
-    /// The plaintext again; `None` when `sealed` was not sealed with this key or was altered.
-    fn open(&self, sealed: &[u8]) -> Option<Vec<u8>>;
+    /// The sealed form of `plaintext`, bound to `context`.
+    fn seal(&self, plaintext: &[u8], context: &[u8]) -> Vec<u8>;
+    /// The plaintext again; `None` when `sealed` was not sealed with this key and `context`,
+    /// or was altered.
+    fn open(&self, sealed: &[u8], context: &[u8]) -> Option<Vec<u8>>;
+}
+
+/// The context a connection's secrets are sealed for: its owner and its name (the owner is a
+/// tenant id, which holds no NUL, so the pair reads back one way only).
+fn seal_context(owner: &str, name: &str) -> Vec<u8> {
+    [owner.as_bytes(), b"\0", name.as_bytes()].concat()
 }
 
 /// XChaCha20-Poly1305 under a 32-byte key: a random 24-byte nonce, then the ciphertext and tag
@@ -70,7 +79,8 @@ impl KeySeal {
 }
 
 impl ConnectionSeal for KeySeal {
-    fn seal(&self, plaintext: &[u8]) -> Vec<u8> {
+    fn seal(&self, plaintext: &[u8], context: &[u8]) -> Vec<u8> {
+        let aad = [SEAL_AAD, b"\0", context].concat();
         let mut nonce = [0u8; NONCE_BYTES];
         // Without randomness nothing can be sealed safely; an empty value fails to open later
         // rather than a nonce being reused now.
@@ -81,7 +91,7 @@ impl ConnectionSeal for KeySeal {
             XNonce::from_slice(&nonce),
             Payload {
                 msg: plaintext,
-                aad: SEAL_AAD,
+                aad: &aad,
             },
         ) {
             Ok(ciphertext) => nonce.iter().copied().chain(ciphertext).collect(),
@@ -89,7 +99,8 @@ impl ConnectionSeal for KeySeal {
         }
     }
 
-    fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
+    fn open(&self, sealed: &[u8], context: &[u8]) -> Option<Vec<u8>> {
+        let aad = [SEAL_AAD, b"\0", context].concat();
         if sealed.len() < NONCE_BYTES {
             return None;
         }
@@ -99,7 +110,7 @@ impl ConnectionSeal for KeySeal {
                 XNonce::from_slice(nonce),
                 Payload {
                     msg: ciphertext,
-                    aad: SEAL_AAD,
+                    aad: &aad,
                 },
             )
             .ok()
@@ -199,7 +210,10 @@ fn record_of(
     seal: &dyn ConnectionSeal,
     now_ms: i64,
 ) -> ConnectionRecord {
-    ConnectionRecord::seal(owner, name, connection, now_ms, |bytes| seal.seal(bytes))
+    let context = seal_context(owner, name);
+    ConnectionRecord::seal(owner, name, connection, now_ms, |bytes| {
+        seal.seal(bytes, &context)
+    })
 }
 
 /// Saves `connection` for `owner` (a tenant id) under `name`, replacing one of the same name.
@@ -254,7 +268,8 @@ pub async fn load(
             .ok_or_else(|| PullError::NoSuchConnection {
                 name: name.to_owned(),
             })?;
-    Ok(record.open(|sealed| seal.open(sealed))?)
+    let context = seal_context(owner, name);
+    Ok(record.open(|sealed| seal.open(sealed, &context))?)
 }
 
 /// The upload name of the `n`th pulled credential: the host's API root, so the inbox records
@@ -405,5 +420,40 @@ pub struct ThreadSleeper;
 impl Sleeper for ThreadSleeper {
     fn sleep(&self, seconds: u64) {
         std::thread::sleep(std::time::Duration::from_secs(seconds));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_secret_opens_only_with_its_key_and_for_its_own_row() {
+        let seal = KeySeal::new([7; 32]);
+        let alice = seal_context("tenant-1", "riverside");
+        let sealed = seal.seal(b"refresh-token", &alice);
+        assert!(!sealed.windows(13).any(|w| w == b"refresh-token"));
+        assert_eq!(
+            seal.open(&sealed, &alice).as_deref(),
+            Some(&b"refresh-token"[..])
+        );
+        // Copied to another connection name, or to another tenant: refused.
+        assert_eq!(
+            seal.open(&sealed, &seal_context("tenant-1", "harbour")),
+            None
+        );
+        assert_eq!(
+            seal.open(&sealed, &seal_context("tenant-2", "riverside")),
+            None
+        );
+        // Another key never opens it.
+        assert_eq!(KeySeal::new([8; 32]).open(&sealed, &alice), None);
+        // Altered bytes: refused.
+        let mut altered = sealed.clone();
+        if let Some(last) = altered.last_mut() {
+            *last ^= 1;
+        }
+        assert_eq!(seal.open(&altered, &alice), None);
+        assert_eq!(seal.open(&sealed[..10], &alice), None);
     }
 }

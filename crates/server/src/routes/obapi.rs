@@ -290,6 +290,8 @@ async fn authorize_page(State(state): State<AppState>, viewer: Viewer, uri: Uri)
     let view = consent_view(&consent, &query);
     let mut ctx = viewer.context("Allow access");
     ctx.title = format!("Allow {}?", consent.client.client_name);
+    // The development banner says no login is needed; a consent always needs one.
+    ctx.dev = false;
     let page = credbridge_pages::consent_page(&ctx, &view);
     with_policy(html(StatusCode::OK, page), &view.content_security_policy())
 }

@@ -1213,14 +1213,14 @@ fn pull_into_inbox(wire: &Wire, location: Location) {
         .obapi_save_connection("default", "self", &connection, &seal)
         .unwrap();
     // What is stored is sealed: not the plaintext, and it opens only with the key.
-    let sealed = seal.seal(connection.client.client_secret.as_bytes());
+    let sealed = seal.seal(connection.client.client_secret.as_bytes(), b"row");
     assert!(
         !sealed
             .windows(connection.client.client_secret.len())
             .any(|w| w == connection.client.client_secret.as_bytes())
     );
     assert_eq!(
-        seal.open(&sealed).as_deref(),
+        seal.open(&sealed, b"row").as_deref(),
         Some(connection.client.client_secret.as_bytes())
     );
     let listed = admin.obapi_connections("default").unwrap();
@@ -1262,7 +1262,7 @@ fn pull_into_inbox(wire: &Wire, location: Location) {
 
     // Another key cannot open the connection.
     let other = KeySeal::new([8; 32]);
-    assert!(other.open(&seal.seal(b"secret")).is_none());
+    assert!(other.open(&seal.seal(b"secret", b"row"), b"row").is_none());
     let err = admin
         .obapi_pull("default", "self", wire, &other, true)
         .unwrap_err();
