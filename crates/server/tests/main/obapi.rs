@@ -31,6 +31,8 @@ use crate::fixtures::{Backend, TestApp, postgres_url, repo, unique};
 pub const REDIRECT: &str = "https://client.example/cb";
 const EMAIL: &str = "learner@example.com";
 const PASSWORD: &str = "correct horse battery staple";
+/// A person of another tenant on the same server.
+const OTHER_EMAIL: &str = "other@example.org";
 
 // ---- a real server on a loopback port ----
 
@@ -67,10 +69,9 @@ impl Live {
         };
         let at = location.clone();
         tokio::task::spawn_blocking(move || {
-            Admin::open_at(at)
-                .unwrap()
-                .users_add("default", EMAIL, PASSWORD)
-                .unwrap();
+            let admin = Admin::open_at(at).unwrap();
+            admin.users_add("default", EMAIL, PASSWORD).unwrap();
+            admin.users_add("other", OTHER_EMAIL, PASSWORD).unwrap();
         })
         .await
         .unwrap();
@@ -479,10 +480,15 @@ fn clr_credential() -> Vec<u8> {
 
 /// A logged-in browser: its session cookie.
 pub fn log_in(wire: &Wire, next: &str) -> String {
+    log_in_as(wire, EMAIL, next)
+}
+
+/// Logs `email` in; the session cookie.
+pub fn log_in_as(wire: &Wire, email: &str, next: &str) -> String {
     let response = wire.form(
         "/login",
         &[],
-        &[("email", EMAIL), ("password", PASSWORD), ("next", next)],
+        &[("email", email), ("password", PASSWORD), ("next", next)],
     );
     assert_eq!(response.status, 303, "{response:?}");
     assert_eq!(response.header("Location"), Some(next));
@@ -1028,6 +1034,60 @@ async fn consumer_round_trip(backend: Backend) {
 both!(
     obapi_consumer_pulls_1000_in_pages_then_only_new,
     consumer_round_trip
+);
+
+// ---- two people, two tenants: each sees only their own lists ----
+
+fn people_apart(wire: &Wire) {
+    let scopes: Vec<String> = Permission::ALL
+        .into_iter()
+        .map(|p| ApiFlavor::OpenBadges.scope(p))
+        .collect();
+    let learner = connect(wire, &log_in(wire, "/"), &scopes);
+    let other = connect(wire, &log_in_as(wire, OTHER_EMAIL, "/"), &scopes);
+    let learner_token = learner.tokens.access_token.clone();
+    let other_token = other.tokens.access_token.clone();
+    for n in 0..2 {
+        let posted = wire.send(
+            "POST",
+            "/ims/ob/v3p0/credentials",
+            &learner_token,
+            "application/json",
+            ob_credential(n).as_bytes(),
+        );
+        assert_eq!(posted.status, 201);
+    }
+    let count = |token: &str| {
+        let page = wire.get("/ims/ob/v3p0/credentials", token);
+        assert_eq!(page.status, 200);
+        page.header("X-Total-Count").map(str::to_owned)
+    };
+    assert_eq!(count(&other_token).as_deref(), Some("0"));
+    // The same credential posted by the other person is new in their list (201), and does
+    // not replace the learner's.
+    let posted = wire.send(
+        "POST",
+        "/ims/ob/v3p0/credentials",
+        &other_token,
+        "application/json",
+        ob_credential(0).as_bytes(),
+    );
+    assert_eq!(posted.status, 201);
+    assert_eq!(count(&other_token).as_deref(), Some("1"));
+    assert_eq!(count(&learner_token).as_deref(), Some("2"));
+}
+
+async fn two_tenants(backend: Backend) {
+    let live = Live::start(backend).await;
+    let base = live.base.clone();
+    tokio::task::spawn_blocking(move || people_apart(&Wire::new(&base)))
+        .await
+        .unwrap();
+    live.stop().await;
+}
+both!(
+    obapi_people_of_two_tenants_see_only_their_own_lists,
+    two_tenants
 );
 
 // ---- expiry, in-process with a manual clock ----
